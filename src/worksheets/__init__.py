@@ -1,0 +1,15 @@
+"""worksheets: primary-source lessons -> print-ready classroom PDFs."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from .errors import ContentError as ContentError
+from .errors import Location as Location
+from .errors import Problem as Problem
+from .errors import WorksheetError as WorksheetError
+from .load import load_lesson as load_lesson
+from .pipeline import build as build
+
+__all__ = ["ContentError", "Location", "Problem", "WorksheetError", "__version__", "build",
+           "load_lesson"]

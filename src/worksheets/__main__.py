@@ -1,0 +1,5 @@
+"""`python -m worksheets`."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,64 @@
+"""The command line: parse options, call the library, turn its errors into exit codes."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import click
+
+from . import __version__
+
+BUILD_HELP = """Build worksheet PDFs.
+
+With no LESSON_DIR, builds every lesson under ./content. Files are named
+<lesson>-<variant>-<layout>-<edition>.pdf in the output folder.
+"""
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="worksheets")
+def main() -> None:
+    """Turn primary-source lessons into print-ready worksheet PDFs."""
+
+
+@main.command(help=BUILD_HELP)
+@click.argument("lesson_dirs", nargs=-1, type=click.Path(file_okay=False))
+@click.option("-o", "--output", default="output", show_default=True, type=click.Path(),
+              help="Folder for the PDFs.")
+@click.option("--edition", type=click.Choice(["student", "key", "both"]), default="both",
+              show_default=True, help="Student worksheet, teacher key, or both.")
+@click.option("--variant", "variants", multiple=True, default=["standard"], show_default=True,
+              help="Variant name from lesson.yaml, or 'all'. Repeat for several.")
+@click.option("--layout", "layouts", multiple=True, default=["letter"], show_default=True,
+              help="Layout name (layouts/NAME.yaml), a path to a layout file, or 'all'.")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing on success.")
+def build(lesson_dirs: tuple[str, ...], output: str, edition: str, variants: tuple[str, ...],
+          layouts: tuple[str, ...], quiet: bool) -> None:
+    from .pipeline import build as run_build
+
+    editions: Any = ("student", "key") if edition == "both" else (edition,)
+    written = _run(run_build, list(lesson_dirs) or None, output, variants, layouts, editions)
+    if not quiet:
+        for path in written:
+            click.echo(f"wrote {path}")
+
+
+def _run(fn: Any, *args: Any) -> Any:
+    """Call the library; print its errors the author's way and exit 1 on failure."""
+    from .errors import ContentError, WorksheetError
+
+    try:
+        return fn(*args)
+    except ContentError as e:
+        for p in e.problems:
+            click.echo(p.format(), err=True)
+        n = len(e.problems)
+        click.echo(f"{n} problem{'s' if n != 1 else ''} found; nothing was written.", err=True)
+        sys.exit(1)
+    except WorksheetError as e:
+        click.echo(f"error: {e}", err=True)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        click.echo("interrupted; no partial file was left", err=True)
+        sys.exit(130)

@@ -1,0 +1,439 @@
+"""Compose stage: worksheet + layout -> reportlab flowables.
+
+Pure and small: one function per kind of content. The student edition and the
+key are composed from the same objects, and every answer area is as tall as
+the key's answer needs, so both editions break pages in the same places.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import (
+    CondPageBreak,
+    Flowable,
+    KeepTogether,
+    PageBreak,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from .fonts import SANS, SERIF, register_fonts
+from .layout import Layout
+from .markup import Block, Run
+from .model import Organizer, Question, VocabularyTerm
+from .variants import Section, Worksheet
+
+INK = colors.black
+RULE = colors.Color(0.45, 0.45, 0.45)  # answer lines: visible on paper, light under handwriting
+SHADE = colors.Color(0.9, 0.9, 0.9)
+
+# Words the generator itself prints, with their Spanish for bilingual variants.
+STRINGS: dict[str, dict[str, str]] = {
+    "name": {"en": "Name", "es": "Nombre"},
+    "class": {"en": "Class", "es": "Clase"},
+    "date": {"en": "Date", "es": "Fecha"},
+    "central": {"en": "Central question", "es": "Pregunta central"},
+    "background": {"en": "Background", "es": "Contexto"},
+    "before": {"en": "Before you read", "es": "Antes de leer"},
+    "after": {"en": "After you read", "es": "Después de leer"},
+    "vocabulary": {"en": "Vocabulary", "es": "Vocabulario"},
+    "word_bank": {"en": "Word bank", "es": "Banco de palabras"},
+    "organizer": {"en": "Graphic organizer", "es": "Organizador gráfico"},
+    "claim": {"en": "Your claim", "es": "Tu afirmación"},
+    "answer": {"en": "Answer", "es": "Respuesta"},
+    "evidence": {"en": "Evidence", "es": "Evidencia"},
+    "circle": {"en": "Circle one", "es": "Encierra una"},
+    "starter": {"en": "Sentence starter", "es": "Para empezar"},
+    "hint": {"en": "Hint", "es": "Pista"},
+    "look_for": {"en": "Look for", "es": "Buscar"},
+    "modified": {"en": "Modified", "es": "Modificado"},
+    "grade": {"en": "Grades", "es": "Grados"},
+    "true": {"en": "TRUE", "es": "VERDADERO"},
+    "false": {"en": "FALSE", "es": "FALSO"},
+    "skill.sourcing": {"en": "Sourcing", "es": "Fuente"},
+    "skill.contextualization": {"en": "Contextualization", "es": "Contexto"},
+    "skill.close-reading": {"en": "Close reading", "es": "Lectura atenta"},
+    "skill.corroboration": {"en": "Corroboration", "es": "Corroboración"},
+}
+
+
+@dataclass(frozen=True)
+class Styles:
+    """The paragraph styles of one layout."""
+
+    title: ParagraphStyle
+    heading: ParagraphStyle
+    subheading: ParagraphStyle
+    body: ParagraphStyle
+    closing: ParagraphStyle
+    salutation: ParagraphStyle
+    dateline: ParagraphStyle
+    caption: ParagraphStyle
+    text: ParagraphStyle
+    small: ParagraphStyle
+    key: ParagraphStyle
+    cell_key: ParagraphStyle
+    cell: ParagraphStyle
+    cell_head: ParagraphStyle
+
+
+def styles(layout: Layout) -> Styles:
+    """Paragraph styles derived from a layout's sizes and faces."""
+    lead = layout.leading
+    body_face = SERIF if layout.serif == "serif" else SANS
+
+    def st(name: str, face: str, size: float, **kw: object) -> ParagraphStyle:
+        kw.setdefault("leading", size * lead)
+        return ParagraphStyle(name, fontName=face, fontSize=size, textColor=INK,
+                              **kw)  # type: ignore[arg-type]
+
+    t = layout.text_size
+    return Styles(
+        title=st("title", SANS + "-Bold", layout.title_size, spaceAfter=4),
+        heading=st("heading", SANS + "-Bold", layout.heading_size, spaceBefore=6, spaceAfter=2,
+                   keepWithNext=1),
+        subheading=st("subheading", SANS + "-Bold", t, spaceBefore=6, spaceAfter=3,
+                      keepWithNext=1),
+        body=st("body", body_face, layout.body_size, spaceAfter=layout.body_size * 0.55,
+                alignment=TA_JUSTIFY if layout.justify else TA_LEFT),
+        closing=st("closing", body_face, layout.body_size, leftIndent=200, spaceAfter=2),
+        salutation=st("salutation", body_face, layout.body_size, spaceAfter=layout.body_size * 0.55,
+                      keepWithNext=1),
+        dateline=st("dateline", body_face + "-Italic", layout.body_size, spaceAfter=6),
+        caption=st("caption", SANS, layout.caption_size, spaceBefore=2, spaceAfter=6),
+        text=st("text", SANS, t, spaceAfter=2),
+        small=st("small", SANS + "-Italic", max(t - 1, layout.caption_size), spaceAfter=2),
+        key=st("key", SERIF + "-Italic", t),
+        cell_key=st("cellkey", SERIF + "-Italic", t - 1.5, leading=(t - 1.5) * 1.2),
+        cell=st("cell", SANS, t - 0.5),
+        cell_head=st("cellhead", SANS + "-Bold", t - 0.5, alignment=TA_CENTER),
+    )
+
+
+# --- text ------------------------------------------------------------------------
+
+
+def runs_markup(runs: tuple[Run, ...]) -> str:
+    """Reportlab paragraph markup for runs; the author's text is always escaped."""
+    out = []
+    for r in runs:
+        if r.text == "\n":
+            out.append("<br/>")
+            continue
+        s = escape(r.text)
+        if r.bold:
+            s = f"<b>{s}</b>"
+        if r.italic:
+            s = f"<i>{s}</i>"
+        out.append(s)
+    return "".join(out)
+
+
+def para(text: str, style: ParagraphStyle) -> Paragraph:
+    """A paragraph of plain author text (escaped)."""
+    return Paragraph(escape(text), style)
+
+
+def words(ws: Worksheet, key: str) -> str:
+    """A generator string, bilingual when the variant has a second language."""
+    s = STRINGS[key]
+    lang = ws.variant.language
+    if lang and lang in s and s[lang] != s["en"]:
+        return f"{s['en']} / {s[lang]}"
+    return s["en"]
+
+
+# --- flowables ---------------------------------------------------------------------
+
+
+class AnswerArea(Flowable):  # type: ignore[misc]
+    """Ruled lines to write on; in the key, the answer is written over them.
+
+    Its height is the larger of the lines and the key's answer, in both
+    editions, so the student edition and the key paginate alike.
+    """
+
+    def __init__(self, lines: int, spacing: float, answer: list[Paragraph], show: bool,
+                 label: str | None = None, label_style: ParagraphStyle | None = None) -> None:
+        super().__init__()
+        self.lines, self.spacing, self.answer, self.show = lines, spacing, answer, show
+        self.label = Paragraph(escape(label), label_style) if label and label_style else None
+        self._heights: list[float] = []
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        self.width = avail_width
+        self._heights = [p.wrap(avail_width - 12, avail_height)[1] for p in self.answer]
+        need = sum(self._heights) + self.spacing * 0.4 if self.answer else 0.0
+        self.height = max(self.lines * self.spacing, need)
+        if self.label is not None:
+            self.height += self.label.wrap(avail_width, avail_height)[1]
+        return self.width, self.height
+
+    def draw(self) -> None:
+        c = self.canv
+        top = self.height
+        if self.label is not None:
+            lh = self.label.height
+            self.label.drawOn(c, 0, top - lh)
+            top -= lh
+        if self.show and self.answer:
+            y = top - 3
+            for p, h in zip(self.answer, self._heights, strict=True):
+                p.drawOn(c, 8, y - h)
+                y -= h
+            top = y - 2  # the key's rules continue below its answer
+        c.setStrokeColor(RULE)
+        c.setLineWidth(0.6)
+        n = int(top // self.spacing + 1e-6)
+        for i in range(1, n + 1):
+            y = top - i * self.spacing
+            c.line(0, y, self.width, y)
+
+
+class Cell(Flowable):  # type: ignore[misc]
+    """An organizer cell: empty (or partly filled) for students, the answer in the key."""
+
+    def __init__(self, min_height: float, answer: Paragraph | None, given: Paragraph | None,
+                 show: bool) -> None:
+        super().__init__()
+        self.min_height, self.answer, self.given, self.show = min_height, answer, given, show
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        hs = [p.wrap(avail_width, avail_height)[1] for p in (self.answer, self.given) if p]
+        self.width, self.height = avail_width, max([self.min_height, *hs])
+        return self.width, self.height
+
+    def draw(self) -> None:
+        p = self.answer if self.show else self.given
+        if p is not None:
+            p.drawOn(self.canv, 0, self.height - p.height)
+
+
+class Bookmark(Flowable):  # type: ignore[misc]
+    """An outline entry for the page where it lands."""
+
+    def __init__(self, key: str, title: str) -> None:
+        super().__init__()
+        self.key, self.title = key, title
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        self.canv.bookmarkPage(self.key)
+        self.canv.addOutlineEntry(self.title, self.key, level=0)
+
+
+# --- compose -------------------------------------------------------------------------
+
+
+def compose(ws: Worksheet, layout: Layout) -> list[Flowable]:
+    """The whole worksheet as a list of flowables."""
+    register_fonts()  # paragraphs resolve their fonts when they are made
+    s = styles(layout)
+    story: list[Flowable] = [*compose_header(ws, s, layout)]
+    if ws.word_bank:
+        story.append(compose_word_bank(ws, s, layout))
+    for section in ws.sections:
+        story.extend(compose_section(ws, section, s, layout))
+    if ws.organizer is not None:
+        story.extend(compose_organizer(ws, ws.organizer, s, layout))
+    if ws.claim is not None:
+        story.append(CondPageBreak(6 * layout.answer_line_spacing))
+        story.append(para(words(ws, "claim"), s.heading))
+        story.append(compose_question(ws, ws.claim, s, layout, numbered=False))
+    return story
+
+
+def compose_header(ws: Worksheet, s: Styles, layout: Layout) -> list[Flowable]:
+    """Name / Class / Date lines, the title, the central question and the background."""
+    width = layout.page_size[0] - layout.margin_left - layout.margin_right
+    labels = [words(ws, k) for k in ("name", "class", "date")]
+    cells = [[para(f"{lb}:", s.text) for lb in labels]]
+    t = Table(cells, colWidths=[width * 0.5, width * 0.25, width * 0.25], rowHeights=[22])
+    t.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), SANS),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.6, INK),
+        ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 10),
+    ]))
+    lesson = ws.lesson
+    out: list[Flowable] = [t, Spacer(1, 10), Bookmark("title", lesson.title),
+                           para(lesson.title, s.title)]
+    out.append(Paragraph(f"<b>{escape(words(ws, 'central'))}:</b> "
+                         f"{escape(lesson.central_question)}", s.subheading))
+    out.append(para(f"{words(ws, 'background')}", s.subheading))
+    out.extend(Paragraph(runs_markup(b.runs), s.body) for b in lesson.background)
+    return out
+
+
+def compose_word_bank(ws: Worksheet, s: Styles, layout: Layout) -> Flowable:
+    """A boxed list of the vocabulary words the variant's texts use."""
+    text = "   •   ".join(escape(w) for w in ws.word_bank)
+    t = Table([[Paragraph(f"<b>{escape(words(ws, 'word_bank'))}:</b> {text}", s.text)]])
+    t.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), SANS),
+                           ("BOX", (0, 0), (-1, -1), 0.8, INK),
+                           ("TOPPADDING", (0, 0), (-1, -1), 5),
+                           ("BOTTOMPADDING", (0, 0), (-1, -1), 6)]))
+    return t
+
+
+def compose_section(ws: Worksheet, sec: Section, s: Styles, layout: Layout) -> list[Flowable]:
+    """One document: heading, sourcing questions, text, caption, vocabulary, questions."""
+    d = sec.document
+    title = f"{d.label}: {d.title}"
+    mod = f" ({words(ws, 'modified')})" if d.modified else ""
+    head: list[Flowable] = [Bookmark(f"doc-{d.id}", title),
+                            Paragraph(f"{escape(title)}{escape(mod)}", s.heading)]
+    if d.dateline:
+        head.append(para(d.dateline, s.dateline))
+    out: list[Flowable] = [CondPageBreak(layout.page_size[1] * 0.25), KeepTogether(head)]
+    if sec.before:
+        out.append(para(words(ws, "before"), s.subheading))
+        out.extend(compose_question(ws, q, s, layout) for q in sec.before)
+        out.append(Spacer(1, 6))
+    out.extend(compose_block(b, s) for b in sec.blocks)
+    out.append(Paragraph(runs_markup(d.source), s.caption))
+    if sec.vocabulary:
+        out.append(compose_vocabulary_box(ws, sec.vocabulary, s, layout))
+    if sec.after:
+        out.append(para(words(ws, "after"), s.subheading))
+        out.extend(compose_question(ws, q, s, layout) for q in sec.after)
+    return out
+
+
+def compose_block(b: Block, s: Styles) -> Paragraph:
+    """A paragraph of a document body in its role's style."""
+    style = {"closing": s.closing, "signature": s.closing, "salutation": s.salutation}.get(
+        b.role, s.body)
+    return Paragraph(runs_markup(b.runs), style)
+
+
+def compose_vocabulary_box(
+    ws: Worksheet, terms: tuple[VocabularyTerm, ...], s: Styles, layout: Layout
+) -> Flowable:
+    """A boxed table of terms and definitions (and translations in a bilingual variant)."""
+    lang = ws.variant.language
+    width = layout.page_size[0] - layout.margin_left - layout.margin_right
+    rows: list[list[Flowable]] = [[Paragraph(f"<b>{escape(words(ws, 'vocabulary'))}</b>", s.cell)]]
+    for t in terms:
+        row = [Paragraph(f"<b>{escape(t.term)}</b>", s.cell), para(t.definition, s.cell)]
+        if lang:
+            row.append(Paragraph(f"<i>{escape(t.translations.get(lang, ''))}</i>", s.cell))
+        rows.append(row)
+    ncol = 3 if lang else 2
+    rows[0].extend([Spacer(0, 0)] * (ncol - 1))
+    widths = [width * 0.22, width * 0.53, width * 0.25] if lang else [width * 0.25, width * 0.75]
+    table = Table(rows, colWidths=widths, splitInRow=1)
+    table.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), SANS),
+        ("SPAN", (0, 0), (-1, 0)),
+        ("BACKGROUND", (0, 0), (-1, 0), SHADE),
+        ("BOX", (0, 0), (-1, -1), 0.8, INK),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.3, RULE),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ]))
+    return KeepTogether([Spacer(1, 4), table, Spacer(1, 8)])
+
+
+def _skill(ws: Worksheet, q: Question) -> str:
+    return words(ws, f"skill.{q.skill}")
+
+
+def compose_question(
+    ws: Worksheet, q: Question, s: Styles, layout: Layout, numbered: bool = True
+) -> Flowable:
+    """A question with its scaffolds and answer area, kept together on one page."""
+    number = f"<b>{q.number}.</b> " if numbered else ""
+    parts: list[Flowable] = [
+        Paragraph(f"{number}{runs_markup(q.prompt)} <i>({escape(_skill(ws, q))})</i>", s.text)
+    ]
+    indent = ParagraphStyle("q-indent", parent=s.text, leftIndent=14)
+    key_style = s.key
+    answer: list[Paragraph] = []
+    label = None
+    if q.kind == "choice":
+        for i, choice in enumerate(q.choices):
+            parts.append(para(f"{chr(65 + i)}. {choice}", indent))
+        letter = str(q.answer)
+        correct = q.choices[ord(letter) - 65] if q.choices else ""
+        answer = [para(f"{letter}. {correct}", key_style)]
+        label = f"{words(ws, 'answer')}:"
+    elif q.kind == "true-false":
+        parts.append(Paragraph(f"{escape(words(ws, 'circle'))}:   <b>{words(ws, 'true')}</b>"
+                               f"      <b>{words(ws, 'false')}</b>", indent))
+        verdict = words(ws, "true") if q.answer is True else words(ws, "false")
+        answer = [para(verdict, key_style)] + [para(f"• {lf}", key_style) for lf in q.look_fors]
+        label = f"{words(ws, 'evidence')}:"
+    else:
+        if q.look_fors:
+            answer = [para(f"{words(ws, 'look_for')}:", key_style)]
+            answer += [para(f"• {lf}", key_style) for lf in q.look_fors]
+    if q.hint and ws.scaffold("hints"):
+        parts.append(para(f"{words(ws, 'hint')}: {q.hint}", s.small))
+    if q.starter and ws.scaffold("starters") and q.kind != "choice":
+        parts.append(para(f"{words(ws, 'starter')}: {q.starter}", s.small))
+    lines = max(q.lines, 1)
+    parts.append(AnswerArea(lines, layout.answer_line_spacing, answer, ws.key, label, s.small))
+    parts.append(Spacer(1, 8))
+    return KeepTogether(parts)
+
+
+def compose_organizer(ws: Worksheet, o: Organizer, s: Styles, layout: Layout) -> list[Flowable]:
+    """The graphic organizer on its own page: empty cells for students, answers in the key."""
+    lang = ws.variant.language
+
+    def tr(text: str, translations: dict[str, str]) -> str:
+        other = translations.get(lang) if lang else None
+        return f"{text} / {other}" if other else text
+
+    top = o.translations.get(lang, {}) if lang else {}
+
+    def tr_top(field: str, text: str) -> str:
+        return f"{text} / {top[field]}" if field in top else text
+
+    width = layout.page_size[0] - layout.margin_left - layout.margin_right
+    heading = f"{words(ws, 'organizer')}: {tr_top('title', o.title)}"
+    out: list[Flowable] = [PageBreak(), Bookmark("organizer", o.title), para(heading, s.heading)]
+    if o.instructions:
+        out.append(para(tr_top("instructions", o.instructions), s.text))
+        out.append(Spacer(1, 6))
+    show_given = ws.scaffold("organizer_hints")
+    corner = tr_top("corner", o.corner)
+    header: list[Flowable] = [para(corner, s.cell_head)]
+    header += [para(tr(c.heading, c.translations), s.cell_head) for c in o.columns]
+    rows: list[list[Flowable]] = [header]
+    for r in o.rows:
+        row: list[Flowable] = [Paragraph(f"<b>{escape(tr(r.prompt, r.translations))}</b>", s.cell)]
+        for c in o.columns:
+            ans = r.answers.get(c.id)
+            given = r.given.get(c.id) if show_given else None
+            row.append(Cell(
+                r.lines * layout.cell_line_spacing,
+                para(ans, s.cell_key) if ans else None,
+                para(given, s.small) if given else None,
+                ws.key,
+            ))
+        rows.append(row)
+    first = width * 0.24
+    rest = (width - first) / len(o.columns)
+    table = Table(rows, colWidths=[first] + [rest] * len(o.columns), repeatRows=1, splitInRow=1)
+    table.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), SANS),
+        ("GRID", (0, 0), (-1, -1), 0.8, INK),
+        ("BACKGROUND", (0, 0), (-1, 0), SHADE),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), 5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+    ]))
+    out.append(table)
+    out.append(Spacer(1, 12))
+    return out

@@ -1,0 +1,147 @@
+"""Page layouts: paper, margins, type sizes and spacing, read from `layouts/*.yaml`.
+
+A layout file may `extends:` another (by name) and override any field. Each
+field carries its type, default and help text; dimensions take units
+("0.8in", "20mm", "12pt"; a bare number is points).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+from ._yaml import Loaded, load_yaml, read_text
+from .errors import Location, Problem, raise_if_errors
+
+_UNITS = {"pt": 1.0, "in": 72.0, "mm": 72.0 / 25.4, "cm": 72.0 / 2.54}
+_DIM = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(pt|in|mm|cm)?\s*$")
+
+
+def _dimension(value: Any) -> Any:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str):
+        m = _DIM.match(value)
+        if m:
+            return float(m.group(1)) * _UNITS[m.group(2) or "pt"]
+        raise ValueError(f"'{value}' is not a length (write it like 0.8in, 20mm or 12pt)")
+    return value
+
+
+Dim = Annotated[float, BeforeValidator(_dimension), Field(ge=0, le=2000)]
+
+PAGE_SIZES = {"letter": (612.0, 792.0), "a4": (595.2756, 841.8898)}
+
+
+class Layout(BaseModel):
+    """How a worksheet is put on paper."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field("letter", description="The layout's name, used in output file names.")
+    extends: str | None = Field(None, description="Another layout to start from, by name.")
+    paper: Literal["letter", "a4"] = Field("letter", description="Paper size: letter or a4.")
+    margin_left: Dim = Field(57.6, description="Left margin (0.8in on Letter).")
+    margin_right: Dim = Field(57.6, description="Right margin.")
+    margin_top: Dim = Field(68.76, description="Top margin; the header stands inside it.")
+    margin_bottom: Dim = Field(68.76, description="Bottom margin; the footer stands inside it.")
+    serif: Literal["serif", "sans"] = Field("serif", description="Face for document texts.")
+    body_size: float = Field(11.0, ge=6, le=40, description="Document text size in points.")
+    text_size: float = Field(10.0, ge=6, le=40, description="Questions and instructions, points.")
+    caption_size: float = Field(8.5, ge=5, le=40, description="Source captions, points.")
+    title_size: float = Field(17.0, ge=8, le=60, description="Lesson title, points.")
+    heading_size: float = Field(13.0, ge=7, le=50, description="Document headings, points.")
+    leading: float = Field(1.3, ge=1.0, le=3.0, description="Line height as a multiple of size.")
+    justify: bool = Field(False, description="Justify document text (false: ragged right).")
+    answer_line_spacing: Dim = Field(24.0, description="Distance between answer lines.")
+    cell_line_spacing: Dim = Field(18.0, description="Height per 'line' of an organizer cell.")
+    footer: bool = Field(True, description="Print the footer (title, page x of y, attribution).")
+
+    @property
+    def page_size(self) -> tuple[float, float]:
+        """Paper width and height in points."""
+        return PAGE_SIZES[self.paper]
+
+
+def builtin_layout_dirs() -> list[Path]:
+    """Where layouts are looked up by name: ./layouts first."""
+    return [Path.cwd() / "layouts"]
+
+
+def available_layouts() -> list[str]:
+    """Names of the layouts that can be chosen by name."""
+    names = {"letter"}
+    for d in builtin_layout_dirs():
+        names.update(p.stem for p in d.glob("*.yaml"))
+    return sorted(names)
+
+
+def load_layout(name_or_path: str) -> Layout:
+    """A layout by name (layouts/NAME.yaml) or by path to a YAML file; raise ContentError."""
+    problems: list[Problem] = []
+    layout = _load(name_or_path, problems, ())
+    raise_if_errors(problems)
+    assert layout is not None
+    return layout
+
+
+def _find(name_or_path: str) -> Path | None:
+    if name_or_path.endswith((".yaml", ".yml")) or os.sep in name_or_path:
+        p = Path(name_or_path)
+        return p if p.is_file() else None
+    for d in builtin_layout_dirs():
+        p = d / f"{name_or_path}.yaml"
+        if p.is_file():
+            return p
+    return None
+
+
+def _load(name_or_path: str, problems: list[Problem], chain: tuple[str, ...]) -> Layout | None:
+    from .load import _translate, display_path
+
+    path = _find(name_or_path)
+    if path is None:
+        if name_or_path == "letter":
+            return Layout()
+        problems.append(Problem(Location(name_or_path), f"no layout '{name_or_path}'",
+                                "choose one of: " + ", ".join(available_layouts())))
+        return None
+    shown = display_path(path)
+    text = read_text(str(path), shown, problems)
+    loaded = load_yaml(text, shown, problems) if text is not None else None
+    if loaded is None:
+        return None
+    data = loaded.data if loaded.data is not None else {}
+    if not isinstance(data, dict):
+        problems.append(Problem(Location(shown, 1, 1), "expected a mapping of layout fields",
+                                "for instance: paper: a4"))
+        return None
+    base: dict[str, Any] = {}
+    parent = data.get("extends")
+    if isinstance(parent, str):
+        if parent in chain or parent == path.stem:
+            problems.append(Problem(loaded.at(("extends",)), f"layout '{parent}' extends itself",
+                                    "remove the cycle"))
+            return None
+        parent_layout = _load(parent, problems, (*chain, path.stem))
+        if parent_layout is None:
+            if not problems:
+                problems.append(Problem(loaded.at(("extends",)), f"no layout '{parent}'"))
+            return None
+        base = parent_layout.model_dump(exclude_unset=False)
+    merged = {**base, **data, "name": data.get("name", path.stem)}
+    try:
+        return Layout.model_validate(merged)
+    except Exception as e:  # pydantic.ValidationError
+        import pydantic
+
+        if not isinstance(e, pydantic.ValidationError):
+            raise
+        problems.extend(_translate(e, Layout, Loaded(shown, merged, loaded.marks)))
+        return None

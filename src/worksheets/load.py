@@ -1,0 +1,595 @@
+"""Load stage: a lesson folder on disk -> a validated `Lesson`.
+
+Every problem in every file is collected, each with file:line:col and a hint,
+and reported at once as a `ContentError`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import types
+import typing
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pydantic
+from pydantic import BaseModel
+
+from . import schema
+from ._yaml import Loaded, load_yaml, read_text, split_front_matter
+from .errors import Location, Problem, raise_if_errors
+from .markup import parse_body, parse_inline
+from .model import (
+    Body,
+    Document,
+    Lesson,
+    Organizer,
+    OrganizerColumn,
+    OrganizerRow,
+    Question,
+    Variant,
+    VocabularyTerm,
+)
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def display_path(path: str | os.PathLike[str]) -> str:
+    """A path as the author should see it: relative to the working folder when inside it."""
+    p = os.path.abspath(path)
+    rel = os.path.relpath(p)
+    return rel if not rel.startswith("..") else p
+
+
+def load_lesson(path: str | os.PathLike[str]) -> Lesson:
+    """Load and validate the lesson folder at `path`; raise ContentError listing every problem."""
+    lesson, problems = load_lesson_with_problems(path)
+    raise_if_errors(problems)
+    assert lesson is not None
+    return lesson
+
+
+def load_lesson_with_problems(path: str | os.PathLike[str]) -> tuple[Lesson | None, list[Problem]]:
+    """Load a lesson, returning it (None when it has errors) with every problem found."""
+    problems: list[Problem] = []
+    folder = Path(path)
+    shown = display_path(folder)
+    if not (folder / "lesson.yaml").is_file():
+        hint = "a lesson folder holds lesson.yaml, questions.yaml and documents/"
+        problems.append(Problem(Location(shown), "no lesson.yaml in this folder", hint))
+        return None, problems
+
+    lesson_y = _load_file(folder / "lesson.yaml", schema.LessonFile, problems)
+    questions_y = _load_file(folder / "questions.yaml", schema.QuestionsFile, problems)
+    vocab_path = folder / "vocabulary.yaml"
+    vocab_y = (
+        _load_file(vocab_path, schema.VocabularyFile, problems) if vocab_path.exists() else None
+    )
+    if lesson_y is None:
+        return None, problems
+    lesson_f, lesson_l = lesson_y
+
+    documents = _load_documents(folder, lesson_f, lesson_l, problems)
+    doc_ids = [d.id for d in documents]
+    questions: tuple[Question, ...] = ()
+    if questions_y is not None:
+        questions = _questions(questions_y[0], questions_y[1], doc_ids, problems)
+    claim = None
+    if lesson_f.claim is not None:
+        c = lesson_f.claim
+        claim = Question(
+            id=c.id, number=len(questions) + 1, documents=tuple(doc_ids), skill="corroboration",
+            kind="written", prompt=parse_inline(c.prompt)[0], lines=c.lines,
+            look_fors=tuple(c.look_fors), starter=c.starter, hint=c.hint,
+            origin=lesson_l.at(("claim",)),
+        )
+    vocabulary = _vocabulary(documents, vocab_y)
+    organizer = _organizer(lesson_f, lesson_l, doc_ids, problems)
+    variants = _variants(lesson_f, lesson_l, documents, questions, problems)
+
+    if any(p.severity == "error" for p in problems):
+        return None, problems
+    background = parse_body(lesson_f.background, lesson_l.at(("background",)).line).blocks
+    lesson = Lesson(
+        id=folder.resolve().name,
+        path=shown,
+        title=lesson_f.title,
+        central_question=lesson_f.central_question,
+        grade_band=lesson_f.grade_band,
+        background=background,
+        documents=tuple(documents),
+        questions=questions,
+        claim=claim,
+        vocabulary=vocabulary,
+        organizer=organizer,
+        attribution=lesson_f.attribution,
+        author=lesson_f.author or "worksheets",
+        variants=variants,
+        origin=Location(lesson_l.file, 1, 1),
+    )
+    return lesson, problems
+
+
+# --- files -------------------------------------------------------------------
+
+
+def _load_file(
+    path: Path, model: type[M], problems: list[Problem]
+) -> tuple[M, Loaded] | None:
+    shown = display_path(path)
+    if not path.is_file():
+        problems.append(Problem(Location(shown), "file is missing", f"create {path.name}"))
+        return None
+    text = read_text(str(path), shown, problems)
+    if text is None:
+        return None
+    loaded = load_yaml(text, shown, problems)
+    if loaded is None:
+        return None
+    return _validate(model, loaded, problems)
+
+
+def _validate(
+    model: type[M], loaded: Loaded, problems: list[Problem], empty_ok: bool = False
+) -> tuple[M, Loaded] | None:
+    data = loaded.data
+    if data is None:
+        if empty_ok:
+            data = {}
+        else:
+            problems.append(
+                Problem(Location(loaded.file, 1, 1), "file is empty", _expected_keys_hint(model))
+            )
+            return None
+    if not isinstance(data, dict):
+        problems.append(
+            Problem(
+                Location(loaded.file, 1, 1),
+                f"expected a mapping of keys, got {_kind(data)}",
+                _expected_keys_hint(model),
+            )
+        )
+        return None
+    try:
+        return model.model_validate(data), loaded
+    except pydantic.ValidationError as e:
+        problems.extend(_translate(e, model, loaded))
+        return None
+
+
+def _expected_keys_hint(model: type[BaseModel]) -> str:
+    required = [n for n, f in model.model_fields.items() if f.is_required()]
+    return "expected keys: " + ", ".join(required or list(model.model_fields))
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "a yes/no value"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    if value is None:
+        return "nothing"
+    if isinstance(value, str):
+        return "text"
+    return f"a {type(value).__name__}"
+
+
+# --- pydantic errors -> located problems ----------------------------------------
+
+
+def _translate(e: pydantic.ValidationError, model: type[BaseModel], loaded: Loaded) -> list[Problem]:
+    out: list[Problem] = []
+    seen: set[tuple[Any, ...]] = set()
+    for err in e.errors():
+        path, is_key = _data_path(loaded.data, err["loc"])
+        if (path, is_key) in seen:
+            continue  # a union reports once per member; one message is enough
+        seen.add((path, is_key))
+        out.append(_problem(err, path, is_key, model, loaded))
+    return out
+
+
+def _data_path(data: Any, loc: tuple[Any, ...]) -> tuple[tuple[Any, ...], bool]:
+    """Keep the parts of a pydantic loc that index the data (drop union member tags)."""
+    path: list[Any] = []
+    cur = data
+    for part in loc:
+        if part == "[key]":
+            return tuple(path), True
+        if isinstance(cur, dict) and part in cur:
+            cur = cur[part]
+            path.append(part)
+        elif isinstance(cur, list) and isinstance(part, int) and 0 <= part < len(cur):
+            cur = cur[part]
+            path.append(part)
+        elif isinstance(cur, dict) and isinstance(part, str) and len(path) == len(loc) - 1:
+            path.append(part)  # a missing or unknown key: the last part
+        else:
+            continue
+    return tuple(path), False
+
+
+def _dotted(path: tuple[Any, ...]) -> str:
+    s = ""
+    for p in path:
+        s += f"[{p}]" if isinstance(p, int) else (f".{p}" if s else str(p))
+    return s
+
+
+def _fields_at(model: type[BaseModel], path: tuple[Any, ...]) -> list[str]:
+    """The keys allowed in the mapping at `path`."""
+    t: Any = model
+    for part in path:
+        t = _unwrap(t)
+        if isinstance(t, type) and issubclass(t, BaseModel):
+            f = t.model_fields.get(str(part))
+            t = f.annotation if f else None
+        elif typing.get_origin(t) in (list, dict):
+            t = typing.get_args(t)[-1]
+        else:
+            return []
+    t = _unwrap(t)
+    if isinstance(t, type) and issubclass(t, BaseModel):
+        return list(t.model_fields)
+    return []
+
+
+def _unwrap(t: Any) -> Any:
+    while True:
+        origin = typing.get_origin(t)
+        if origin is typing.Annotated:
+            t = typing.get_args(t)[0]
+        elif origin in (typing.Union, types.UnionType):
+            args = [a for a in typing.get_args(t) if a is not type(None)]
+            t = args[0]
+        else:
+            return t
+
+
+def _problem(
+    err: Any, path: tuple[Any, ...], is_key: bool, model: type[BaseModel], loaded: Loaded
+) -> Problem:
+    kind = err["type"]
+    name = _dotted(path) or "file"
+    value = err.get("input")
+    mark = loaded.marks.get(path)
+    raw = mark.raw if mark else None
+    ctx = err.get("ctx") or {}
+    loc = loaded.at(path)
+    if is_key:
+        key = path and value
+        return Problem(
+            loaded.at(path, key=True) if path else loc,
+            f"{name}: unknown key '{key}'",
+            f"expected {ctx.get('expected', 'one of the documented keys')}",
+        )
+    if kind == "missing":
+        field = path[-1]
+        parent = path[:-1]
+        where = loaded.at(parent, key=bool(parent)) if parent else Location(loaded.file, 1, 1)
+        if parent:
+            where = loaded.at(parent)
+        return Problem(where, f"{_dotted(parent) or 'file'}: missing required field '{field}'",
+                       f"add '{field}:'")
+    if kind == "extra_forbidden":
+        field = str(path[-1])
+        allowed = _fields_at(model, path[:-1])
+        close = difflib.get_close_matches(field, allowed, n=1)
+        hint = f"did you mean '{close[0]}'?" if close else "expected one of: " + ", ".join(allowed)
+        return Problem(loaded.at(path, key=True), f"{name}: unknown key '{field}'", hint)
+    if kind == "string_type":
+        if isinstance(value, bool) and raw is not None:
+            return Problem(loc, f"{name}: expected text, got the yes/no value '{raw}'",
+                           f"put it in quotes: \"{raw}\"")
+        if value is None:
+            return Problem(loc, f"{name} is empty", "write the text, or remove the key")
+        if raw is not None and not isinstance(value, list | dict):
+            return Problem(loc, f"{name}: expected text, got {_kind(value)} '{raw}'",
+                           f"YAML reads this as {_kind(value)}; put it in quotes: \"{raw}\"")
+        return Problem(loc, f"{name}: expected text, got {_kind(value)}", "write plain text")
+    if kind == "string_too_short":
+        return Problem(loc, f"{name} is empty", "write the text, or remove the key")
+    if kind == "string_too_long":
+        return Problem(loc, f"{name} is too long ({len(value)} characters)",
+                       f"at most {ctx.get('max_length')} characters")
+    if kind == "string_pattern_mismatch":
+        if path and path[-1] == "answer":
+            return Problem(loc, f"{name}: '{value}' is not a choice letter", "use A, B, C or D")
+        return Problem(loc, f"{name}: '{value}' is not a valid id",
+                       "use letters, digits, '-' and '_', starting with a letter or digit")
+    if kind == "literal_error":
+        expected = str(ctx.get("expected", ""))
+        options = [o.strip().strip("'") for o in expected.replace(" or ", ", ").split(",")]
+        close = difflib.get_close_matches(str(value), options, n=1)
+        dym = f"did you mean '{close[0]}'? " if close else ""
+        shown = raw if raw is not None else value
+        return Problem(loc, f"{name}: unknown value '{shown}'",
+                       f"{dym}expected: {', '.join(options)}")
+    if kind in ("int_type", "int_parsing", "int_from_float"):
+        return Problem(loc, f"{name}: expected a whole number, got {_kind(value)} "
+                            f"'{raw if raw is not None else value}'", "write a number such as 4")
+    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        lo = _ge(model, path)
+        return Problem(loc, f"{name}: {value} is out of range", lo)
+    if kind == "bool_type":
+        return Problem(loc, f"{name}: expected true or false, got {_kind(value)}",
+                       "write true or false")
+    if kind == "list_type":
+        return Problem(loc, f"{name}: expected a list, got {_kind(value)}",
+                       "write one '- item' per line, or [a, b]")
+    if kind in ("model_type", "dict_type", "model_attributes_type"):
+        allowed = _fields_at(model, path)
+        hint = ("with keys: " + ", ".join(allowed)) if allowed else "write 'key: value' lines"
+        return Problem(loc, f"{name}: expected a mapping, got {_kind(value)}", hint)
+    if kind == "too_short":
+        return Problem(loc, f"{name}: needs at least {ctx.get('min_length')} item(s)",
+                       "add the missing items")
+    if kind == "too_long":
+        return Problem(loc, f"{name}: too many items", f"at most {ctx.get('max_length')}")
+    if kind == "value_error":
+        text = str(ctx.get("error", err["msg"]))
+        msg, _, hint = text.partition(" (")
+        return Problem(loc, f"{name}: {msg}", hint.rstrip(")"))
+    return Problem(loc, f"{name}: {err['msg']}")
+
+
+def _ge(model: type[BaseModel], path: tuple[Any, ...]) -> str:
+    if path and path[-1] == "lines":
+        return "use a whole number from 0 to 30"
+    return "use a smaller or larger value"
+
+
+# --- documents -----------------------------------------------------------------
+
+
+def _load_documents(
+    folder: Path, lesson: schema.LessonFile, ll: Loaded, problems: list[Problem]
+) -> list[Document]:
+    docs: list[Document] = []
+    seen: set[str] = set()
+    docdir = folder / "documents"
+    available = sorted(p.name[:-3] for p in docdir.glob("*.md") if "." not in p.name[:-3])
+    for i, doc_id in enumerate(lesson.documents):
+        where = ll.at(("documents", i))
+        if doc_id in seen:
+            problems.append(Problem(where, f"documents: '{doc_id}' is listed twice",
+                                    "list each document once"))
+            continue
+        seen.add(doc_id)
+        path = docdir / f"{doc_id}.md"
+        if not path.is_file():
+            close = difflib.get_close_matches(doc_id, available, n=1)
+            hint = f"did you mean '{close[0]}'?" if close else f"create documents/{doc_id}.md"
+            problems.append(Problem(where, f"documents: no file documents/{doc_id}.md", hint))
+            continue
+        doc = _load_document(path, doc_id, problems)
+        if doc is not None:
+            docs.append(doc)
+    return docs
+
+
+def _load_document(path: Path, doc_id: str, problems: list[Problem]) -> Document | None:
+    shown = display_path(path)
+    text = read_text(str(path), shown, problems)
+    if text is None:
+        return None
+    fm_text, body_text, body_line = split_front_matter(text)
+    if not fm_text:
+        problems.append(Problem(Location(shown, 1, 1), "missing front matter",
+                                "start the file with '---', label:, title:, source:, then '---'"))
+        return None
+    loaded = load_yaml(fm_text, shown, problems)
+    if loaded is None:
+        return None
+    v = _validate(schema.DocumentFrontMatter, loaded, problems)
+    if v is None:
+        return None
+    fm = v[0]
+    bodies = {fm.level: _body(fm.level, body_text, body_line, shown, problems)}
+    glosses = {g.term.lower(): g.gloss for g in parse_body(body_text, body_line).glosses}
+    for extra in sorted(path.parent.glob(f"{doc_id}.*.md")):
+        level = extra.name[len(doc_id) + 1 : -3]
+        eshown = display_path(extra)
+        etext = read_text(str(extra), eshown, problems)
+        if etext is None:
+            continue
+        efm, ebody, eline = split_front_matter(etext)
+        if efm:
+            el = load_yaml(efm, eshown, problems)
+            if el is not None:
+                ev = _validate(schema.LevelFrontMatter, el, problems, empty_ok=True)
+                if ev is not None and ev[0].level not in (None, level):
+                    problems.append(Problem(el.at(("level",)),
+                                            f"level '{ev[0].level}' does not match the file name",
+                                            f"the file name says '{level}'"))
+        bodies[level] = _body(level, ebody, eline, eshown, problems)
+        for g in parse_body(ebody, eline).glosses:
+            glosses.setdefault(g.term.lower(), g.gloss)
+    return Document(
+        id=doc_id,
+        label=fm.label,
+        title=fm.title,
+        modified=fm.modified,
+        dateline=fm.dateline,
+        source=parse_inline(fm.source)[0],
+        bodies=bodies,
+        glosses=glosses,
+        origin=Location(shown, 1, 1),
+    )
+
+
+def _body(level: str, text: str, first: int, shown: str, problems: list[Problem]) -> Body:
+    parsed = parse_body(text, first)
+    for line, col, msg, hint in parsed.problems:
+        problems.append(Problem(Location(shown, line, col), msg, hint))
+    if not parsed.blocks:
+        problems.append(Problem(Location(shown, first, 1), "the document has no text",
+                                "write the text after the front matter"))
+    return Body(level, parsed.blocks, Location(shown, first, 1))
+
+
+# --- questions -----------------------------------------------------------------
+
+
+def _questions(
+    qf: schema.QuestionsFile, ql: Loaded, doc_ids: list[str], problems: list[Problem]
+) -> tuple[Question, ...]:
+    seen: dict[str, int] = {}
+    staged: list[tuple[int, int, int, schema.QuestionFile, Location]] = []
+    for i, q in enumerate(qf.questions):
+        here = ql.at(("questions", i))
+        if q.id in seen:
+            problems.append(Problem(ql.at(("questions", i, "id")),
+                                    f"questions[{i}].id: duplicate id '{q.id}' "
+                                    f"(first on line {seen[q.id]})", "give each question its own id"))
+            continue
+        seen[q.id] = here.line
+        positions = []
+        for j, d in enumerate(q.documents):
+            if d not in doc_ids:
+                close = difflib.get_close_matches(d, doc_ids, n=1)
+                hint = (f"did you mean '{close[0]}'?" if close
+                        else "expected one of: " + ", ".join(doc_ids))
+                problems.append(Problem(ql.at(("questions", i, "documents", j)),
+                                        f"questions[{i}].documents: unknown document '{d}'", hint))
+            else:
+                positions.append(doc_ids.index(d))
+        _check_kind(q, i, ql, problems)
+        if not positions:
+            continue
+        placement = q.placement or ("before" if q.skill == "sourcing" else "after")
+        # Printed with its last document: before-text questions first.
+        staged.append((max(positions), 0 if placement == "before" else 1, i, q, here))
+    staged.sort(key=lambda s: (s[0], s[1], s[2]))
+    out = []
+    for n, (_, before, _i, q, here) in enumerate(staged, start=1):
+        default_lines = 2 if q.kind == "true-false" else (0 if q.kind == "choice" else 4)
+        out.append(Question(
+            id=q.id, number=n, documents=tuple(q.documents), skill=q.skill, kind=q.kind,
+            prompt=parse_inline(q.prompt)[0],
+            lines=q.lines if q.lines is not None else default_lines,
+            choices=tuple(q.choices or ()), answer=q.answer, look_fors=tuple(q.look_fors),
+            starter=q.starter, hint=q.hint, placement="before" if before == 0 else "after",
+            origin=here,
+        ))
+    return tuple(out)
+
+
+def _check_kind(q: schema.QuestionFile, i: int, ql: Loaded, problems: list[Problem]) -> None:
+    at = ql.at(("questions", i))
+    name = f"questions[{i}]"
+    if q.kind == "choice":
+        if not q.choices:
+            problems.append(Problem(at, f"{name}: a choice question needs 'choices'",
+                                    "add choices: [..., ...]"))
+        if not isinstance(q.answer, str):
+            problems.append(Problem(ql.at(("questions", i, "answer")) if q.answer is not None
+                                    else at, f"{name}: a choice question needs 'answer' "
+                                    "as a letter", "add answer: \"B\""))
+        elif q.choices and ord(q.answer) - ord("A") >= len(q.choices):
+            problems.append(Problem(ql.at(("questions", i, "answer")),
+                                    f"{name}.answer: '{q.answer}' names no choice",
+                                    f"there are {len(q.choices)} choices"))
+    elif q.kind == "true-false":
+        if not isinstance(q.answer, bool):
+            problems.append(Problem(ql.at(("questions", i, "answer")) if q.answer is not None
+                                    else at, f"{name}: a true-false question needs 'answer: "
+                                    "true' or 'answer: false'", "add answer: true or false"))
+    else:
+        if q.answer is not None:
+            problems.append(Problem(ql.at(("questions", i, "answer")),
+                                    f"{name}.answer: a written question has look_fors, "
+                                    "not an answer", "rename answer to look_fors (a list)"))
+        if q.choices:
+            problems.append(Problem(ql.at(("questions", i, "choices")),
+                                    f"{name}.choices: only a choice question has choices",
+                                    "add kind: choice, or remove choices"))
+
+
+# --- vocabulary, organizer, variants ------------------------------------------------
+
+
+def _vocabulary(
+    docs: list[Document], vy: tuple[schema.VocabularyFile, Loaded] | None
+) -> tuple[VocabularyTerm, ...]:
+    terms: dict[str, VocabularyTerm] = {}
+    if vy is not None:
+        for i, t in enumerate(vy[0].terms):
+            terms[t.term.lower()] = VocabularyTerm(
+                t.term, t.definition, tuple(t.forms), dict(t.translations),
+                vy[1].at(("terms", i)),
+            )
+    for d in docs:
+        for key, gloss in d.glosses.items():
+            if key not in terms:
+                terms[key] = VocabularyTerm(key, gloss, (), {}, d.origin)
+    return tuple(sorted(terms.values(), key=lambda t: t.term.lower()))
+
+
+def _organizer(
+    lf: schema.LessonFile, ll: Loaded, doc_ids: list[str], problems: list[Problem]
+) -> Organizer | None:
+    o = lf.organizer
+    if o is None:
+        return None
+    col_ids = [c.id for c in o.columns]
+    for ci, c in enumerate(o.columns):
+        for j, d in enumerate(c.documents):
+            if d not in doc_ids:
+                problems.append(Problem(ll.at(("organizer", "columns", ci, "documents", j)),
+                                        f"organizer.columns[{ci}].documents: unknown document '{d}'",
+                                        "expected one of: " + ", ".join(doc_ids)))
+    rows = []
+    for ri, r in enumerate(o.rows):
+        for what in ("answers", "given"):
+            for key in getattr(r, what):
+                if key not in col_ids:
+                    close = difflib.get_close_matches(key, col_ids, n=1)
+                    hint = f"did you mean '{close[0]}'?" if close else "expected: " + ", ".join(
+                        col_ids)
+                    problems.append(Problem(ll.at(("organizer", "rows", ri, what, key), key=True),
+                                            f"organizer.rows[{ri}].{what}: unknown column '{key}'",
+                                            hint))
+        rows.append(OrganizerRow(r.id, r.prompt, r.lines, dict(r.answers), dict(r.given),
+                                 dict(r.translations), ll.at(("organizer", "rows", ri))))
+    return Organizer(
+        title=o.title, instructions=o.instructions, corner=o.corner,
+        columns=tuple(OrganizerColumn(c.id, c.heading, tuple(c.documents), dict(c.translations))
+                      for c in o.columns),
+        rows=tuple(rows),
+        translations={k: dict(v) for k, v in o.translations.items()},
+        origin=ll.at(("organizer",)),
+    )
+
+
+def _variants(
+    lf: schema.LessonFile, ll: Loaded, docs: list[Document], questions: tuple[Question, ...],
+    problems: list[Problem],
+) -> dict[str, Variant]:
+    out: dict[str, Variant] = {}
+    qids = [q.id for q in questions]
+    for vid, v in lf.variants.items():
+        base = ("variants", vid)
+        for d in docs:
+            if v.reading_level not in d.bodies:
+                problems.append(Problem(
+                    ll.at((*base, "reading_level")),
+                    f"variants.{vid}.reading_level: document {d.id} has no '{v.reading_level}' text",
+                    f"write documents/{d.id}.{v.reading_level}.md, or use one of: "
+                    + ", ".join(sorted(d.bodies))))
+        for j, q in enumerate(v.questions or ()):
+            if q not in qids:
+                close = difflib.get_close_matches(q, qids, n=1)
+                hint = f"did you mean '{close[0]}'?" if close else "see questions.yaml for ids"
+                problems.append(Problem(ll.at((*base, "questions", j)),
+                                        f"variants.{vid}.questions: unknown question '{q}'", hint))
+        out[vid] = Variant(vid, v.title, v.description, v.reading_level, frozenset(v.scaffolds),
+                           v.language, tuple(v.questions) if v.questions is not None else None,
+                           ll.at(base, key=True))
+    return out
+

@@ -1,0 +1,166 @@
+"""The document-body mini-markup: plain text in, paragraphs of styled runs out.
+
+Pure functions, no I/O. The markup (see docs/authoring.md) keeps the seed
+texts' conventions: brackets and ellipses are plain text; `**term** (gloss)`
+is a vocabulary gloss; `*text*` is emphasis; a trailing `{.role}` marks a
+letter's salutation, closing or signature; a line ending in ` \\` keeps its
+line break. Every character of the text survives except the markup itself.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+ROLES = ("text", "salutation", "closing", "signature")
+
+_ROLE = re.compile(r"\s*\{\.([A-Za-z-]+)\}\s*$")
+# **term** optionally followed by " (gloss)"; *emphasis*.
+_INLINE = re.compile(
+    r"\*\*(?P<term>[^*\n]+?)\*\*(?P<gloss>[ \t]*\((?P<gtext>[^()\n]+)\))?"
+    r"|(?<![*\w])\*(?P<em>[^*\s](?:[^*\n]*?[^*\s])?)\*(?![*\w])"
+)
+
+
+@dataclass(frozen=True)
+class Run:
+    """A stretch of text in one style. A run of "\\n" is a hard line break."""
+
+    text: str
+    bold: bool = False
+    italic: bool = False
+
+
+@dataclass(frozen=True)
+class Gloss:
+    """An inline vocabulary gloss, `**term** (gloss)`, at a 1-based line/column of the text."""
+
+    term: str
+    gloss: str
+    line: int
+    col: int
+
+
+@dataclass(frozen=True)
+class Block:
+    """A paragraph with its role and the 1-based line where it starts."""
+
+    runs: tuple[Run, ...]
+    role: str = "text"
+    line: int = 1
+    col: int = 1
+
+    @property
+    def text(self) -> str:
+        """The plain text of the paragraph."""
+        return "".join(r.text for r in self.runs)
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """A parsed body: its paragraphs, its glosses, and problems (line, col, message, hint)."""
+
+    blocks: tuple[Block, ...]
+    glosses: tuple[Gloss, ...]
+    problems: tuple[tuple[int, int, str, str], ...]
+
+
+def parse_inline(text: str, line: int = 1, col: int = 1) -> tuple[tuple[Run, ...], list[Gloss]]:
+    """Parse the inline markup of one piece of text (no paragraphs, no roles)."""
+    runs: list[Run] = []
+    glosses: list[Gloss] = []
+    pos = 0
+    for m in _INLINE.finditer(text):
+        if m.start() > pos:
+            runs.append(Run(text[pos : m.start()]))
+        if m.group("term") is not None:
+            term = m.group("term")
+            runs.append(Run(term, bold=True))
+            if m.group("gloss"):
+                runs.append(Run(m.group("gloss")))
+                lines_before = text.count("\n", 0, m.start())
+                c = m.start() - (text.rfind("\n", 0, m.start()) + 1)
+                glosses.append(
+                    Gloss(term.strip(), m.group("gtext").strip(), line + lines_before,
+                          (col if lines_before == 0 else 1) + c)
+                )
+        else:
+            runs.append(Run(m.group("em"), italic=True))
+        pos = m.end()
+    if pos < len(text):
+        runs.append(Run(text[pos:]))
+    return _merge(runs), glosses
+
+
+def _merge(runs: list[Run]) -> tuple[Run, ...]:
+    out: list[Run] = []
+    for r in runs:
+        if out and (out[-1].bold, out[-1].italic) == (r.bold, r.italic) and "\n" not in (
+            out[-1].text + r.text
+        ):
+            out[-1] = Run(out[-1].text + r.text, r.bold, r.italic)
+        else:
+            out.append(r)
+    return tuple(out)
+
+
+def parse_body(text: str, first_line: int = 1) -> Parsed:
+    """Split a body into paragraphs at blank lines and parse each one."""
+    blocks: list[Block] = []
+    glosses: list[Gloss] = []
+    problems: list[tuple[int, int, str, str]] = []
+    para: list[str] = []
+    start = first_line
+
+    def flush() -> None:
+        if not para:
+            return
+        role = "text"
+        last = para[-1]
+        m = _ROLE.search(last)
+        if m:
+            if m.group(1) in ROLES:
+                role = m.group(1)
+                para[-1] = last[: m.start()]
+            else:
+                problems.append(
+                    (start + len(para) - 1, m.start() + 2, f"unknown paragraph role '{{.{m.group(1)}}}'",
+                     "use {.salutation}, {.closing} or {.signature}")
+                )
+        pieces: list[str] = []
+        for i, ln in enumerate(para):
+            s = ln.strip()
+            if i < len(para) - 1 and s.endswith("\\"):
+                pieces.append(s[:-1].rstrip() + "\n")
+            else:
+                pieces.append(s + " ")
+        joined = "".join(pieces).rstrip(" ")
+        runs, gl = parse_inline(joined, start, 1 + len(para[0]) - len(para[0].lstrip()))
+        # a hard break inside a run becomes its own run
+        split: list[Run] = []
+        for r in runs:
+            parts = r.text.split("\n")
+            for j, part in enumerate(parts):
+                if j:
+                    split.append(Run("\n"))
+                if part:
+                    split.append(Run(part, r.bold, r.italic))
+        if split:
+            blocks.append(Block(tuple(split), role, start, 1))
+        glosses.extend(gl)
+
+    for i, ln in enumerate(text.split("\n")):
+        if ln.strip():
+            if not para:
+                start = first_line + i
+            para.append(ln)
+        else:
+            flush()
+            para = []
+    flush()
+    return Parsed(tuple(blocks), tuple(glosses), tuple(problems))
+
+
+def plain(runs: tuple[Run, ...]) -> str:
+    """The text of runs, hard breaks as spaces."""
+    return "".join(" " if r.text == "\n" else r.text for r in runs)

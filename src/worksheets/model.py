@@ -1,0 +1,146 @@
+"""The lesson as the pipeline sees it: plain frozen objects that know their origin.
+
+Nothing here imports YAML, reportlab or Click.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .errors import Location
+from .markup import Block, Run
+
+SKILLS = ("sourcing", "contextualization", "close-reading", "corroboration")
+
+
+@dataclass(frozen=True)
+class Body:
+    """One reading level of a document's text."""
+
+    level: str
+    blocks: tuple[Block, ...]
+    origin: Location
+
+
+@dataclass(frozen=True)
+class Document:
+    """A primary-source document with its caption and its reading levels."""
+
+    id: str
+    label: str
+    title: str
+    modified: bool
+    dateline: str | None
+    source: tuple[Run, ...]
+    bodies: dict[str, Body]
+    glosses: dict[str, str]  # inline glosses: term -> gloss
+    origin: Location
+
+
+@dataclass(frozen=True)
+class VocabularyTerm:
+    """A vocabulary term with its definition and translations."""
+
+    term: str
+    definition: str
+    forms: tuple[str, ...] = ()
+    translations: dict[str, str] = field(default_factory=dict)
+    origin: Location = Location("")
+
+
+@dataclass(frozen=True)
+class Question:
+    """A question of the bank; its number is fixed across variants."""
+
+    id: str
+    number: int
+    documents: tuple[str, ...]
+    skill: str
+    kind: str
+    prompt: tuple[Run, ...]
+    lines: int
+    choices: tuple[str, ...] = ()
+    answer: str | bool | None = None
+    look_fors: tuple[str, ...] = ()
+    starter: str | None = None
+    hint: str | None = None
+    placement: str = "after"
+    origin: Location = Location("")
+
+
+@dataclass(frozen=True)
+class OrganizerColumn:
+    """A column of the organizer: one deal and the documents it rests on."""
+
+    id: str
+    heading: str
+    documents: tuple[str, ...]
+    translations: dict[str, str]
+
+
+@dataclass(frozen=True)
+class OrganizerRow:
+    """A row prompt with the key's answers and optional partial answers, per column."""
+
+    id: str
+    prompt: str
+    lines: int
+    answers: dict[str, str]
+    given: dict[str, str]
+    translations: dict[str, str]
+    origin: Location
+
+
+@dataclass(frozen=True)
+class Organizer:
+    """A comparison table students fill in."""
+
+    title: str
+    instructions: str | None
+    corner: str
+    columns: tuple[OrganizerColumn, ...]
+    rows: tuple[OrganizerRow, ...]
+    translations: dict[str, dict[str, str]]
+    origin: Location
+
+
+@dataclass(frozen=True)
+class Variant:
+    """A differentiated version: reading level, scaffolds, language, questions."""
+
+    id: str
+    title: str
+    description: str | None
+    reading_level: str
+    scaffolds: frozenset[str]
+    language: str | None
+    questions: tuple[str, ...] | None
+    origin: Location
+
+
+@dataclass(frozen=True)
+class Lesson:
+    """A whole lesson, validated."""
+
+    id: str
+    path: str
+    title: str
+    central_question: str
+    grade_band: str
+    background: tuple[Block, ...]
+    documents: tuple[Document, ...]
+    questions: tuple[Question, ...]
+    claim: Question | None
+    vocabulary: tuple[VocabularyTerm, ...]
+    organizer: Organizer | None
+    attribution: str
+    author: str
+    variants: dict[str, Variant]
+    origin: Location
+
+    def document(self, doc_id: str) -> Document:
+        """The document with this id."""
+        for d in self.documents:
+            if d.id == doc_id:
+                return d
+        raise KeyError(doc_id)

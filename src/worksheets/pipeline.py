@@ -1,0 +1,134 @@
+"""The whole pipeline: load -> select -> compose -> render -> write, for many builds.
+
+Everything is loaded and validated before anything is rendered, and
+everything is rendered before anything is written, so bad content leaves no
+file behind.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .compose import compose
+from .errors import ContentError, Problem, WorksheetError
+from .layout import Layout, available_layouts, load_layout
+from .load import display_path, load_lesson_with_problems
+from .model import Lesson
+from .render import Meta, PageDecor, render
+from .variants import EDITIONS, Edition, select
+from .write import prepare_dir, write_atomic
+
+
+@dataclass(frozen=True)
+class Job:
+    """One PDF to make: lesson x variant x layout x edition."""
+
+    lesson: Lesson
+    variant: str
+    layout: Layout
+    edition: Edition
+
+    @property
+    def filename(self) -> str:
+        """`<lesson>-<variant>-<layout>-<edition>.pdf`: stable as variants and layouts grow."""
+        return f"{self.lesson.id}-{self.variant}-{self.layout.name}-{self.edition}.pdf"
+
+
+def find_lessons(content: str | os.PathLike[str] = "content") -> list[Path]:
+    """The lesson folders (those with a lesson.yaml) under `content`."""
+    root = Path(content)
+    if not root.is_dir():
+        raise WorksheetError(f"{root}: no such folder (run in a project with a content/ folder, "
+                             "or name lesson folders)")
+    return sorted(p.parent for p in root.glob("*/lesson.yaml"))
+
+
+def load_all(paths: Iterable[str | os.PathLike[str]]) -> list[Lesson]:
+    """Load every lesson, reporting the problems of all of them at once."""
+    lessons, problems = [], []
+    for p in paths:
+        lesson, found = load_lesson_with_problems(p)
+        problems.extend(found)
+        if lesson is not None:
+            lessons.append(lesson)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise ContentError(errors)
+    return lessons
+
+
+def plan(
+    lessons: Sequence[Lesson],
+    variants: Sequence[str] = ("standard",),
+    layouts: Sequence[str] = ("letter",),
+    editions: Sequence[Edition] = EDITIONS,
+) -> list[Job]:
+    """Every job for these choices; 'all' picks every variant or layout."""
+    names = available_layouts() if "all" in layouts else list(layouts)
+    loaded = [load_layout(n) for n in names]
+    jobs = []
+    problems: list[Problem] = []
+    for lesson in lessons:
+        chosen = list(lesson.variants) if "all" in variants else list(variants)
+        for v in chosen:
+            if v not in lesson.variants:
+                problems.append(Problem(lesson.origin, f"lesson has no variant '{v}'",
+                                        "choose one of: " + ", ".join(lesson.variants)))
+                continue
+            for lay in loaded:
+                for ed in editions:
+                    jobs.append(Job(lesson, v, lay, ed))
+    if problems:
+        raise ContentError(problems)
+    return jobs
+
+
+def render_job(job: Job) -> bytes:
+    """The PDF of one job."""
+    ws = select(job.lesson, job.variant, job.edition)
+    flow = compose(ws, job.layout)
+    lesson = job.lesson
+    edition = "Teacher Key" if job.edition == "key" else "Student"
+    title = f"{lesson.title} ({edition})" if job.edition == "key" else lesson.title
+    meta = Meta(title=title, author=lesson.author, subject=lesson.central_question,
+                keywords=(lesson.id, job.variant, job.layout.name, job.edition))
+    decor = PageDecor(
+        footer_left=lesson.title,
+        footer_right=lesson.attribution,
+        banner="Teacher Key" if job.edition == "key" else "",
+    )
+    try:
+        return render(flow, job.layout, meta, decor)
+    except WorksheetError as e:
+        raise WorksheetError(f"{lesson.path}: {job.filename}: {e}") from None
+
+
+def build(
+    lessons: Sequence[str | os.PathLike[str]] | None = None,
+    output: str | os.PathLike[str] = "output",
+    variants: Sequence[str] = ("standard",),
+    layouts: Sequence[str] = ("letter",),
+    editions: Sequence[Edition] = EDITIONS,
+) -> list[Path]:
+    """Build PDFs for the lessons (default: every lesson in ./content) into `output`.
+
+    Returns the written paths. Raises ContentError (every problem, nothing
+    written) or WorksheetError.
+    """
+    paths = list(lessons) if lessons else find_lessons()
+    if not paths:
+        raise WorksheetError("no lessons found under content/ (each lesson is a folder "
+                             "with lesson.yaml)")
+    jobs = plan(load_all(paths), variants, layouts, editions)
+    out = Path(output)
+    prepare_dir(out)
+    written = []
+    for job in jobs:
+        pdf = render_job(job)
+        target = out / job.filename
+        write_atomic(target, pdf)
+        written.append(Path(display_path(target)))
+    return written

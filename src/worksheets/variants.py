@@ -1,0 +1,111 @@
+"""Select stage: lesson + variant + edition -> the content of one worksheet.
+
+Pure: no I/O, no clock. The result holds exactly what will be printed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from .errors import Location, Problem, WorksheetError
+from .markup import Block
+from .model import Document, Lesson, Organizer, Question, Variant, VocabularyTerm
+
+Edition = Literal["student", "key"]
+EDITIONS: tuple[Edition, ...] = ("student", "key")
+
+
+@dataclass(frozen=True)
+class Section:
+    """One document as printed, with the questions before and after its text."""
+
+    document: Document
+    blocks: tuple[Block, ...]
+    vocabulary: tuple[VocabularyTerm, ...]
+    before: tuple[Question, ...]
+    after: tuple[Question, ...]
+
+
+@dataclass(frozen=True)
+class Worksheet:
+    """Everything one PDF shows, in order."""
+
+    lesson: Lesson
+    variant: Variant
+    edition: Edition
+    sections: tuple[Section, ...]
+    organizer: Organizer | None
+    claim: Question | None
+    word_bank: tuple[str, ...]
+
+    @property
+    def key(self) -> bool:
+        """True for the teacher key."""
+        return self.edition == "key"
+
+    def scaffold(self, name: str) -> bool:
+        """Whether the variant turns this scaffold on."""
+        return name in self.variant.scaffolds
+
+
+def select(lesson: Lesson, variant: str = "standard", edition: Edition = "student") -> Worksheet:
+    """Pick the content of one worksheet; raise WorksheetError for an unknown variant."""
+    if variant not in lesson.variants:
+        raise WorksheetError(
+            f"{Location(lesson.origin.file)}: lesson '{lesson.id}' has no variant '{variant}' "
+            f"(choose one of: {', '.join(lesson.variants)})"
+        )
+    v = lesson.variants[variant]
+    chosen = [q for q in lesson.questions if v.questions is None or q.id in v.questions]
+    sections = []
+    used_terms: list[str] = []
+    for doc in lesson.documents:
+        body = doc.bodies.get(v.reading_level) or next(iter(doc.bodies.values()))
+        terms = terms_in(lesson.vocabulary, body.blocks)
+        used_terms.extend(t.term for t in terms)
+        mine = [q for q in chosen if q.documents and _last_doc(lesson, q) == doc.id]
+        sections.append(
+            Section(
+                document=doc,
+                blocks=body.blocks,
+                vocabulary=terms,
+                before=tuple(q for q in mine if q.placement == "before"),
+                after=tuple(q for q in mine if q.placement == "after"),
+            )
+        )
+    word_bank = tuple(sorted(set(used_terms), key=str.lower)) if "word_bank" in v.scaffolds else ()
+    return Worksheet(lesson, v, edition, tuple(sections), lesson.organizer, lesson.claim, word_bank)
+
+
+def _last_doc(lesson: Lesson, q: Question) -> str:
+    order = [d.id for d in lesson.documents]
+    return max(q.documents, key=order.index)
+
+
+def term_pattern(term: VocabularyTerm) -> re.Pattern[str]:
+    """A whole-word, case-insensitive pattern for a term and its forms."""
+    words = sorted({term.term, *term.forms}, key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in words) + r")(?!\w)", re.I)
+
+
+def terms_in(
+    vocabulary: tuple[VocabularyTerm, ...], blocks: tuple[Block, ...]
+) -> tuple[VocabularyTerm, ...]:
+    """The vocabulary terms that occur in these paragraphs, in vocabulary order."""
+    text = "\n".join(b.text for b in blocks)
+    return tuple(t for t in vocabulary if term_pattern(t).search(text))
+
+
+def unused_terms(lesson: Lesson) -> list[Problem]:
+    """Warnings for declared terms that occur in no document body."""
+    out = []
+    for t in lesson.vocabulary:
+        pat = term_pattern(t)
+        if not any(pat.search("\n".join(b.text for b in body.blocks))
+                   for d in lesson.documents for body in d.bodies.values()):
+            out.append(Problem(t.origin, f"vocabulary term '{t.term}' occurs in no document",
+                               "add the form that occurs to 'forms', or remove the term",
+                               "warning"))
+    return out
