@@ -26,8 +26,11 @@ def main() -> None:
 @click.argument("lesson_dirs", nargs=-1, type=click.Path(file_okay=False))
 @click.option("-o", "--output", default="output", show_default=True, type=click.Path(),
               help="Folder for the PDFs.")
-@click.option("--edition", type=click.Choice(["student", "key", "both"]), default="both",
-              show_default=True, help="Student worksheet, teacher key, or both.")
+@click.option("--edition", type=click.Choice(["student", "key", "master", "both", "all"]),
+              default="both", show_default=True,
+              help="student, key (teacher key), master (every variant's questions side by side, "
+              "one per lesson), both (student and key) or all three. With --variant all, "
+              "both also makes the master.")
 @click.option("--variant", "variants", multiple=True, default=["standard"], show_default=True,
               help="Variant name from lesson.yaml, or 'all'. Repeat for several.")
 @click.option("--layout", "layouts", multiple=True, default=["letter"], show_default=True,
@@ -37,7 +40,10 @@ def build(lesson_dirs: tuple[str, ...], output: str, edition: str, variants: tup
           layouts: tuple[str, ...], quiet: bool) -> None:
     from .pipeline import build as run_build
 
-    editions: Any = ("student", "key") if edition == "both" else (edition,)
+    editions: Any = {"both": ("student", "key"), "all": ("student", "key", "master")}.get(
+        edition, (edition,))
+    if edition == "both" and "all" in variants:
+        editions = ("student", "key", "master")
     written = _run(run_build, list(lesson_dirs) or None, output, variants, layouts, editions)
     if not quiet:
         for path in written:
@@ -62,3 +68,19 @@ def _run(fn: Any, *args: Any) -> Any:
     except KeyboardInterrupt:
         click.echo("interrupted; no partial file was left", err=True)
         sys.exit(130)
+
+
+@main.command(name="list")
+@click.argument("content", default="content", type=click.Path(file_okay=False))
+def list_(content: str) -> None:
+    """List the lessons under CONTENT with their variants, and the layouts."""
+    from .layout import available_layouts
+    from .pipeline import find_lessons, load_all
+
+    lessons = _run(load_all, _run(find_lessons, content))
+    for lesson in lessons:
+        click.echo(f"{lesson.id}: {lesson.title}")
+        for v in lesson.variants.values():
+            desc = f" - {v.description}" if v.description else ""
+            click.echo(f"  variant {v.id}: {v.title}{desc}")
+    click.echo("layouts: " + ", ".join(available_layouts()))

@@ -87,6 +87,7 @@ class Styles:
 def styles(layout: Layout) -> Styles:
     """Paragraph styles derived from a layout's sizes and faces."""
     lead = layout.leading
+    width = layout.page_size[0] - layout.margin_left - layout.margin_right
     body_face = SERIF if layout.serif == "serif" else SANS
 
     def st(name: str, face: str, size: float, **kw: object) -> ParagraphStyle:
@@ -103,7 +104,8 @@ def styles(layout: Layout) -> Styles:
                       keepWithNext=1),
         body=st("body", body_face, layout.body_size, spaceAfter=layout.body_size * 0.55,
                 alignment=TA_JUSTIFY if layout.justify else TA_LEFT),
-        closing=st("closing", body_face, layout.body_size, leftIndent=200, spaceAfter=2),
+        closing=st("closing", body_face, layout.body_size, leftIndent=width * 0.45,
+                   spaceAfter=2),
         salutation=st("salutation", body_face, layout.body_size, spaceAfter=layout.body_size * 0.55,
                       keepWithNext=1),
         dateline=st("dateline", body_face + "-Italic", layout.body_size, spaceAfter=6),
@@ -297,17 +299,22 @@ def compose_section(ws: Worksheet, sec: Section, s: Styles, layout: Layout) -> l
         head.append(para(d.dateline, s.dateline))
     out: list[Flowable] = [CondPageBreak(layout.page_size[1] * 0.25), KeepTogether(head)]
     if sec.before:
-        out.append(para(words(ws, "before"), s.subheading))
-        out.extend(compose_question(ws, q, s, layout) for q in sec.before)
+        out.extend(_headed(para(words(ws, "before"), s.subheading),
+                           [compose_question(ws, q, s, layout) for q in sec.before]))
         out.append(Spacer(1, 6))
     out.extend(compose_block(b, s) for b in sec.blocks)
     out.append(Paragraph(runs_markup(d.source), s.caption))
     if sec.vocabulary:
         out.append(compose_vocabulary_box(ws, sec.vocabulary, s, layout))
     if sec.after:
-        out.append(para(words(ws, "after"), s.subheading))
-        out.extend(compose_question(ws, q, s, layout) for q in sec.after)
+        out.extend(_headed(para(words(ws, "after"), s.subheading),
+                           [compose_question(ws, q, s, layout) for q in sec.after]))
     return out
+
+
+def _headed(heading: Flowable, items: list[Flowable]) -> list[Flowable]:
+    """A heading kept on the same page as the first item under it."""
+    return [KeepTogether([heading, items[0]]), *items[1:]]
 
 
 def compose_block(b: Block, s: Styles) -> Paragraph:
@@ -437,3 +444,61 @@ def compose_organizer(ws: Worksheet, o: Organizer, s: Styles, layout: Layout) ->
     out.append(table)
     out.append(Spacer(1, 12))
     return out
+
+
+def compose_master(sheets: list[Worksheet], layout: Layout) -> list[Flowable]:
+    """The one-page teacher master: every question number, its wording, and what each variant shows.
+
+    A variant never rewords or renumbers a question, so the wording is printed
+    once and each variant's column says whether it asks it and with which supports.
+    """
+    register_fonts()
+    s = styles(layout)
+    lesson = sheets[0].lesson
+    width = layout.page_size[0] - layout.margin_left - layout.margin_right
+    size = min(s.cell.fontSize - 1.5, 9.0)
+    small = ParagraphStyle("master", parent=s.cell, fontSize=size, leading=size * 1.2)
+    head = ParagraphStyle("master-head", parent=s.cell_head, fontSize=size, leading=size * 1.2)
+    header: list[Flowable] = [para("No.", head), para("Question", head)]
+    for ws in sheets:
+        v = ws.variant
+        extra = [v.reading_level + " texts"]
+        if v.language:
+            extra.append(f"glossary: {v.language}")
+        header.append(Paragraph(f"{escape(v.title)}<br/><font size={size - 1}>"
+                                f"{escape(', '.join(extra))}</font>", head))
+    rows: list[list[Flowable]] = [header]
+    questions = [*lesson.questions, *([lesson.claim] if lesson.claim else [])]
+    for q in questions:
+        docs = ", ".join(q.documents) if q is not lesson.claim else "all"
+        prompt = f"{runs_markup(q.prompt)} <i>({escape(q.skill)}; Doc {escape(docs)})</i>"
+        row: list[Flowable] = [para(str(q.number), head), Paragraph(prompt, small)]
+        for ws in sheets:
+            asked = q is lesson.claim or any(
+                x.id == q.id for sec in ws.sections for x in (*sec.before, *sec.after))
+            supports = [name for name, on in (
+                ("starter", q.starter and ws.scaffold("starters") and q.kind != "choice"),
+                ("hint", q.hint and ws.scaffold("hints"))) if on]
+            text = ("asked" + (" + " + " + ".join(supports) if supports else "")) if asked else "—"
+            row.append(para(text, small))
+        rows.append(row)
+    first, rest = 26.0, 70.0
+    prompt_w = width - first - rest * len(sheets)
+    table = Table(rows, colWidths=[first, prompt_w] + [rest] * len(sheets), repeatRows=1,
+                  splitInRow=1)
+    table.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), SANS),
+        ("GRID", (0, 0), (-1, -1), 0.5, INK),
+        ("BACKGROUND", (0, 0), (-1, 0), SHADE),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+    ]))
+    return [
+        Bookmark("master", "Teacher master"),
+        para(f"Teacher master: {lesson.title}", s.heading),
+        para("Every question has the same number in every variant, so one class can work "
+             "from different versions together.", s.small),
+        Spacer(1, 4),
+        table,
+    ]

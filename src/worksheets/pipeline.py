@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .compose import compose
+from .compose import compose, compose_master
 from .errors import ContentError, Problem, WorksheetError
 from .layout import Layout, available_layouts, load_layout
 from .load import display_path, load_lesson_with_problems
@@ -33,7 +33,12 @@ class Job:
 
     @property
     def filename(self) -> str:
-        """`<lesson>-<variant>-<layout>-<edition>.pdf`: stable as variants and layouts grow."""
+        """`<lesson>-<variant>-<layout>-<edition>.pdf`: stable as variants and layouts grow.
+
+        The teacher master covers every variant: `<lesson>-master-<layout>.pdf`.
+        """
+        if self.edition == "master":
+            return f"{self.lesson.id}-master-{self.layout.name}.pdf"
         return f"{self.lesson.id}-{self.variant}-{self.layout.name}-{self.edition}.pdf"
 
 
@@ -80,7 +85,10 @@ def plan(
                 continue
             for lay in loaded:
                 for ed in editions:
-                    jobs.append(Job(lesson, v, lay, ed))
+                    if ed != "master":
+                        jobs.append(Job(lesson, v, lay, ed))
+        if "master" in editions:
+            jobs.extend(Job(lesson, "all", lay, "master") for lay in loaded)
     if problems:
         raise ContentError(problems)
     return jobs
@@ -88,17 +96,20 @@ def plan(
 
 def render_job(job: Job) -> bytes:
     """The PDF of one job."""
-    ws = select(job.lesson, job.variant, job.edition)
-    flow = compose(ws, job.layout)
     lesson = job.lesson
-    edition = "Teacher Key" if job.edition == "key" else "Student"
-    title = f"{lesson.title} ({edition})" if job.edition == "key" else lesson.title
+    if job.edition == "master":
+        sheets = [select(lesson, v, "key") for v in lesson.variants]
+        flow = compose_master(sheets, job.layout)
+    else:
+        flow = compose(select(lesson, job.variant, job.edition), job.layout)
+    title = {"key": f"{lesson.title} (Teacher Key)",
+             "master": f"{lesson.title} (Teacher Master)"}.get(job.edition, lesson.title)
     meta = Meta(title=title, author=lesson.author, subject=lesson.central_question,
                 keywords=(lesson.id, job.variant, job.layout.name, job.edition))
     decor = PageDecor(
         footer_left=lesson.title,
         footer_right=lesson.attribution,
-        banner="Teacher Key" if job.edition == "key" else "",
+        banner={"key": "Teacher Key", "master": "Teacher Master"}.get(job.edition, ""),
     )
     try:
         return render(flow, job.layout, meta, decor)

@@ -13,7 +13,7 @@ from .errors import Location, Problem, WorksheetError
 from .markup import Block
 from .model import Document, Lesson, Organizer, Question, Variant, VocabularyTerm
 
-Edition = Literal["student", "key"]
+Edition = Literal["student", "key", "master"]
 EDITIONS: tuple[Edition, ...] = ("student", "key")
 
 
