@@ -23,8 +23,11 @@ MAX_DEPTH = 50
 
 Path_ = tuple[str | int, ...]
 
-# C0 controls other than tab/newline/CR, DEL, and bidi overrides/isolates.
-_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+# C0 controls other than tab/newline/CR, DEL, C1 controls (YAML reads U+0085 as a
+# line break), the line/paragraph separators, and bidi overrides/isolates.
+_FORBIDDEN = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+)
 
 
 @dataclass(frozen=True)

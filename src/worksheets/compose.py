@@ -36,6 +36,12 @@ SHADE = colors.Color(0.9, 0.9, 0.9)
 
 # Words the generator itself prints, with their Spanish for bilingual variants.
 STRINGS: dict[str, dict[str, str]] = {
+    "directions": {
+        "en": "Read each document, then answer the questions about it. "
+              "You may write your answers in English or Spanish.",
+        "es": "Lee cada documento y luego responde las preguntas. "
+              "Puedes escribir tus respuestas en inglés o en español. ¡Usa evidencia!",
+    },
     "name": {"en": "Name", "es": "Nombre"},
     "class": {"en": "Class", "es": "Clase"},
     "date": {"en": "Date", "es": "Fecha"},
@@ -274,6 +280,10 @@ def compose_header(ws: Worksheet, s: Styles, layout: Layout) -> list[Flowable]:
                          f"{escape(lesson.central_question)}", s.subheading))
     out.append(para(f"{words(ws, 'background')}", s.subheading))
     out.extend(Paragraph(runs_markup(b.runs), s.body) for b in lesson.background)
+    lang = ws.variant.language
+    if lang:
+        d = STRINGS["directions"]
+        out.append(Paragraph(f"<b>{escape(d['en'])}</b><br/><b>{escape(d[lang])}</b>", s.text))
     return out
 
 

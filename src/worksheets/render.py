@@ -63,7 +63,8 @@ def render(flowables: list[Flowable], layout: Layout, meta: Meta, decor: PageDec
     )
     frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body",
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
-    doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
+    doc.addPageTemplates([PageTemplate(id="page", frames=[frame],
+                                       onPage=lambda c, d: _banner(c, layout, decor))])
     try:
         doc.build(flowables, canvasmaker=_canvas_class(layout, decor))
     except LayoutError as e:
@@ -94,20 +95,30 @@ def _canvas_class(layout: Layout, decor: PageDecor) -> Callable[..., Canvas]:
     return _PagedCanvas
 
 
+def _banner(c: Canvas, layout: Layout, decor: PageDecor) -> None:
+    """The page's top line, drawn first so it also comes first in the text."""
+    if not (decor.banner or decor.stamp):
+        return
+    w, h = layout.page_size
+    y = h - layout.margin_top + 14
+    c.saveState()
+    c.setFillColor(colors.black)
+    if decor.banner:
+        c.setFont(SANS + "-Bold", 10)
+        c.drawString(layout.margin_left, y, decor.banner)
+    if decor.stamp:
+        c.setFont(SANS, 9)
+        c.drawRightString(w - layout.margin_right, y, decor.stamp)
+    c.restoreState()
+
+
 def _decorate(c: Canvas, layout: Layout, decor: PageDecor, total: int) -> None:
+    """The footer, drawn when the page count is known."""
     w, h = layout.page_size
     left, right = layout.margin_left, w - layout.margin_right
     n = c.getPageNumber()
     c.saveState()
     c.setFillColor(colors.black)
-    if decor.banner or decor.stamp:
-        y = h - layout.margin_top + 14
-        if decor.banner:
-            c.setFont(SANS + "-Bold", 10)
-            c.drawString(left, y, decor.banner)
-        if decor.stamp:
-            c.setFont(SANS, 9)
-            c.drawRightString(right, y, decor.stamp)
     if layout.footer:
         y = layout.margin_bottom - 24
         c.setStrokeColor(colors.Color(0.45, 0.45, 0.45))

@@ -1,0 +1,84 @@
+"""Helpers for reading back the PDFs the tests make."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from pypdf import PdfReader
+
+ROOT = Path(__file__).resolve().parent.parent
+LESSON = ROOT / "content" / "cuban-missile-crisis"
+GOLDEN = Path(__file__).resolve().parent / "golden"
+PDFCHECK = ROOT.parent / "shared" / "tools" / "pdfcheck"
+UPDATE = os.environ.get("WORKSHEETS_UPDATE_GOLDEN") == "1"
+
+
+def norm(text: str) -> str:
+    """Whitespace folded to single spaces."""
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def pages_text(pdf: bytes | Path) -> list[str]:
+    """The extracted text of each page."""
+    data = pdf.read_bytes() if isinstance(pdf, Path) else pdf
+    return [p.extract_text() or "" for p in PdfReader(io.BytesIO(data)).pages]
+
+
+def assert_in_order(text: str, phrases: list[str]) -> None:
+    """Every phrase occurs in `text` (whitespace-folded), each after the one before."""
+    hay = norm(text)
+    pos = 0
+    for ph in phrases:
+        i = hay.find(norm(ph), pos)
+        assert i >= 0, f"missing or out of order: {ph!r} (searched from offset {pos})"
+        pos = i + len(norm(ph))
+
+
+def font_sizes(pdf: bytes, needle: str) -> list[float]:
+    """Effective font sizes of the text chunks that contain `needle`."""
+    sizes: list[float] = []
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+
+        def visit(text: str, cm: Any, tm: Any, font: Any, size: float) -> None:
+            if needle in text:
+                scale = (tm[0] ** 2 + tm[1] ** 2) ** 0.5 * (cm[0] ** 2 + cm[1] ** 2) ** 0.5
+                sizes.append(round(size * scale, 2))
+
+        page.extract_text(visitor_text=visit)
+    return sizes
+
+
+def fonts_of(pdf: bytes) -> dict[str, bool]:
+    """Every font used by any page, mapped to whether its program is embedded."""
+    out: dict[str, bool] = {}
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        fonts = page.get("/Resources", {}).get("/Font", {})
+        for ref in fonts.values():
+            f = ref.get_object()
+            name = str(f.get("/BaseFont"))
+            desc = f.get("/FontDescriptor")
+            if desc is None and "/DescendantFonts" in f:
+                desc = f["/DescendantFonts"][0].get_object().get("/FontDescriptor")
+            desc = desc.get_object() if desc is not None else {}
+            out[name] = any(k in desc for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+    return out
+
+
+def pdfcheck(paths: list[Path], *args: str) -> tuple[int, str]:
+    """Run the independent print checker; return (exit status, stderr summary)."""
+    if not PDFCHECK.exists() or not shutil.which("qpdf"):
+        if os.environ.get("CI"):
+            raise AssertionError("pdfcheck or its tools are missing in CI")
+        import pytest
+
+        pytest.skip("../shared/tools/pdfcheck or qpdf not available")
+    r = subprocess.run([sys.executable, str(PDFCHECK), "--jsonl", *args, *map(str, paths)],
+                       capture_output=True, text=True, timeout=300)
+    return r.returncode, r.stdout + r.stderr
