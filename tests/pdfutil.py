@@ -31,6 +31,16 @@ def pages_text(pdf: bytes | Path) -> list[str]:
     return [p.extract_text() or "" for p in PdfReader(io.BytesIO(data)).pages]
 
 
+def body_text(pdf: bytes | Path, footer_title: str, attribution: str) -> str:
+    """All pages' text without the running footer and banner, for checks across page breaks."""
+    out = []
+    for page in pages_text(pdf):
+        page = re.sub(r"\s*" + re.escape(footer_title) + r"\s*Page \d+ of \d+\s*"
+                      + re.escape(attribution) + r"\s*$", "", page)
+        out.append(page.removeprefix("Teacher Key\n"))
+    return "\n".join(out)
+
+
 def assert_in_order(text: str, phrases: list[str]) -> None:
     """Every phrase occurs in `text` (whitespace-folded), each after the one before."""
     hay = norm(text)

@@ -48,6 +48,12 @@ class Loaded:
     file: str
     data: Any
     marks: dict[Path_, Mark] = field(default_factory=dict)
+    bad: set[Path_] = field(default_factory=set)  # values already reported (tags, controls)
+    lines: list[str] = field(default_factory=list)  # the source text, for hints
+
+    def reported(self, path: Path_) -> bool:
+        """Whether a problem was already reported at `path` or at one of its parents."""
+        return any(path[: len(b)] == b for b in self.bad)
 
     def at(self, path: Path_, key: bool = False) -> Location:
         """The location of the value at `path`, or of its nearest known parent."""
@@ -85,12 +91,13 @@ def read_text(path: str, display: str, problems: list[Problem]) -> str | None:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
         line = raw.count(b"\n", 0, e.start) + 1
-        col = e.start - (raw.rfind(b"\n", 0, e.start) + 1) + 1
+        line_start = raw.rfind(b"\n", 0, e.start) + 1
+        col = len(raw[line_start : e.start].decode("utf-8", "replace")) + 1
         problems.append(
             Problem(
                 Location(display, line, col),
-                f"file is not UTF-8 (byte 0x{raw[e.start]:02X})",
-                "save the file as UTF-8",
+                f"the file is not UTF-8: byte 0x{raw[e.start]:02X} is not valid UTF-8 text",
+                "save the file with the encoding UTF-8",
             )
         )
         return None
@@ -99,17 +106,23 @@ def read_text(path: str, display: str, problems: list[Problem]) -> str | None:
     for m in _FORBIDDEN.finditer(text):
         line = text.count("\n", 0, m.start()) + 1
         col = m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
-        ch = m.group()
-        what = "a right-to-left control" if "\u202a" <= ch <= "\u2069" else "a control"
         problems.append(
             Problem(
                 Location(display, line, col),
-                f"{what} character U+{ord(ch):04X} is not allowed",
+                f"{_describe(m.group())} is not allowed",
                 "delete it; it is invisible and would print as a blank box",
             )
         )
         ok = False
     return text if ok else None
+
+
+def _describe(ch: str) -> str:
+    if "\u202a" <= ch <= "\u2069" and ch not in "\u2028\u2029":
+        return f"a right-to-left control character U+{ord(ch):04X}"
+    if ch in "\u2028\u2029":
+        return f"a line separator character U+{ord(ch):04X}"
+    return f"a control character U+{ord(ch):04X}"
 
 
 class _Loader(yaml.SafeLoader):
@@ -119,7 +132,7 @@ class _Loader(yaml.SafeLoader):
 
     def compose_node(self, parent: Node | None, index: Any) -> Node | None:
         if self.check_event(yaml.AliasEvent):
-            ev = self.peek_event()
+            ev = self.peek_event()  # type: ignore[no-untyped-call]
             raise yaml.MarkedYAMLError(
                 problem="aliases (*name) are not allowed",
                 problem_mark=ev.start_mark,
@@ -128,36 +141,47 @@ class _Loader(yaml.SafeLoader):
         if self.depth > MAX_DEPTH:
             raise yaml.MarkedYAMLError(
                 problem=f"nested more than {MAX_DEPTH} levels deep",
-                problem_mark=self.peek_event().start_mark,
+                problem_mark=self.peek_event().start_mark,  # type: ignore[no-untyped-call]
             )
         try:
-            return super().compose_node(parent, index)  # type: ignore[no-any-return]
+            return super().compose_node(parent, index)
         finally:
             self.depth -= 1
 
 
-def _hint_for(problem: str) -> str:
+def _hint_for(problem: str, context: str) -> str:
     if "'\\t'" in problem:
         return "indent with spaces, not tabs"
     if "mapping values are not allowed" in problem:
         return "put the text in quotes when it contains ': '"
     if "cannot start any token" in problem:
         return "put the text in quotes"
+    if "alias" in context or "anchor" in context:
+        return "put the text in quotes; a value that starts with '*' or '&' means something else"
     if "expected ',' or ']'" in problem:
         return "close the list with ']'"
     if "expected ',' or '}'" in problem:
         return "close the mapping with '}'"
-    if "end of stream" in problem and "quoted" in problem:
-        return "close the quote"
     if "expected <block end>" in problem or "expected <block mapping start>" in problem:
         return "check the indentation of this line"
-    if "single document" in problem:
-        return "remove the '---' line: one file holds one YAML document"
     if "aliases" in problem:
         return "write the value out in full"
     if "nested" in problem:
         return "a lesson file needs only a few levels"
     return "check the YAML syntax here"
+
+
+# What PyYAML calls the construct that was open when the error was found.
+_CONSTRUCTS = {
+    "flow sequence": "the list",
+    "flow mapping": "the mapping",
+    "flow node": "the value",
+    "block mapping": "the mapping",
+    "block collection": "the list",
+    "quoted scalar": "the quoted text",
+    "alias": "the alias",
+    "anchor": "the anchor",
+}
 
 
 def load_yaml(text: str, display: str, problems: list[Problem]) -> Loaded | None:
@@ -166,7 +190,7 @@ def load_yaml(text: str, display: str, problems: list[Problem]) -> Loaded | None
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as e:
-        problems.append(_syntax_problem(e, display))
+        problems.append(_syntax_problem(e, display, text))
         return None
     except yaml.YAMLError as e:  # pragma: no cover - every PyYAML error carries a mark
         problems.append(Problem(Location(display, 1, 1), str(e)))
@@ -176,30 +200,73 @@ def load_yaml(text: str, display: str, problems: list[Problem]) -> Loaded | None
         return None
     finally:
         loader.dispose()
-    out = Loaded(display, None)
+    out = Loaded(display, None, lines=text.split("\n"))
     if node is None:
         return out
     out.data = _construct(node, (), out, loader, problems, None)
     return out
 
 
-def _syntax_problem(e: yaml.MarkedYAMLError, display: str) -> Problem:
+def _syntax_problem(e: yaml.MarkedYAMLError, display: str, text: str) -> Problem:
     pm, cm = e.problem_mark, e.context_mark
     problem = (e.problem or "invalid YAML").strip()
+    context = (e.context or "").strip()
+
+    def at(m: yaml.Mark) -> Location:
+        return Location(display, m.line + 1, m.column + 1)
+
+    if "quoted scalar" in context and "end of stream" in problem and cm is not None:
+        return Problem(at(cm), "YAML syntax error: the quote opened here is never closed",
+                       "close the quote")
+    if "single document" in context and pm is not None:
+        return Problem(at(pm), "YAML syntax error: a second YAML document starts here",
+                       "remove the '---' line: one file holds one YAML document")
+    runaway = _runaway_quote(text, pm)
+    if runaway is not None:
+        opened, closed = runaway
+        return Problem(at(opened), "YAML syntax error: the quote opened here is closed only "
+                       f"on line {closed.line + 1}", "close the quote on this line")
     mark = pm or cm
-    extra = ""
-    # An unclosed quote or bracket is found at the end of the stream; point
-    # at where it opened, and name the other line too.
-    if cm is not None and pm is not None and cm.line != pm.line:
-        if "end of stream" in problem or e.context and "quoted" in e.context:
-            mark, other = cm, pm
-        else:
-            other = cm
-        extra = f"; {e.context or 'started'} on line {other.line + 1}"
-        extra = extra.replace("while scanning a", "the").replace("while parsing a", "the")
     assert mark is not None
-    msg = f"YAML syntax error: {problem}{extra}"
-    return Problem(Location(display, mark.line + 1, mark.column + 1), msg, _hint_for(problem))
+    extra = ""
+    if cm is not None and pm is not None and cm.line != pm.line:
+        what = next((v for k, v in _CONSTRUCTS.items() if k in context), "it")
+        extra = f"; {what} starts on line {cm.line + 1}"
+    shown = problem.replace("'<stream end>'", "the end of the text")
+    return Problem(at(mark), f"YAML syntax error: {shown}{extra}", _hint_for(problem, context))
+
+
+def _runaway_quote(text: str, pm: yaml.Mark | None) -> tuple[yaml.Mark, yaml.Mark] | None:
+    """A quoted text that runs over several lines and ends just where the error is.
+
+    An unclosed quote in the middle of a file runs on to the next quote; the
+    error is then reported there. Return where such a quote opened and closed.
+    """
+    if pm is None:
+        return None
+    last: yaml.Token | None = None
+    try:
+        for tok in yaml.scan(text, Loader=yaml.SafeLoader):
+            if (tok.start_mark.line, tok.start_mark.column) >= (pm.line, pm.column):
+                break
+            last = tok
+    except yaml.YAMLError:
+        pass
+    if (
+        isinstance(last, yaml.ScalarToken)
+        and last.style in ('"', "'")
+        and last.start_mark.line < last.end_mark.line == pm.line
+    ):
+        return last.start_mark, last.end_mark
+    return None
+
+
+def dotted(path: Path_) -> str:
+    """A data path as the author reads it: `questions[2].prompt`."""
+    s = ""
+    for p in path:
+        s += f"[{p}]" if isinstance(p, int) else (f".{p}" if s else str(p))
+    return s
 
 
 _TAGS_OK = {
@@ -226,13 +293,18 @@ def _construct(
     km = key_node.start_mark if key_node is not None else sm
     raw = node.value if isinstance(node, ScalarNode) and node.style is None else None
     out.marks[path] = Mark(sm.line + 1, sm.column + 1, km.line + 1, km.column + 1, raw)
+    here = Location(out.file, sm.line + 1, sm.column + 1)
+    name = f"{dotted(path)}: " if path else ""
     if node.tag not in _TAGS_OK:
-        hint = "put the text in quotes" if node.tag.endswith(":value") else "remove the tag"
         if node.tag.endswith(":value"):
-            msg = f"'{node.value}' cannot stand alone as a YAML value"
+            msg = f"{name}'{node.value}' cannot stand alone as a YAML value"
+            hint = f'put it in quotes: "{node.value}"'
         else:
-            msg = f"YAML tag '{node.tag}' is not allowed"
-        problems.append(Problem(Location(out.file, sm.line + 1, sm.column + 1), msg, hint))
+            tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+            msg = f"{name}the YAML tag '{tag}' is not allowed"
+            hint = "remove the tag; write plain text, numbers, lists and keys"
+        problems.append(Problem(here, msg, hint))
+        out.bad.add(path)
         return None
     if isinstance(node, MappingNode):
         result: dict[Any, Any] = {}
@@ -240,7 +312,7 @@ def _construct(
         for k_node, v_node in node.value:
             kl = Location(out.file, k_node.start_mark.line + 1, k_node.start_mark.column + 1)
             if not isinstance(k_node, ScalarNode):
-                problems.append(Problem(kl, "a key must be plain text", "use a simple name"))
+                problems.append(Problem(kl, f"{name}a key must be plain text", "use a simple name"))
                 continue
             key = k_node.value if k_node.tag.endswith(":str") or k_node.style else None
             if key is None:
@@ -251,7 +323,7 @@ def _construct(
                 problems.append(
                     Problem(
                         kl,
-                        f"duplicate key '{key}' (first on line {seen[key]})",
+                        f"{name}key '{key}' appears twice, on lines {seen[key]} and {kl.line}",
                         "remove one of them; YAML would silently keep only the last",
                     )
                 )
@@ -265,10 +337,18 @@ def _construct(
             for i, item in enumerate(node.value)
         ]
     try:
-        return loader.construct_object(node)
+        value = loader.construct_object(node)
     except ConstructorError as e:  # pragma: no cover - tags are checked above
-        problems.append(Problem(Location(out.file, sm.line + 1, sm.column + 1), str(e.problem)))
+        problems.append(Problem(here, str(e.problem)))
         return None
+    quoted = isinstance(node, ScalarNode) and node.style == '"'
+    bad = _FORBIDDEN.search(value) if quoted and isinstance(value, str) else None
+    if bad is not None:
+        problems.append(Problem(here, f"{name}{_describe(bad.group())} is not allowed",
+                                "remove the escape (such as \\a or \\u202e) from the quoted text"))
+        out.bad.add(path)
+        return None
+    return value
 
 
 def split_front_matter(text: str) -> tuple[str, str, int]:

@@ -106,8 +106,7 @@ def styles(layout: Layout) -> Styles:
         title=st("title", SANS + "-Bold", layout.title_size, spaceAfter=4),
         heading=st("heading", SANS + "-Bold", layout.heading_size, spaceBefore=6, spaceAfter=2,
                    keepWithNext=1),
-        subheading=st("subheading", SANS + "-Bold", t, spaceBefore=6, spaceAfter=3,
-                      keepWithNext=1),
+        subheading=st("subheading", SANS + "-Bold", t, spaceBefore=6, spaceAfter=3),
         body=st("body", body_face, layout.body_size, spaceAfter=layout.body_size * 0.55,
                 alignment=TA_JUSTIFY if layout.justify else TA_LEFT),
         closing=st("closing", body_face, layout.body_size, leftIndent=width * 0.45,
@@ -310,7 +309,7 @@ def compose_section(ws: Worksheet, sec: Section, s: Styles, layout: Layout) -> l
     out: list[Flowable] = [CondPageBreak(layout.page_size[1] * 0.25), KeepTogether(head)]
     if sec.before:
         out.extend(_headed(para(words(ws, "before"), s.subheading),
-                           [compose_question(ws, q, s, layout) for q in sec.before]))
+                           [question_parts(ws, q, s, layout) for q in sec.before]))
         out.append(Spacer(1, 6))
     out.extend(compose_block(b, s) for b in sec.blocks)
     out.append(Paragraph(runs_markup(d.source), s.caption))
@@ -318,13 +317,17 @@ def compose_section(ws: Worksheet, sec: Section, s: Styles, layout: Layout) -> l
         out.append(compose_vocabulary_box(ws, sec.vocabulary, s, layout))
     if sec.after:
         out.extend(_headed(para(words(ws, "after"), s.subheading),
-                           [compose_question(ws, q, s, layout) for q in sec.after]))
+                           [question_parts(ws, q, s, layout) for q in sec.after]))
     return out
 
 
-def _headed(heading: Flowable, items: list[Flowable]) -> list[Flowable]:
-    """A heading kept on the same page as the first item under it."""
-    return [KeepTogether([heading, items[0]]), *items[1:]]
+def _headed(heading: Flowable, questions: list[list[Flowable]]) -> list[Flowable]:
+    """Questions, each kept whole, the heading kept on the page of the first.
+
+    KeepTogether must not nest: an inner one reports an endless height.
+    """
+    first, *rest = questions
+    return [KeepTogether([heading, *first]), *(KeepTogether(q) for q in rest)]
 
 
 def compose_block(b: Block, s: Styles) -> Paragraph:
@@ -369,6 +372,13 @@ def compose_question(
     ws: Worksheet, q: Question, s: Styles, layout: Layout, numbered: bool = True
 ) -> Flowable:
     """A question with its scaffolds and answer area, kept together on one page."""
+    return KeepTogether(question_parts(ws, q, s, layout, numbered))
+
+
+def question_parts(
+    ws: Worksheet, q: Question, s: Styles, layout: Layout, numbered: bool = True
+) -> list[Flowable]:
+    """The flowables of a question: prompt, choices, scaffolds, answer area."""
     number = f"<b>{q.number}.</b> " if numbered else ""
     parts: list[Flowable] = [
         Paragraph(f"{number}{runs_markup(q.prompt)} <i>({escape(_skill(ws, q))})</i>", s.text)
@@ -401,7 +411,7 @@ def compose_question(
     lines = max(q.lines, 1)
     parts.append(AnswerArea(lines, layout.answer_line_spacing, answer, ws.key, label, s.small))
     parts.append(Spacer(1, 8))
-    return KeepTogether(parts)
+    return parts
 
 
 def compose_organizer(ws: Worksheet, o: Organizer, s: Styles, layout: Layout) -> list[Flowable]:

@@ -7,9 +7,11 @@ and reported at once as a `ContentError`.
 from __future__ import annotations
 
 import difflib
+import math
 import os
 import types
 import typing
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -17,7 +19,7 @@ import pydantic
 from pydantic import BaseModel
 
 from . import schema
-from ._yaml import Loaded, load_yaml, read_text, split_front_matter
+from ._yaml import Loaded, dotted, load_yaml, read_text, split_front_matter
 from .errors import Location, Problem, raise_if_errors
 from .markup import parse_body, parse_inline
 from .model import (
@@ -64,14 +66,23 @@ def load_lesson_with_problems(path: str | os.PathLike[str]) -> tuple[Lesson | No
     questions_y = _load_file(folder / "questions.yaml", schema.QuestionsFile, problems)
     vocab_path = folder / "vocabulary.yaml"
     vocab_y = (
-        _load_file(vocab_path, schema.VocabularyFile, problems) if vocab_path.exists() else None
+        _load_file(vocab_path, schema.VocabularyFile, problems, empty_ok=True)
+        if vocab_path.exists()
+        else None
     )
     if lesson_y is None:
+        # Without lesson.yaml nothing can be cross-checked, but the documents'
+        # own problems are still worth reporting in the same run.
+        for path in sorted((folder / "documents").glob("*.md")):
+            if "." not in path.name[:-3]:
+                _load_document(path, path.name[:-3], problems)
         return None, problems
     lesson_f, lesson_l = lesson_y
 
     documents = _load_documents(folder, lesson_f, lesson_l, problems)
-    doc_ids = [d.id for d in documents]
+    # Cross-check against every listed id: a listed document that is missing or
+    # broken is reported once, at its own file, not again at each reference.
+    doc_ids = list(dict.fromkeys(lesson_f.documents))
     questions: tuple[Question, ...] = ()
     if questions_y is not None:
         questions = _questions(questions_y[0], questions_y[1], doc_ids, problems)
@@ -115,7 +126,7 @@ def load_lesson_with_problems(path: str | os.PathLike[str]) -> tuple[Lesson | No
 
 
 def _load_file(
-    path: Path, model: type[M], problems: list[Problem]
+    path: Path, model: type[M], problems: list[Problem], empty_ok: bool = False
 ) -> tuple[M, Loaded] | None:
     shown = display_path(path)
     if not path.is_file():
@@ -127,13 +138,15 @@ def _load_file(
     loaded = load_yaml(text, shown, problems)
     if loaded is None:
         return None
-    return _validate(model, loaded, problems)
+    return _validate(model, loaded, problems, empty_ok)
 
 
 def _validate(
     model: type[M], loaded: Loaded, problems: list[Problem], empty_ok: bool = False
 ) -> tuple[M, Loaded] | None:
     data = loaded.data
+    if loaded.reported(()):
+        return None
     if data is None:
         if empty_ok:
             data = {}
@@ -163,35 +176,57 @@ def _expected_keys_hint(model: type[BaseModel]) -> str:
     return "expected keys: " + ", ".join(required or list(model.model_fields))
 
 
-def _kind(value: Any) -> str:
-    if isinstance(value, bool):
-        return "a yes/no value"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    if value is None:
-        return "nothing"
-    if isinstance(value, str):
-        return "text"
-    return f"a {type(value).__name__}"
-
-
 # --- pydantic errors -> located problems ----------------------------------------
 
 
-def _translate(e: pydantic.ValidationError, model: type[BaseModel], loaded: Loaded) -> list[Problem]:
-    out: list[Problem] = []
+def _translate(
+    e: pydantic.ValidationError, model: type[BaseModel], loaded: Loaded
+) -> list[Problem]:
+    errors: list[tuple[Any, tuple[Any, ...], bool]] = []
     seen: set[tuple[Any, ...]] = set()
     for err in e.errors():
         path, is_key = _data_path(loaded.data, err["loc"])
-        if (path, is_key) in seen:
+        if (path, is_key) in seen or loaded.reported(path):
             continue  # a union reports once per member; one message is enough
         seen.add((path, is_key))
-        out.append(_problem(err, path, is_key, model, loaded))
-    return out
+        errors.append((err, path, is_key))
+    # A misspelt key (`promt:`) explains the missing field it stands for: say it once.
+    meant = {
+        (path[:-1], _did_you_mean(str(path[-1]), _fields_at(model, path[:-1])))
+        for err, path, _ in errors
+        if err["type"] == "extra_forbidden"
+    }
+    return [
+        _problem(err, path, is_key, model, loaded)
+        for err, path, is_key in errors
+        if not (err["type"] == "missing" and (path[:-1], path[-1]) in meant)
+    ]
+
+
+# Words an author may use for a value, by the value they mean.
+_SYNONYMS = {
+    "essay": "written",
+    "short-answer": "written",
+    "open": "written",
+    "multiple-choice": "choice",
+    "mcq": "choice",
+    "true/false": "true-false",
+    "truefalse": "true-false",
+    "boolean": "true-false",
+}
+
+
+def _did_you_mean(value: str, options: Sequence[str]) -> str | None:
+    """The option the author most likely meant by `value`, if any is close."""
+    for o in options:
+        if o.lower() == value.lower():
+            return o
+    close = difflib.get_close_matches(value, options, n=1)
+    if close:
+        return close[0]
+    words = [w for w, o in _SYNONYMS.items() if o in options]
+    close = difflib.get_close_matches(value.lower(), words, n=1)
+    return _SYNONYMS[close[0]] if close else None
 
 
 def _data_path(data: Any, loc: tuple[Any, ...]) -> tuple[tuple[Any, ...], bool]:
@@ -214,15 +249,24 @@ def _data_path(data: Any, loc: tuple[Any, ...]) -> tuple[tuple[Any, ...], bool]:
     return tuple(path), False
 
 
-def _dotted(path: tuple[Any, ...]) -> str:
-    s = ""
-    for p in path:
-        s += f"[{p}]" if isinstance(p, int) else (f".{p}" if s else str(p))
-    return s
-
-
 def _fields_at(model: type[BaseModel], path: tuple[Any, ...]) -> list[str]:
     """The keys allowed in the mapping at `path`."""
+    t = _type_at(model, path)
+    if isinstance(t, type) and issubclass(t, BaseModel):
+        return list(t.model_fields)
+    return []
+
+
+def _required(model: type[BaseModel], path: tuple[Any, ...]) -> bool:
+    """Whether the field at `path` must be given."""
+    parent = _type_at(model, path[:-1]) if path else None
+    if isinstance(parent, type) and issubclass(parent, BaseModel):
+        f = parent.model_fields.get(str(path[-1]))
+        return f is not None and f.is_required()
+    return False
+
+
+def _type_at(model: type[BaseModel], path: tuple[Any, ...]) -> Any:
     t: Any = model
     for part in path:
         t = _unwrap(t)
@@ -232,11 +276,8 @@ def _fields_at(model: type[BaseModel], path: tuple[Any, ...]) -> list[str]:
         elif typing.get_origin(t) in (list, dict):
             t = typing.get_args(t)[-1]
         else:
-            return []
-    t = _unwrap(t)
-    if isinstance(t, type) and issubclass(t, BaseModel):
-        return list(t.model_fields)
-    return []
+            return None
+    return _unwrap(t)
 
 
 def _unwrap(t: Any) -> Any:
@@ -255,69 +296,65 @@ def _problem(
     err: Any, path: tuple[Any, ...], is_key: bool, model: type[BaseModel], loaded: Loaded
 ) -> Problem:
     kind = err["type"]
-    name = _dotted(path) or "file"
+    name = dotted(path) or "file"
     value = err.get("input")
     mark = loaded.marks.get(path)
     raw = mark.raw if mark else None
+    shown = raw if raw is not None else value
     ctx = err.get("ctx") or {}
     loc = loaded.at(path)
+    where = f"{dotted(path[:-1])}: " if path[:-1] else ""  # the enclosing mapping
     if is_key:
-        key = path and value
         return Problem(
             loaded.at(path, key=True) if path else loc,
-            f"{name}: unknown key '{key}'",
+            f"{where}unknown key '{value}'",
             f"expected {ctx.get('expected', 'one of the documented keys')}",
         )
     if kind == "missing":
         field = path[-1]
         parent = path[:-1]
-        where = loaded.at(parent, key=bool(parent)) if parent else Location(loaded.file, 1, 1)
-        if parent:
-            where = loaded.at(parent)
-        return Problem(where, f"{_dotted(parent) or 'file'}: missing required field '{field}'",
-                       f"add '{field}:'")
+        at = loaded.at(parent, key=True) if parent else Location(loaded.file, 1, 1)
+        return Problem(at, f"{where}missing required field '{field}'", f"add '{field}:'")
     if kind == "extra_forbidden":
         field = str(path[-1])
         allowed = _fields_at(model, path[:-1])
-        close = difflib.get_close_matches(field, allowed, n=1)
-        hint = f"did you mean '{close[0]}'?" if close else "expected one of: " + ", ".join(allowed)
-        return Problem(loaded.at(path, key=True), f"{name}: unknown key '{field}'", hint)
+        close = _did_you_mean(field, allowed)
+        hint = f"did you mean '{close}'?" if close else "expected one of: " + ", ".join(allowed)
+        return Problem(loaded.at(path, key=True), f"{where}unknown key '{field}'", hint)
+    if value is None and kind in ("string_type", "int_type", "bool_type"):
+        return _empty(name, path, model, loaded)
     if kind == "string_type":
         if isinstance(value, bool) and raw is not None:
             return Problem(loc, f"{name}: expected text, got the yes/no value '{raw}'",
                            f"put it in quotes: \"{raw}\"")
-        if value is None:
-            return Problem(loc, f"{name} is empty", "write the text, or remove the key")
         if raw is not None and not isinstance(value, list | dict):
             return Problem(loc, f"{name}: expected text, got {_kind(value)} '{raw}'",
                            f"YAML reads this as {_kind(value)}; put it in quotes: \"{raw}\"")
         return Problem(loc, f"{name}: expected text, got {_kind(value)}", "write plain text")
     if kind == "string_too_short":
-        return Problem(loc, f"{name} is empty", "write the text, or remove the key")
+        return _empty(name, path, model, loaded)
     if kind == "string_too_long":
-        return Problem(loc, f"{name} is too long ({len(value)} characters)",
+        return Problem(loc, f"{name} is too long: {len(value)} characters",
                        f"at most {ctx.get('max_length')} characters")
     if kind == "string_pattern_mismatch":
         if path and path[-1] == "answer":
-            return Problem(loc, f"{name}: '{value}' is not a choice letter", "use A, B, C or D")
+            return _answer_problem(name, value, path, loc, loaded)
         return Problem(loc, f"{name}: '{value}' is not a valid id",
                        "use letters, digits, '-' and '_', starting with a letter or digit")
     if kind == "literal_error":
         expected = str(ctx.get("expected", ""))
         options = [o.strip().strip("'") for o in expected.replace(" or ", ", ").split(",")]
-        close = difflib.get_close_matches(str(value), options, n=1)
-        dym = f"did you mean '{close[0]}'? " if close else ""
-        shown = raw if raw is not None else value
+        close = _did_you_mean(str(value), options)
+        dym = f"did you mean '{close}'? " if close else ""
         return Problem(loc, f"{name}: unknown value '{shown}'",
                        f"{dym}expected: {', '.join(options)}")
     if kind in ("int_type", "int_parsing", "int_from_float"):
-        return Problem(loc, f"{name}: expected a whole number, got {_kind(value)} "
-                            f"'{raw if raw is not None else value}'", "write a number such as 4")
+        got = f"{_kind(value)} '{shown}'" if isinstance(value, str | bool) else f"'{shown}'"
+        return Problem(loc, f"{name}: expected a whole number, got {got}", _ge(model, path))
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
-        lo = _ge(model, path)
-        return Problem(loc, f"{name}: {value} is out of range", lo)
+        return Problem(loc, f"{name}: {value} is out of range", _ge(model, path))
     if kind == "bool_type":
-        return Problem(loc, f"{name}: expected true or false, got {_kind(value)}",
+        return Problem(loc, f"{name}: expected true or false, got {_kind(value)} '{shown}'",
                        "write true or false")
     if kind == "list_type":
         return Problem(loc, f"{name}: expected a list, got {_kind(value)}",
@@ -327,7 +364,8 @@ def _problem(
         hint = ("with keys: " + ", ".join(allowed)) if allowed else "write 'key: value' lines"
         return Problem(loc, f"{name}: expected a mapping, got {_kind(value)}", hint)
     if kind == "too_short":
-        return Problem(loc, f"{name}: needs at least {ctx.get('min_length')} item(s)",
+        n = int(ctx.get("min_length", 1))
+        return Problem(loc, f"{name}: needs at least {n} item{'' if n == 1 else 's'}",
                        "add the missing items")
     if kind == "too_long":
         return Problem(loc, f"{name}: too many items", f"at most {ctx.get('max_length')}")
@@ -338,10 +376,58 @@ def _problem(
     return Problem(loc, f"{name}: {err['msg']}")
 
 
+def _empty(name: str, path: tuple[Any, ...], model: type[BaseModel], loaded: Loaded) -> Problem:
+    """`key:` with nothing (or only a comment, or "") after it."""
+    at = loaded.at(path, key=True)
+    value_at = loaded.at(path)
+    line = loaded.lines[value_at.line - 1] if 0 < value_at.line <= len(loaded.lines) else ""
+    if "#" in line[value_at.col - 1 :]:
+        hint = "YAML reads text after ' #' as a comment; put the text in quotes"
+    else:
+        hint = "write the text" if _required(model, path) else "write the text, or remove the key"
+    return Problem(at, f"{name} is empty", hint)
+
+
+def _answer_problem(
+    name: str, value: Any, path: tuple[Any, ...], loc: Location, loaded: Loaded
+) -> Problem:
+    """`answer:` text that is not a choice letter: what it should be depends on the kind."""
+    question = loaded.data
+    for part in path[:-1]:
+        question = question[part]
+    kind = question.get("kind", "written") if isinstance(question, dict) else "written"
+    if kind == "true-false":
+        return Problem(loc, f"{name}: expected true or false, got text '{value}'",
+                       "write true or false, without quotes")
+    if kind == "choice":
+        return Problem(loc, f"{name}: '{value}' is not a choice letter",
+                       "write the capital letter of the correct choice, such as \"B\"")
+    return Problem(loc, f"{name}: a written question has look_fors, not an answer",
+                   "rename answer to look_fors (a list)")
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "a yes/no value"
+    if isinstance(value, float) and not math.isfinite(value):
+        return "infinity" if math.isinf(value) else "not-a-number"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    if value is None:
+        return "nothing"
+    if isinstance(value, str):
+        return "text"
+    return f"a {type(value).__name__}"
+
+
 def _ge(model: type[BaseModel], path: tuple[Any, ...]) -> str:
     if path and path[-1] == "lines":
-        return "use a whole number from 0 to 30"
-    return "use a smaller or larger value"
+        return "write a whole number from 0 to 30"
+    return "write a whole number"
 
 
 # --- documents -----------------------------------------------------------------
@@ -363,8 +449,8 @@ def _load_documents(
         seen.add(doc_id)
         path = docdir / f"{doc_id}.md"
         if not path.is_file():
-            close = difflib.get_close_matches(doc_id, available, n=1)
-            hint = f"did you mean '{close[0]}'?" if close else f"create documents/{doc_id}.md"
+            close = _did_you_mean(doc_id, available)
+            hint = f"did you mean '{close}'?" if close else f"create documents/{doc_id}.md"
             problems.append(Problem(where, f"documents: no file documents/{doc_id}.md", hint))
             continue
         doc = _load_document(path, doc_id, problems)
@@ -380,11 +466,20 @@ def _load_document(path: Path, doc_id: str, problems: list[Problem]) -> Document
         return None
     fm_text, body_text, body_line = split_front_matter(text)
     if not fm_text:
-        problems.append(Problem(Location(shown, 1, 1), "missing front matter",
-                                "start the file with '---', label:, title:, source:, then '---'"))
+        if text.split("\n", 1)[0].strip() == "---":
+            problems.append(Problem(Location(shown, 1, 1), "the front matter is not closed",
+                                    "end it with a line '---' before the text"))
+        else:
+            problems.append(Problem(Location(shown, 1, 1), "missing front matter",
+                                    "start the file with '---', label:, title:, source:, "
+                                    "then '---'"))
         return None
     loaded = load_yaml(fm_text, shown, problems)
     if loaded is None:
+        return None
+    if loaded.data is None:
+        problems.append(Problem(Location(shown, 1, 1), "the front matter is empty",
+                                "write label:, title: and source: between the '---' lines"))
         return None
     v = _validate(schema.DocumentFrontMatter, loaded, problems)
     if v is None:
@@ -443,17 +538,18 @@ def _questions(
     staged: list[tuple[int, int, int, schema.QuestionFile, Location]] = []
     for i, q in enumerate(qf.questions):
         here = ql.at(("questions", i))
+        id_at = ql.at(("questions", i, "id"))
         if q.id in seen:
-            problems.append(Problem(ql.at(("questions", i, "id")),
-                                    f"questions[{i}].id: duplicate id '{q.id}' "
-                                    f"(first on line {seen[q.id]})", "give each question its own id"))
+            problems.append(Problem(id_at, f"questions[{i}].id: id '{q.id}' is used twice, "
+                                    f"on lines {seen[q.id]} and {id_at.line}",
+                                    "give each question its own id"))
             continue
-        seen[q.id] = here.line
+        seen[q.id] = id_at.line
         positions = []
         for j, d in enumerate(q.documents):
             if d not in doc_ids:
-                close = difflib.get_close_matches(d, doc_ids, n=1)
-                hint = (f"did you mean '{close[0]}'?" if close
+                close = _did_you_mean(d, doc_ids)
+                hint = (f"did you mean '{close}'?" if close
                         else "expected one of: " + ", ".join(doc_ids))
                 problems.append(Problem(ql.at(("questions", i, "documents", j)),
                                         f"questions[{i}].documents: unknown document '{d}'", hint))
@@ -521,7 +617,7 @@ def _vocabulary(
     if vy is not None:
         for i, t in enumerate(vy[0].terms):
             terms[t.term.lower()] = VocabularyTerm(
-                t.term, t.definition, tuple(t.forms), dict(t.translations),
+                t.term, t.definition, tuple(t.forms), _texts(t.translations),
                 vy[1].at(("terms", i)),
             )
     for d in docs:
@@ -529,6 +625,11 @@ def _vocabulary(
             if key not in terms:
                 terms[key] = VocabularyTerm(key, gloss, (), {}, d.origin)
     return tuple(sorted(terms.values(), key=lambda t: t.term.lower()))
+
+
+def _texts(d: Mapping[Any, str]) -> dict[str, str]:
+    """A mapping with Literal keys as the plain `dict[str, str]` of the model."""
+    return {str(k): v for k, v in d.items()}
 
 
 def _organizer(
@@ -541,28 +642,31 @@ def _organizer(
     for ci, c in enumerate(o.columns):
         for j, d in enumerate(c.documents):
             if d not in doc_ids:
+                close = _did_you_mean(d, doc_ids)
+                hint = f"did you mean '{close}'?" if close else "expected one of: " + ", ".join(
+                    doc_ids)
                 problems.append(Problem(ll.at(("organizer", "columns", ci, "documents", j)),
-                                        f"organizer.columns[{ci}].documents: unknown document '{d}'",
-                                        "expected one of: " + ", ".join(doc_ids)))
+                                        f"organizer.columns[{ci}].documents: "
+                                        f"unknown document '{d}'", hint))
     rows = []
     for ri, r in enumerate(o.rows):
         for what in ("answers", "given"):
             for key in getattr(r, what):
                 if key not in col_ids:
-                    close = difflib.get_close_matches(key, col_ids, n=1)
-                    hint = f"did you mean '{close[0]}'?" if close else "expected: " + ", ".join(
+                    close = _did_you_mean(key, col_ids)
+                    hint = f"did you mean '{close}'?" if close else "expected: " + ", ".join(
                         col_ids)
                     problems.append(Problem(ll.at(("organizer", "rows", ri, what, key), key=True),
                                             f"organizer.rows[{ri}].{what}: unknown column '{key}'",
                                             hint))
         rows.append(OrganizerRow(r.id, r.prompt, r.lines, dict(r.answers), dict(r.given),
-                                 dict(r.translations), ll.at(("organizer", "rows", ri))))
+                                 _texts(r.translations), ll.at(("organizer", "rows", ri))))
     return Organizer(
         title=o.title, instructions=o.instructions, corner=o.corner,
-        columns=tuple(OrganizerColumn(c.id, c.heading, tuple(c.documents), dict(c.translations))
+        columns=tuple(OrganizerColumn(c.id, c.heading, tuple(c.documents), _texts(c.translations))
                       for c in o.columns),
         rows=tuple(rows),
-        translations={k: dict(v) for k, v in o.translations.items()},
+        translations={k: _texts(v) for k, v in o.translations.items()},
         origin=ll.at(("organizer",)),
     )
 
@@ -573,19 +677,24 @@ def _variants(
 ) -> dict[str, Variant]:
     out: dict[str, Variant] = {}
     qids = [q.id for q in questions]
+    if "standard" not in lf.variants:
+        problems.append(Problem(ll.at(("variants",), key=True),
+                                "variants: there is no 'standard' variant",
+                                "add 'standard:'; it is the variant built by default"))
     for vid, v in lf.variants.items():
         base = ("variants", vid)
         for d in docs:
             if v.reading_level not in d.bodies:
                 problems.append(Problem(
                     ll.at((*base, "reading_level")),
-                    f"variants.{vid}.reading_level: document {d.id} has no '{v.reading_level}' text",
+                    f"variants.{vid}.reading_level: "
+                    f"document {d.id} has no '{v.reading_level}' text",
                     f"write documents/{d.id}.{v.reading_level}.md, or use one of: "
                     + ", ".join(sorted(d.bodies))))
         for j, q in enumerate(v.questions or ()):
             if q not in qids:
-                close = difflib.get_close_matches(q, qids, n=1)
-                hint = f"did you mean '{close[0]}'?" if close else "see questions.yaml for ids"
+                close = _did_you_mean(q, qids)
+                hint = f"did you mean '{close}'?" if close else "see questions.yaml for ids"
                 problems.append(Problem(ll.at((*base, "questions", j)),
                                         f"variants.{vid}.questions: unknown question '{q}'", hint))
         out[vid] = Variant(vid, v.title, v.description, v.reading_level, frozenset(v.scaffolds),

@@ -116,7 +116,9 @@ class VariantFile(_Strict):
     reading_level: Id = "modified"
     scaffolds: list[Scaffold] = Field(default_factory=list)
     language: Language | None = None
-    questions: list[Id] | None = Field(None, description="Question ids to include (default all).")
+    questions: list[Id] | None = Field(
+        default=None, description="Question ids to include (default all)."
+    )
 
 
 class LessonFile(_Strict):
