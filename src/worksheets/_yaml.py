@@ -184,6 +184,14 @@ _CONSTRUCTS = {
 }
 
 
+# PyYAML's wording, where it is parser jargon, in the author's words.
+_PLAIN = {
+    "expected <block end>, but found '<block mapping start>'":
+        "the indentation of this line does not match the lines before it",
+    "expected <block end>, but found '<scalar>'": "unexpected text after a value",
+}
+
+
 def load_yaml(text: str, display: str, problems: list[Problem]) -> Loaded | None:
     """Parse YAML text into plain data plus marks; append problems, return None on failure."""
     loader = _Loader(text)
@@ -232,7 +240,7 @@ def _syntax_problem(e: yaml.MarkedYAMLError, display: str, text: str) -> Problem
     if cm is not None and pm is not None and cm.line != pm.line:
         what = next((v for k, v in _CONSTRUCTS.items() if k in context), "it")
         extra = f"; {what} starts on line {cm.line + 1}"
-    shown = problem.replace("'<stream end>'", "the end of the text")
+    shown = _PLAIN.get(problem, problem).replace("'<stream end>'", "the end of the text")
     return Problem(at(mark), f"YAML syntax error: {shown}{extra}", _hint_for(problem, context))
 
 
@@ -345,7 +353,8 @@ def _construct(
     bad = _FORBIDDEN.search(value) if quoted and isinstance(value, str) else None
     if bad is not None:
         problems.append(Problem(here, f"{name}{_describe(bad.group())} is not allowed",
-                                "remove the escape (such as \\a or \\u202e) from the quoted text"))
+                                "remove the escape sequence, such as \\a or \\u202e, "
+                                "from the quoted text"))
         out.bad.add(path)
         return None
     return value

@@ -92,6 +92,7 @@ class Styles:
 
 def styles(layout: Layout) -> Styles:
     """Paragraph styles derived from a layout's sizes and faces."""
+    register_fonts()  # paragraphs resolve their fonts when they are made
     lead = layout.leading
     width = layout.page_size[0] - layout.margin_left - layout.margin_right
     body_face = SERIF if layout.serif == "serif" else SANS
@@ -204,6 +205,49 @@ class AnswerArea(Flowable):  # type: ignore[misc]
             c.line(0, y, self.width, y)
 
 
+class NumberedParagraph(Paragraph):  # type: ignore[misc]
+    """A document paragraph that prints its line numbers (every fifth) in the left margin.
+
+    `first_line` is the document's line number of its first line; a split
+    across pages hands the count on to the second part.
+    """
+
+    first_line = 1
+    every = 5
+
+    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
+        parts: list[Flowable] = super().split(avail_width, avail_height)
+        if len(parts) == 2:
+            parts[0].first_line = self.first_line
+            parts[1].first_line = self.first_line + len(parts[0].blPara.lines)
+        return parts
+
+    def draw(self) -> None:
+        super().draw()
+        st = self.style
+        c = self.canv
+        c.saveState()
+        c.setFont(SANS, min(8.0, st.fontSize * 0.7))
+        c.setFillColor(INK)
+        for i in range(len(self.blPara.lines)):
+            n = self.first_line + i
+            if n % self.every == 0:
+                c.drawRightString(-7, self.height - st.fontSize - i * st.leading, str(n))
+        c.restoreState()
+
+
+def line_texts(p: Paragraph, width: float) -> list[str]:
+    """The text of each line of a paragraph wrapped at `width`."""
+    p.wrap(width, 1e9)
+    out = []
+    for line in p.blPara.lines:
+        if isinstance(line, tuple):  # simple paragraphs: (space left, words)
+            out.append(" ".join(line[1]))
+        else:
+            out.append("".join(getattr(w, "text", "") for w in line.words))
+    return out
+
+
 class Cell(Flowable):  # type: ignore[misc]
     """An organizer cell: empty (or partly filled) for students, the answer in the key."""
 
@@ -243,7 +287,6 @@ class Bookmark(Flowable):  # type: ignore[misc]
 
 def compose(ws: Worksheet, layout: Layout) -> list[Flowable]:
     """The whole worksheet as a list of flowables."""
-    register_fonts()  # paragraphs resolve their fonts when they are made
     s = styles(layout)
     story: list[Flowable] = [*compose_header(ws, s, layout)]
     if ws.word_bank:
@@ -311,7 +354,7 @@ def compose_section(ws: Worksheet, sec: Section, s: Styles, layout: Layout) -> l
         out.extend(_headed(para(words(ws, "before"), s.subheading),
                            [question_parts(ws, q, s, layout) for q in sec.before]))
         out.append(Spacer(1, 6))
-    out.extend(compose_block(b, s) for b in sec.blocks)
+    out.extend(numbered_body(sec.blocks, s, layout)[0])
     out.append(Paragraph(runs_markup(d.source), s.caption))
     if sec.vocabulary:
         out.append(compose_vocabulary_box(ws, sec.vocabulary, s, layout))
@@ -330,11 +373,25 @@ def _headed(heading: Flowable, questions: list[list[Flowable]]) -> list[Flowable
     return [KeepTogether([heading, *first]), *(KeepTogether(q) for q in rest)]
 
 
-def compose_block(b: Block, s: Styles) -> Paragraph:
+def compose_block(b: Block, s: Styles) -> NumberedParagraph:
     """A paragraph of a document body in its role's style."""
     style = {"closing": s.closing, "signature": s.closing, "salutation": s.salutation}.get(
         b.role, s.body)
-    return Paragraph(runs_markup(b.runs), style)
+    return NumberedParagraph(runs_markup(b.runs), style)
+
+
+def numbered_body(
+    blocks: tuple[Block, ...], s: Styles, layout: Layout
+) -> tuple[list[NumberedParagraph], list[str]]:
+    """A document's paragraphs with their line numbers set, and the text of each line."""
+    width = layout.page_size[0] - layout.margin_left - layout.margin_right
+    paras, lines = [], []
+    for b in blocks:
+        p = compose_block(b, s)
+        p.first_line = len(lines) + 1
+        lines.extend(line_texts(p, width))  # the frame wraps at the same width
+        paras.append(p)
+    return paras, lines
 
 
 def compose_vocabulary_box(
@@ -472,7 +529,6 @@ def compose_master(sheets: list[Worksheet], layout: Layout) -> list[Flowable]:
     A variant never rewords or renumbers a question, so the wording is printed
     once and each variant's column says whether it asks it and with which supports.
     """
-    register_fonts()
     s = styles(layout)
     lesson = sheets[0].lesson
     width = layout.page_size[0] - layout.margin_left - layout.margin_right

@@ -403,7 +403,7 @@ def _answer_problem(
         return Problem(loc, f"{name}: '{value}' is not a choice letter",
                        "write the capital letter of the correct choice, such as \"B\"")
     return Problem(loc, f"{name}: a written question has look_fors, not an answer",
-                   "rename answer to look_fors (a list)")
+                   "rename answer to look_fors and make it a list")
 
 
 def _kind(value: Any) -> str:
@@ -600,7 +600,7 @@ def _check_kind(q: schema.QuestionFile, i: int, ql: Loaded, problems: list[Probl
         if q.answer is not None:
             problems.append(Problem(ql.at(("questions", i, "answer")),
                                     f"{name}.answer: a written question has look_fors, "
-                                    "not an answer", "rename answer to look_fors (a list)"))
+                                    "not an answer", "rename answer to look_fors and make it a list"))
         if q.choices:
             problems.append(Problem(ql.at(("questions", i, "choices")),
                                     f"{name}.choices: only a choice question has choices",

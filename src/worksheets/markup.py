@@ -9,6 +9,7 @@ line break. Every character of the text survives except the markup itself.
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 
@@ -66,9 +67,25 @@ class Parsed:
 
 
 def parse_inline(text: str, line: int = 1, col: int = 1) -> tuple[tuple[Run, ...], list[Gloss]]:
-    """Parse the inline markup of one piece of text (no paragraphs, no roles)."""
+    """Parse the inline markup of one piece of text (no paragraphs, no roles).
+
+    `line` and `col` are where the text starts, to place the glosses.
+    """
+    runs, found = _inline(text)
+    glosses = []
+    for term, gloss, at in found:
+        lines_before = text.count("\n", 0, at)
+        c = at - (text.rfind("\n", 0, at) + 1)
+        glosses.append(
+            Gloss(term, gloss, line + lines_before, (col if lines_before == 0 else 1) + c)
+        )
+    return runs, glosses
+
+
+def _inline(text: str) -> tuple[tuple[Run, ...], list[tuple[str, str, int]]]:
+    """Runs, and each gloss as (term, gloss, offset of its `**` in text)."""
     runs: list[Run] = []
-    glosses: list[Gloss] = []
+    glosses: list[tuple[str, str, int]] = []
     pos = 0
     for m in _INLINE.finditer(text):
         if m.start() > pos:
@@ -78,12 +95,7 @@ def parse_inline(text: str, line: int = 1, col: int = 1) -> tuple[tuple[Run, ...
             runs.append(Run(term, bold=True))
             if m.group("gloss"):
                 runs.append(Run(m.group("gloss")))
-                lines_before = text.count("\n", 0, m.start())
-                c = m.start() - (text.rfind("\n", 0, m.start()) + 1)
-                glosses.append(
-                    Gloss(term.strip(), m.group("gtext").strip(), line + lines_before,
-                          (col if lines_before == 0 else 1) + c)
-                )
+                glosses.append((term.strip(), m.group("gtext").strip(), m.start()))
         else:
             runs.append(Run(m.group("em"), italic=True))
         pos = m.end()
@@ -123,19 +135,29 @@ def parse_body(text: str, first_line: int = 1) -> Parsed:
                 role = m.group(1)
                 para[-1] = last[: m.start()]
             else:
+                close = difflib.get_close_matches(m.group(1), ROLES[1:], n=1)
+                dym = f"did you mean {{.{close[0]}}}? " if close else ""
                 problems.append(
-                    (start + len(para) - 1, m.start() + 2, f"unknown paragraph role '{{.{m.group(1)}}}'",
-                     "use {.salutation}, {.closing} or {.signature}")
+                    (start + len(para) - 1, m.start(1) - 1,
+                     f"unknown paragraph role '{{.{m.group(1)}}}'",
+                     f"{dym}use {{.salutation}}, {{.closing}} or {{.signature}}")
                 )
         pieces: list[str] = []
+        starts: list[tuple[int, int, int]] = []  # (offset in joined, source line, column)
+        offset = 0
         for i, ln in enumerate(para):
             s = ln.strip()
+            starts.append((offset, start + i, 1 + len(ln) - len(ln.lstrip())))
             if i < len(para) - 1 and s.endswith("\\"):
                 pieces.append(s[:-1].rstrip() + "\n")
             else:
                 pieces.append(s + " ")
+            offset += len(pieces[-1])
         joined = "".join(pieces).rstrip(" ")
-        runs, gl = parse_inline(joined, start, 1 + len(para[0]) - len(para[0].lstrip()))
+        runs, found = _inline(joined)
+        for term, gloss, at in found:
+            o, ln_no, c = next(p for p in reversed(starts) if p[0] <= at)
+            glosses.append(Gloss(term, gloss, ln_no, c + at - o))
         # a hard break inside a run becomes its own run
         split: list[Run] = []
         for r in runs:
@@ -146,8 +168,7 @@ def parse_body(text: str, first_line: int = 1) -> Parsed:
                 if part:
                     split.append(Run(part, r.bold, r.italic))
         if split:
-            blocks.append(Block(tuple(split), role, start, 1))
-        glosses.extend(gl)
+            blocks.append(Block(tuple(split), role, start, starts[0][2]))
 
     for i, ln in enumerate(text.split("\n")):
         if ln.strip():
