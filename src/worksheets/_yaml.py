@@ -240,7 +240,8 @@ def _syntax_problem(e: yaml.MarkedYAMLError, display: str, text: str) -> Problem
     if cm is not None and pm is not None and cm.line != pm.line:
         what = next((v for k, v in _CONSTRUCTS.items() if k in context), "it")
         extra = f"; {what} starts on line {cm.line + 1}"
-    shown = _PLAIN.get(problem, problem).replace("'<stream end>'", "the end of the text")
+    shown = _PLAIN.get(problem, problem)
+    shown = shown.replace("'<stream end>'", "the end of the text").replace("'<scalar>'", "text")
     return Problem(at(mark), f"YAML syntax error: {shown}{extra}", _hint_for(problem, context))
 
 

@@ -50,6 +50,41 @@ def build(lesson_dirs: tuple[str, ...], output: str, edition: str, variants: tup
             click.echo(f"wrote {path}")
 
 
+@main.command()
+@click.argument("lesson_dirs", nargs=-1, type=click.Path(file_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="text: path:line:col: severity: message (hint); "
+              "json: a list of objects, for editors and CI.")
+@click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
+@click.option("--all", "render_all", is_flag=True,
+              help="Also render every variant, layout and edition in memory and report "
+              "layout trouble (slower).")
+def check(lesson_dirs: tuple[str, ...], fmt: str, strict: bool, render_all: bool) -> None:
+    """Check lessons for errors and likely mistakes without writing anything.
+
+    With no LESSON_DIR, checks every lesson under ./content. Exit status 1 on
+    errors (and on warnings with --strict).
+    """
+    import json
+
+    from .pipeline import check as run_check
+
+    problems = _run(run_check, list(lesson_dirs) or None, render_all)
+    if fmt == "json":
+        click.echo(json.dumps([{
+            "file": p.location.file, "line": p.location.line, "column": p.location.col,
+            "severity": p.severity, "message": p.message, "hint": p.hint,
+        } for p in problems], indent=2, ensure_ascii=False))
+    else:
+        for p in problems:
+            click.echo(p.format(with_severity=True))
+        errors = sum(p.severity == "error" for p in problems)
+        warnings = sum(p.severity == "warning" for p in problems)
+        click.echo(f"{errors} error(s), {warnings} warning(s)", err=True)
+    if any(p.severity == "error" or (strict and p.severity == "warning") for p in problems):
+        sys.exit(1)
+
+
 def _run(fn: Any, *args: Any) -> Any:
     """Call the library; print its errors the author's way and exit 1 on failure."""
     from .errors import ContentError, WorksheetError

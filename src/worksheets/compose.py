@@ -7,7 +7,11 @@ the key's answer needs, so both editions break pages in the same places.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
+from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -24,6 +28,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from .errors import Location, Problem
 from .fonts import SANS, SERIF, register_fonts
 from .layout import Layout
 from .markup import Block, Run
@@ -159,6 +164,43 @@ def words(ws: Worksheet, key: str) -> str:
 
 
 # --- flowables ---------------------------------------------------------------------
+
+_LAYOUT_WARNINGS: ContextVar[list[Problem] | None] = ContextVar("layout_warnings", default=None)
+
+
+@contextmanager
+def collect_layout_warnings() -> Iterator[list[Problem]]:
+    """Collect the layout trouble found while rendering inside this block."""
+    sink: list[Problem] = []
+    token = _LAYOUT_WARNINGS.set(sink)
+    try:
+        yield sink
+    finally:
+        _LAYOUT_WARNINGS.reset(token)
+
+
+class Keep(KeepTogether):  # type: ignore[misc]
+    """Keeps its content on one page, and says so when that cannot be done.
+
+    Content taller than a whole page is split by reportlab; the author hears
+    about it, with the place in their file and the page.
+    """
+
+    def __init__(self, content: list[Flowable], origin: Location | None = None,
+                 what: str = "", page_height: float = 0.0) -> None:
+        super().__init__(content)
+        self.origin, self.what, self.page_height = origin, what, page_height
+
+    def wrap(self, avail_width: float, avail_height: float) -> Any:
+        result = super().wrap(avail_width, avail_height)
+        sink = _LAYOUT_WARNINGS.get()
+        if sink is not None and self.origin and self.page_height and self._H > self.page_height:
+            page = self.canv.getPageNumber() if getattr(self, "canv", None) else 0
+            sink.append(Problem(self.origin, f"{self.what} is taller than a page and is split "
+                                f"across pages (page {page})", "shorten it or give it fewer "
+                                "answer lines", "warning"))
+            self.page_height = 0.0  # once
+        return result
 
 
 class AnswerArea(Flowable):  # type: ignore[misc]
@@ -352,25 +394,26 @@ def compose_section(ws: Worksheet, sec: Section, s: Styles, layout: Layout) -> l
     out: list[Flowable] = [CondPageBreak(layout.page_size[1] * 0.25), KeepTogether(head)]
     if sec.before:
         out.extend(_headed(para(words(ws, "before"), s.subheading),
-                           [question_parts(ws, q, s, layout) for q in sec.before]))
+                           [compose_question(ws, q, s, layout) for q in sec.before]))
         out.append(Spacer(1, 6))
     out.extend(numbered_body(sec.blocks, s, layout)[0])
     out.append(Paragraph(runs_markup(d.source), s.caption))
     if sec.vocabulary:
-        out.append(compose_vocabulary_box(ws, sec.vocabulary, s, layout))
+        out.append(compose_vocabulary_box(ws, sec.vocabulary, s, layout, d.origin,
+                                          f"the vocabulary box of {d.label}"))
     if sec.after:
         out.extend(_headed(para(words(ws, "after"), s.subheading),
-                           [question_parts(ws, q, s, layout) for q in sec.after]))
+                           [compose_question(ws, q, s, layout) for q in sec.after]))
     return out
 
 
-def _headed(heading: Flowable, questions: list[list[Flowable]]) -> list[Flowable]:
+def _headed(heading: Flowable, questions: list[Keep]) -> list[Flowable]:
     """Questions, each kept whole, the heading kept on the page of the first.
 
     KeepTogether must not nest: an inner one reports an endless height.
     """
     first, *rest = questions
-    return [KeepTogether([heading, *first]), *(KeepTogether(q) for q in rest)]
+    return [Keep([heading, *first._content], first.origin, first.what, first.page_height), *rest]
 
 
 def compose_block(b: Block, s: Styles) -> NumberedParagraph:
@@ -395,7 +438,8 @@ def numbered_body(
 
 
 def compose_vocabulary_box(
-    ws: Worksheet, terms: tuple[VocabularyTerm, ...], s: Styles, layout: Layout
+    ws: Worksheet, terms: tuple[VocabularyTerm, ...], s: Styles, layout: Layout,
+    origin: Location | None = None, what: str = "the vocabulary box",
 ) -> Flowable:
     """A boxed table of terms and definitions (and translations in a bilingual variant)."""
     lang = ws.variant.language
@@ -418,7 +462,8 @@ def compose_vocabulary_box(
         ("LINEBELOW", (0, 0), (-1, -1), 0.3, RULE),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
     ]))
-    return KeepTogether([Spacer(1, 4), table, Spacer(1, 8)])
+    frame_h = layout.page_size[1] - layout.margin_top - layout.margin_bottom
+    return Keep([Spacer(1, 4), table, Spacer(1, 8)], origin, what, frame_h)
 
 
 def _skill(ws: Worksheet, q: Question) -> str:
@@ -427,9 +472,11 @@ def _skill(ws: Worksheet, q: Question) -> str:
 
 def compose_question(
     ws: Worksheet, q: Question, s: Styles, layout: Layout, numbered: bool = True
-) -> Flowable:
+) -> Keep:
     """A question with its scaffolds and answer area, kept together on one page."""
-    return KeepTogether(question_parts(ws, q, s, layout, numbered))
+    frame_h = layout.page_size[1] - layout.margin_top - layout.margin_bottom
+    what = f"question {q.number} ({q.id})" if numbered else f"question '{q.id}'"
+    return Keep(question_parts(ws, q, s, layout, numbered), q.origin, what, frame_h)
 
 
 def question_parts(

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-Severity = Literal["error", "warning"]
+Severity = Literal["error", "warning", "info"]
 
 
 @dataclass(frozen=True, order=True)
@@ -38,7 +38,7 @@ class Problem:
     def format(self, with_severity: bool = False) -> str:
         """`path:line:col: message (hint)`; warnings always say so."""
         label = ""
-        if with_severity or self.severity == "warning":
+        if with_severity or self.severity != "error":
             label = f"{self.severity}: "
         hint = f" ({self.hint})" if self.hint else ""
         return f"{self.location}: {label}{self.message}{hint}"

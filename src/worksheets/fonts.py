@@ -34,4 +34,5 @@ def missing_glyphs(text: str) -> list[str]:
     register_fonts()
     cmap = pdfmetrics.getFont(SERIF).face.charToGlyph
     sans = pdfmetrics.getFont(SANS).face.charToGlyph
-    return sorted({ch for ch in text if ch not in cmap and ch not in sans and ch not in "\n\t"})
+    return sorted({ch for ch in text
+                   if ord(ch) not in cmap and ord(ch) not in sans and ch not in "\n\t"})

@@ -79,10 +79,8 @@ def load_lesson_with_problems(path: str | os.PathLike[str]) -> tuple[Lesson | No
         return None, problems
     lesson_f, lesson_l = lesson_y
 
-    documents = _load_documents(folder, lesson_f, lesson_l, problems)
-    # Cross-check against every listed id: a listed document that is missing or
-    # broken is reported once, at its own file, not again at each reference.
-    doc_ids = list(dict.fromkeys(lesson_f.documents))
+    doc_ids: list[str] = []  # ids that references may name
+    documents = _load_documents(folder, lesson_f, lesson_l, problems, doc_ids)
     questions: tuple[Question, ...] = ()
     if questions_y is not None:
         questions = _questions(questions_y[0], questions_y[1], doc_ids, problems)
@@ -434,8 +432,14 @@ def _ge(model: type[BaseModel], path: tuple[Any, ...]) -> str:
 
 
 def _load_documents(
-    folder: Path, lesson: schema.LessonFile, ll: Loaded, problems: list[Problem]
+    folder: Path, lesson: schema.LessonFile, ll: Loaded, problems: list[Problem],
+    known: list[str],
 ) -> list[Document]:
+    """Load the listed documents; fill `known` with the ids references may name.
+
+    A listed document that is missing or broken is reported once, at its own
+    file or listing, not again at each question or column that names it.
+    """
     docs: list[Document] = []
     seen: set[str] = set()
     docdir = folder / "documents"
@@ -447,11 +451,14 @@ def _load_documents(
                                     "list each document once"))
             continue
         seen.add(doc_id)
+        known.append(doc_id)
         path = docdir / f"{doc_id}.md"
         if not path.is_file():
             close = _did_you_mean(doc_id, available)
             hint = f"did you mean '{close}'?" if close else f"create documents/{doc_id}.md"
             problems.append(Problem(where, f"documents: no file documents/{doc_id}.md", hint))
+            if close and close not in lesson.documents:
+                known.append(close)  # the file the author meant: references to it are fine
             continue
         doc = _load_document(path, doc_id, problems)
         if doc is not None:
@@ -600,7 +607,8 @@ def _check_kind(q: schema.QuestionFile, i: int, ql: Loaded, problems: list[Probl
         if q.answer is not None:
             problems.append(Problem(ql.at(("questions", i, "answer")),
                                     f"{name}.answer: a written question has look_fors, "
-                                    "not an answer", "rename answer to look_fors and make it a list"))
+                                    "not an answer",
+                                    "rename answer to look_fors and make it a list"))
         if q.choices:
             problems.append(Problem(ql.at(("questions", i, "choices")),
                                     f"{name}.choices: only a choice question has choices",
@@ -699,6 +707,6 @@ def _variants(
                                         f"variants.{vid}.questions: unknown question '{q}'", hint))
         out[vid] = Variant(vid, v.title, v.description, v.reading_level, frozenset(v.scaffolds),
                            v.language, tuple(v.questions) if v.questions is not None else None,
-                           ll.at(base, key=True))
+                           ll.at(base, key=True), v.grade_band)
     return out
 

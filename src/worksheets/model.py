@@ -116,6 +116,7 @@ class Variant:
     language: str | None
     questions: tuple[str, ...] | None
     origin: Location
+    grade_band: str | None = None
 
 
 @dataclass(frozen=True)

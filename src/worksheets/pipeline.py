@@ -143,3 +143,43 @@ def build(
         write_atomic(target, pdf)
         written.append(Path(display_path(target)))
     return written
+
+
+def check(
+    lessons: Sequence[str | os.PathLike[str]] | None = None,
+    render_all: bool = False,
+) -> list[Problem]:
+    """Every error and warning in the lessons (default: all under ./content), without writing.
+
+    With `render_all`, every variant x layout x edition is also rendered in
+    memory and layout trouble is reported with its place in the author's files.
+    """
+    from .checks import (
+        content_warnings,
+        readability,
+        readability_report,
+        readability_warnings,
+    )
+    from .compose import collect_layout_warnings
+
+    paths = list(lessons) if lessons else find_lessons()
+    problems: list[Problem] = []
+    loaded = []
+    for p in paths:
+        lesson, found = load_lesson_with_problems(p)
+        problems.extend(found)
+        if lesson is not None:
+            loaded.append(lesson)
+            problems.extend(content_warnings(lesson))
+            scores = readability(lesson)
+            problems.extend(readability_warnings(lesson, scores))
+            problems.extend(readability_report(lesson, scores))
+    if render_all and loaded:
+        for job in plan(loaded, ["all"], ["all"], ("student", "key", "master")):
+            with collect_layout_warnings() as found:
+                render_job(job)
+            where = f"variant {job.variant}, layout {job.layout.name}, {job.edition}"
+            problems.extend(Problem(w.location, f"{w.message} [{where}]", w.hint, w.severity)
+                            for w in found)
+    return sorted(set(problems), key=lambda p: (p.location.file, p.location.line,
+                                                 p.location.col, p.message))

@@ -6,13 +6,15 @@ The only module that builds a doc template and draws page furniture.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, NextPageTemplate, PageBreak, PageTemplate
 from reportlab.platypus.doctemplate import LayoutError
 
 from . import __version__
@@ -72,6 +74,108 @@ def render(flowables: list[Flowable], layout: Layout, meta: Meta, decor: PageDec
     return buf.getvalue()
 
 
+@dataclass(frozen=True)
+class Part:
+    """One document of a multi-part render: its flowables, page layout and furniture."""
+
+    flowables: list[Flowable]
+    layout: Layout
+    decor: PageDecor
+
+
+def render_parts(parts: Sequence[Part], meta: Meta) -> tuple[bytes, list[range]]:
+    """Lay out several documents in one PDF so they share one subset of each font.
+
+    Each part starts on a new page with its own layout and decor, and its footer
+    counts its own pages ("Page 2 of 10"). Returns the PDF and each part's
+    0-based page range. Streams are Flate only (no ASCII85), to keep packets small.
+    """
+    register_fonts()
+    buf = io.BytesIO()
+    first = parts[0].layout
+    doc = BaseDocTemplate(
+        buf, pagesize=first.page_size, title=meta.title, author=meta.author,
+        subject=meta.subject, keywords=list(meta.keywords),
+        creator=f"worksheets {__version__}", invariant=1, initialFontName=SANS,
+        initialFontSize=10,
+    )
+    templates, story = [], []
+    for i, part in enumerate(parts):
+        lay, w_h = part.layout, part.layout.page_size
+        frame = Frame(lay.margin_left, lay.margin_bottom,
+                      w_h[0] - lay.margin_left - lay.margin_right,
+                      w_h[1] - lay.margin_top - lay.margin_bottom, id=f"body{i}",
+                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+        templates.append(PageTemplate(id=f"part{i}", frames=[frame], pagesize=w_h,
+                                      onPage=_part_start(i, part)))
+        if i:
+            story += [NextPageTemplate(f"part{i}"), PageBreak()]
+        story += part.flowables
+    doc.addPageTemplates(templates)
+    with _flate_only():
+        try:
+            doc.build(story, canvasmaker=_parts_canvas_class(parts))
+        except LayoutError as e:
+            raise WorksheetError(f"content does not fit on a page: {e}") from None
+    owner: list[int] = getattr(doc, "_ws_owner", [])
+    ranges = []
+    for i in range(len(parts)):
+        pages = [n for n, o in enumerate(owner) if o == i]
+        ranges.append(range(pages[0], pages[-1] + 1) if pages else range(0))
+    return buf.getvalue(), ranges
+
+
+@contextmanager
+def _flate_only() -> Iterator[None]:
+    # ASCII85 makes every stream a quarter larger and buys nothing in a binary PDF.
+    saved = rl_config.useA85
+    rl_config.useA85 = 0
+    try:
+        yield
+    finally:
+        rl_config.useA85 = saved
+
+
+def _part_start(i: int, part: Part) -> Callable[[Canvas, BaseDocTemplate], None]:
+    def on_page(c: Canvas, doc: BaseDocTemplate) -> None:
+        c._ws_part = i  # read back when the held pages are decorated
+        owner = getattr(doc, "_ws_owner", None)
+        if owner is None:
+            owner = doc._ws_owner = []
+        owner.append(i)
+        _banner(c, part.layout, part.decor)
+
+    return on_page
+
+
+def _parts_canvas_class(parts: Sequence[Part]) -> Callable[..., Canvas]:
+    class _PartsCanvas(Canvas):  # type: ignore[misc]
+        """Like _PagedCanvas, numbering each part's pages on their own."""
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._held: list[dict[str, Any]] = []
+
+        def showPage(self) -> None:  # noqa: N802 - reportlab's name
+            self._held.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            totals: dict[int, int] = {}
+            for state in self._held:
+                totals[state["_ws_part"]] = totals.get(state["_ws_part"], 0) + 1
+            seen: dict[int, int] = {}
+            for state in self._held:
+                self.__dict__.update(state)
+                i = state["_ws_part"]
+                seen[i] = seen.get(i, 0) + 1
+                _decorate(self, parts[i].layout, parts[i].decor, totals[i], seen[i])
+                Canvas.showPage(self)
+            Canvas.save(self)
+
+    return _PartsCanvas
+
+
 def _canvas_class(layout: Layout, decor: PageDecor) -> Callable[..., Canvas]:
     class _PagedCanvas(Canvas):  # type: ignore[misc]
         """Holds pages back until the end so each footer can say "Page x of y"."""
@@ -112,11 +216,12 @@ def _banner(c: Canvas, layout: Layout, decor: PageDecor) -> None:
     c.restoreState()
 
 
-def _decorate(c: Canvas, layout: Layout, decor: PageDecor, total: int) -> None:
+def _decorate(c: Canvas, layout: Layout, decor: PageDecor, total: int,
+              number: int | None = None) -> None:
     """The footer, drawn when the page count is known."""
     w, h = layout.page_size
     left, right = layout.margin_left, w - layout.margin_right
-    n = c.getPageNumber()
+    n = c.getPageNumber() if number is None else number
     c.saveState()
     c.setFillColor(colors.black)
     if layout.footer:

@@ -119,6 +119,9 @@ class VariantFile(_Strict):
     questions: list[Id] | None = Field(
         default=None, description="Question ids to include (default all)."
     )
+    grade_band: ShortText | None = Field(
+        default=None, description="Grades this variant is written for (default: the lesson's)."
+    )
 
 
 class LessonFile(_Strict):

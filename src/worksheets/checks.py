@@ -1,0 +1,187 @@
+"""Content checks beyond validity: mistakes a writer would want to hear about before printing.
+
+Each check returns located Problems (mostly warnings). Readability uses the
+Flesch-Kincaid grade with syllables from pyphen's hyphenation dictionaries.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .errors import Location, Problem
+from .fonts import missing_glyphs
+from .markup import Block, plain
+from .model import SKILLS, Lesson
+from .variants import term_pattern
+
+_SENTENCE_END = re.compile(r"[.!?]+(?:[\"')\]]*)(?=\s|$)")
+_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
+
+
+@lru_cache(maxsize=1)
+def _hyphenator() -> object:
+    import pyphen
+
+    return pyphen.Pyphen(lang="en_US")
+
+
+def syllables(word: str) -> int:
+    """Syllables of an English word, counted from its hyphenation points."""
+    h = _hyphenator()
+    return max(1, len(h.positions(word.lower())) + 1)  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class Readability:
+    """The reading grade of one document body."""
+
+    document: str
+    level: str
+    grade: float
+    words: int
+    origin: Location
+
+
+def fk_grade(text: str) -> float:
+    """Flesch-Kincaid grade level of English text."""
+    words = _WORD.findall(text)
+    if not words:
+        return 0.0
+    sentences = max(1, len(_SENTENCE_END.findall(text)))
+    syl = sum(syllables(w) for w in words)
+    return round(0.39 * len(words) / sentences + 11.8 * syl / len(words) - 15.59, 1)
+
+
+def readability(lesson: Lesson) -> list[Readability]:
+    """The reading grade of every document body at every level."""
+    out = []
+    for d in lesson.documents:
+        for level, body in d.bodies.items():
+            text = "\n".join(b.text for b in body.blocks)
+            out.append(Readability(d.id, level, fk_grade(text), len(_WORD.findall(text)),
+                                   body.origin))
+    return out
+
+
+def grade_ceiling(band: str) -> int | None:
+    """The highest grade of a band such as '9-12' or '7'."""
+    nums = [int(n) for n in re.findall(r"\d+", band)]
+    return max(nums) if nums else None
+
+
+def content_warnings(lesson: Lesson) -> list[Problem]:
+    """Warnings for content that is valid but probably a mistake."""
+    out: list[Problem] = []
+    levels = {v.reading_level for v in lesson.variants.values()}
+    bodies = {(d.id, lvl): "\n".join(b.text for b in body.blocks)
+              for d in lesson.documents for lvl, body in d.bodies.items() if lvl in levels}
+    for t in lesson.vocabulary:
+        pat = term_pattern(t)
+        if not any(pat.search(text) for text in bodies.values()):
+            out.append(Problem(t.origin, f"vocabulary term '{t.term}' occurs in no document text",
+                               "add the form the text uses to 'forms', or remove the term",
+                               "warning"))
+    declared = {t.term.lower() for t in lesson.vocabulary if t.origin != _doc_origin(lesson, t)}
+    for d in lesson.documents:
+        for term, gloss in d.glosses.items():
+            if term not in declared:
+                out.append(Problem(d.origin, f"inline gloss '{term}' has no definition in "
+                                   "vocabulary.yaml", f"add it with a definition; until then the "
+                                   f"gloss '{gloss}' is used", "warning"))
+    asked = {q.skill for q in lesson.questions}
+    for skill in SKILLS:
+        if skill not in asked:
+            where = lesson.questions[0].origin if lesson.questions else lesson.origin
+            out.append(Problem(Location(where.file, 1, 1), f"no question practises {skill}",
+                               "add a question with skill: " + skill, "warning"))
+    for d in lesson.documents:
+        if not any(d.id in q.documents for q in lesson.questions):
+            out.append(Problem(d.origin, f"document {d.id} has no question",
+                               "add a question with documents: [" + d.id + "]", "warning"))
+    for q in [*lesson.questions, *([lesson.claim] if lesson.claim else [])]:
+        if q.kind in ("written", "true-false") and not q.look_fors:
+            out.append(Problem(q.origin, f"question '{q.id}' has no look_fors for the key",
+                               "add look_fors: what a strong answer contains", "warning"))
+    if lesson.organizer is not None:
+        for r in lesson.organizer.rows:
+            for c in lesson.organizer.columns:
+                if c.id not in r.answers:
+                    out.append(Problem(r.origin, f"organizer row '{r.id}' has no answer for "
+                                       f"column '{c.id}'", f"add answers: {{{c.id}: ...}}",
+                                       "warning"))
+    out.extend(glyph_warnings(lesson))
+    return out
+
+
+def _doc_origin(lesson: Lesson, term: object) -> Location:
+    # Terms that come only from an inline gloss carry their document's origin.
+    for d in lesson.documents:
+        if getattr(term, "origin", None) == d.origin:
+            return d.origin
+    return Location("")
+
+
+def glyph_warnings(lesson: Lesson) -> list[Problem]:
+    """A warning for each character the bundled fonts cannot draw, where it stands."""
+    out: list[Problem] = []
+
+    def scan(text: str, where: Location) -> None:
+        for ch in missing_glyphs(text):
+            out.append(Problem(where, f"character '{ch}' (U+{ord(ch):04X}) is not in the bundled "
+                               "fonts and would print as a blank box",
+                               "replace it, or describe it in words", "warning"))
+
+    def blocks(bs: tuple[Block, ...], file: str) -> None:
+        for b in bs:
+            scan(b.text, Location(file, b.line, b.col))
+
+    for d in lesson.documents:
+        scan(" ".join([d.label, d.title, d.dateline or "", plain(d.source)]), d.origin)
+        for body in d.bodies.values():
+            blocks(body.blocks, body.origin.file)
+    for q in [*lesson.questions, *([lesson.claim] if lesson.claim else [])]:
+        scan(" ".join([plain(q.prompt), *q.choices, *q.look_fors, q.starter or "",
+                       q.hint or ""]), q.origin)
+    for t in lesson.vocabulary:
+        scan(" ".join([t.term, t.definition, *t.translations.values()]), t.origin)
+    if lesson.organizer is not None:
+        o = lesson.organizer
+        for r in o.rows:
+            scan(" ".join([r.prompt, *r.answers.values(), *r.given.values(),
+                           *r.translations.values()]), r.origin)
+        scan(" ".join([o.title, o.instructions or "", o.corner,
+                       *(c.heading for c in o.columns)]), o.origin)
+    scan(" ".join([lesson.title, lesson.central_question, lesson.attribution]), lesson.origin)
+    blocks(lesson.background, lesson.origin.file)
+    return out
+
+
+def readability_warnings(lesson: Lesson, scores: list[Readability]) -> list[Problem]:
+    """A warning for each variant whose texts read above the grade band it is written for."""
+    out = []
+    ceiling = grade_ceiling(lesson.grade_band)
+    for v in lesson.variants.values():
+        band = v.grade_band or lesson.grade_band
+        top = grade_ceiling(band) if band else ceiling
+        if top is None:
+            continue
+        for r in scores:
+            if r.level == v.reading_level and r.grade > top + 0.5:
+                out.append(Problem(r.origin, f"document {r.document} ({r.level}) reads at grade "
+                                   f"{r.grade:.1f}, above variant '{v.id}' (grades {band})",
+                                   "shorten sentences and use common words, or raise the "
+                                   "variant's grade_band", "warning"))
+    return out
+
+
+def readability_report(lesson: Lesson, scores: list[Readability]) -> list[Problem]:
+    """An info line per document body: its grade estimate and the variants that use it."""
+    out = []
+    for r in scores:
+        users = [v.id for v in lesson.variants.values() if v.reading_level == r.level]
+        used = f"used by {', '.join(users)}" if users else "used by no variant"
+        out.append(Problem(r.origin, f"document {r.document} ({r.level}): reading grade "
+                           f"{r.grade:.1f}, {r.words} words, {used}", "Flesch-Kincaid", "info"))
+    return out

@@ -1,0 +1,214 @@
+"""The document-body markup: paragraphs, roles, glosses, emphasis; everything else literal."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from worksheets.markup import Block, Gloss, Run, parse_body, parse_inline, plain
+
+
+def runs_of(text: str) -> list[tuple[str, bool, bool]]:
+    """The runs of a one-paragraph body as (text, bold, italic)."""
+    parsed = parse_body(text)
+    assert parsed.problems == ()
+    assert len(parsed.blocks) == 1
+    return [(r.text, r.bold, r.italic) for r in parsed.blocks[0].runs]
+
+
+# --- paragraphs and roles ----------------------------------------------------------------
+
+
+def test_paragraphs_split_at_blank_lines_and_lines_are_joined() -> None:
+    parsed = parse_body("First line\nsecond line.\n\n\n  Next paragraph\n   \nLast.\n", 8)
+    assert [(b.text, b.role, b.line) for b in parsed.blocks] == [
+        ("First line second line.", "text", 8),
+        ("Next paragraph", "text", 12),
+        ("Last.", "text", 14),
+    ]
+    assert parsed.glosses == () and parsed.problems == ()
+
+
+def test_roles() -> None:
+    parsed = parse_body(
+        "DEAR SIR, {.salutation}\n\nWe want peace.\n\nYours, {.closing}\n\nN. K.   {.signature}  "
+    )
+    assert [(b.text, b.role) for b in parsed.blocks] == [
+        ("DEAR SIR,", "salutation"),
+        ("We want peace.", "text"),
+        ("Yours,", "closing"),
+        ("N. K.", "signature"),
+    ]
+    assert parsed.problems == ()
+
+
+def test_role_on_the_last_line_of_a_paragraph() -> None:
+    parsed = parse_body("Respectfully yours,\nN. Khrushchev {.signature}")
+    assert [(b.text, b.role) for b in parsed.blocks] == [
+        ("Respectfully yours, N. Khrushchev", "signature")
+    ]
+
+
+def test_role_in_the_middle_of_a_line_is_text() -> None:
+    assert runs_of("Use {.closing} here") == [("Use {.closing} here", False, False)]
+
+
+def test_unknown_role() -> None:
+    parsed = parse_body("Intro.\n\nYours,   {.closer}\n", 10)
+    assert parsed.problems == (
+        (12, 10, "unknown paragraph role '{.closer}'",
+         "did you mean {.closing}? use {.salutation}, {.closing} or {.signature}"),
+    )
+    parsed = parse_body("x{.shout}")
+    assert parsed.problems == (
+        (1, 2, "unknown paragraph role '{.shout}'",
+         "use {.salutation}, {.closing} or {.signature}"),
+    )
+    # The text is kept, so nothing is silently lost.
+    assert parsed.blocks[0].text == "x{.shout}"
+
+
+# --- inline markup -------------------------------------------------------------------------
+
+
+def test_gloss() -> None:
+    assert runs_of("a **cessation** (end) of work") == [
+        ("a ", False, False),
+        ("cessation", True, False),
+        (" (end) of work", False, False),
+    ]
+    assert parse_body("a **cessation** (end) of work", 5).glosses == (
+        Gloss("cessation", "end", 5, 3),
+    )
+
+
+def test_gloss_location_on_a_later_line_of_a_paragraph() -> None:
+    parsed = parse_body("First line\n  then a **pledge** (promise)\nand **more**", 20)
+    assert parsed.glosses == (Gloss("pledge", "promise", 21, 10),)
+    assert parsed.blocks[0].line == 20
+
+
+def test_bold_without_gloss_is_not_a_gloss() -> None:
+    parsed = parse_body("the **Jupiter** missiles")
+    assert [(r.text, r.bold) for r in parsed.blocks[0].runs] == [
+        ("the ", False),
+        ("Jupiter", True),
+        (" missiles", False),
+    ]
+    assert parsed.glosses == ()
+
+
+def test_emphasis() -> None:
+    assert runs_of("The *New York Times* said") == [
+        ("The ", False, False),
+        ("New York Times", False, True),
+        (" said", False, False),
+    ]
+
+
+def test_lone_stars_are_text() -> None:
+    assert runs_of("2 * 3 * 4 and a*b and *") == [("2 * 3 * 4 and a*b and *", False, False)]
+
+
+def test_brackets_and_ellipses_are_unchanged() -> None:
+    text = (
+        "This is no secret. . . .Your missiles [are] in Turkey... We . . . will. . "
+        "remove [missiles] . . .Your"
+    )
+    assert runs_of(text) == [(text, False, False)]
+
+
+def test_hard_line_break() -> None:
+    parsed = parse_body("Line one \\\nLine two\nstill two \\\nLine three")
+    assert [r.text for r in parsed.blocks[0].runs] == [
+        "Line one",
+        "\n",
+        "Line two still two",
+        "\n",
+        "Line three",
+    ]
+    assert plain(parsed.blocks[0].runs) == "Line one Line two still two Line three"
+
+
+def test_backslash_at_the_end_of_a_paragraph_is_text() -> None:
+    assert runs_of("C:\\") == [("C:\\", False, False)]
+
+
+def test_reportlab_markup_characters_are_literal() -> None:
+    text = "Is 3 < 5 & 7 > 2? <b>not bold</b> &amp; Q&A <font size=60>x</font>"
+    assert runs_of(text) == [(text, False, False)]
+
+
+def test_parse_inline() -> None:
+    runs, glosses = parse_inline("Who sent **Document A** (the letter), and *why*?", 3, 13)
+    assert runs == (
+        Run("Who sent "),
+        Run("Document A", bold=True),
+        Run(" (the letter), and "),
+        Run("why", italic=True),
+        Run("?"),
+    )
+    assert glosses == [Gloss("Document A", "the letter", 3, 22)]
+
+
+def test_empty_and_blank_bodies() -> None:
+    assert parse_body("").blocks == ()
+    assert parse_body("\n  \n\t\n").blocks == ()
+
+
+def test_block_text() -> None:
+    assert Block((Run("a "), Run("b", bold=True))).text == "a b"
+
+
+# --- properties ------------------------------------------------------------------------------
+
+SURROGATES: tuple[Literal["Cs"]] = ("Cs",)  # not encodable text
+MARKUP_FREE = st.text(
+    alphabet=st.characters(exclude_characters="*{\\", exclude_categories=SURROGATES),
+    max_size=300,
+)
+WITH_STARS = st.text(alphabet=st.sampled_from(list("ab (). [*]\n \t-é")), max_size=200) | st.text(
+    alphabet=st.characters(exclude_characters="{\\", exclude_categories=SURROGATES), max_size=300
+)
+ANY_TEXT = st.text(alphabet=st.characters(exclude_categories=SURROGATES), max_size=300)
+
+
+def visible(s: str, drop: str = "") -> str:
+    return "".join(c for c in s if not c.isspace() and c not in drop)
+
+
+def body_runs(text: str) -> str:
+    return "".join(r.text for b in parse_body(text).blocks for r in b.runs)
+
+
+@settings(derandomize=True, max_examples=200, deadline=None)
+@given(ANY_TEXT)
+def test_parse_body_never_raises(text: str) -> None:
+    parsed = parse_body(text)
+    for block in parsed.blocks:
+        assert block.runs
+        assert block.role in ("text", "salutation", "closing", "signature")
+
+
+@settings(derandomize=True, max_examples=200, deadline=None)
+@given(MARKUP_FREE)
+def test_text_without_markup_survives_exactly(text: str) -> None:
+    assert visible(body_runs(text)) == visible(text)
+
+
+@settings(derandomize=True, max_examples=200, deadline=None)
+@given(WITH_STARS)
+def test_only_stars_are_consumed(text: str) -> None:
+    # `**term** (gloss)` and `*em*` remove only their stars: every other visible
+    # character survives, in order.
+    assert visible(body_runs(text), "*") == visible(text, "*")
+
+
+@settings(derandomize=True, max_examples=200, deadline=None)
+@given(ANY_TEXT)
+def test_output_is_a_subsequence_of_the_input(text: str) -> None:
+    # Roles and hard-break backslashes are dropped too; nothing is added or reordered.
+    out = iter(visible(text))
+    assert all(c in out for c in visible(body_runs(text)))
