@@ -306,6 +306,19 @@ SYNTAX = [
         id="bad-indentation",
     ),
     pytest.param(
+        l_edit('central_question: "Why did the two sides agree?"',
+               'central_question: "Why did the two sides agree?" Explain.'),
+        "lesson/lesson.yaml:2:50: YAML syntax error: unexpected text after a value "
+        "(put the whole value in quotes)",
+        id="text-after-quoted-value",
+    ),
+    pytest.param(
+        q_edit("    kind: written\n", "    kind: written\n    a line with no key\n"),
+        "lesson/questions.yaml:6:5: YAML syntax error: expected 'key: value' on this line "
+        "(write 'key: value', or put text that runs over several lines in quotes)",
+        id="line-without-key",
+    ),
+    pytest.param(
         {"questions.yaml": QUESTIONS_YAML + "---\nquestions: []\n"},
         "lesson/questions.yaml:23:1: YAML syntax error: a second YAML document starts here "
         "(remove the '---' line: one file holds one YAML document)",
@@ -612,6 +625,19 @@ KEYS = [
         l_edit('  title: "Two Sides"', '  title: "Two Sides"\n  translations: {fr: {title: x}}'),
         ["lesson/lesson.yaml:11:18: organizer.translations: unknown key 'fr' (expected 'es')"],
         id="unknown-language-key",
+    ),
+    pytest.param(
+        {"vocabulary.yaml": edit(VOCABULARY_YAML, '{es: "tratado"}', "{e: }")},
+        ["lesson/vocabulary.yaml:4:20: terms[0].translations: unknown key 'e' (expected 'es')"],
+        id="unknown-key-with-empty-value",
+    ),
+    pytest.param(
+        l_edit("  standard:", "  st andard:"),
+        [
+            "lesson/lesson.yaml:33:3: variants: 'st andard' is not a valid id "
+            "(use letters, digits, '-' and '_', starting with a letter or digit)"
+        ],
+        id="bad-id-as-key",
     ),
     pytest.param(
         q_edit("id: a-source", "id: a source"),

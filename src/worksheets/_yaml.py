@@ -162,6 +162,10 @@ def _hint_for(problem: str, context: str) -> str:
         return "close the list with ']'"
     if "expected ',' or '}'" in problem:
         return "close the mapping with '}'"
+    if "expected <block end>, but found '<scalar>'" in problem:
+        return "put the whole value in quotes"
+    if "could not find expected ':'" in problem:
+        return "write 'key: value', or put text that runs over several lines in quotes"
     if "expected <block end>" in problem or "expected <block mapping start>" in problem:
         return "check the indentation of this line"
     if "aliases" in problem:
@@ -229,6 +233,9 @@ def _syntax_problem(e: yaml.MarkedYAMLError, display: str, text: str) -> Problem
     if "single document" in context and pm is not None:
         return Problem(at(pm), "YAML syntax error: a second YAML document starts here",
                        "remove the '---' line: one file holds one YAML document")
+    if "could not find expected ':'" in problem and cm is not None:
+        return Problem(at(cm), "YAML syntax error: expected 'key: value' on this line",
+                       _hint_for(problem, context))
     runaway = _runaway_quote(text, pm)
     if runaway is not None:
         opened, closed = runaway
@@ -237,7 +244,8 @@ def _syntax_problem(e: yaml.MarkedYAMLError, display: str, text: str) -> Problem
     mark = pm or cm
     assert mark is not None
     extra = ""
-    if cm is not None and pm is not None and cm.line != pm.line:
+    after_value = problem == "expected <block end>, but found '<scalar>'"
+    if cm is not None and pm is not None and cm.line != pm.line and not after_value:
         what = next((v for k, v in _CONSTRUCTS.items() if k in context), "it")
         extra = f"; {what} starts on line {cm.line + 1}"
     shown = _PLAIN.get(problem, problem)

@@ -85,6 +85,53 @@ def check(lesson_dirs: tuple[str, ...], fmt: str, strict: bool, render_all: bool
         sys.exit(1)
 
 
+@main.command()
+@click.option("-o", "--output", default="schemas", show_default=True, type=click.Path(),
+              help="Folder for the .schema.json files.")
+def schema(output: str) -> None:
+    """Write JSON Schema files for lessons, questions, vocabulary, documents and layouts.
+
+    Editors use them for checking and completion: put
+    `# yaml-language-server: $schema=<path>/lesson.schema.json` on the first line.
+    """
+    from .schemas import write_schemas
+
+    for path in _run(write_schemas, output):
+        click.echo(f"wrote {path}")
+
+
+@main.command()
+@click.argument("lesson_dir", type=click.Path(file_okay=False))
+@click.option("--variant", default="standard", show_default=True, help="Variant name.")
+@click.option("--layout", default="letter", show_default=True, help="Layout name or path.")
+@click.option("--edition", type=click.Choice(["student", "key", "master"]), default="student",
+              show_default=True)
+@click.option("--page", default=1, show_default=True, type=click.IntRange(min=1),
+              help="Page number, from 1.")
+@click.option("--scale", default=1.5, show_default=True, type=click.FloatRange(0.1, 8),
+              help="1 = 72 pixels per inch.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="PNG file (default: output/<name>-p<N>.png).")
+def preview(lesson_dir: str, variant: str, layout: str, edition: str, page: int, scale: float,
+            output: str | None) -> None:
+    """Render one page of a worksheet to a PNG image."""
+    from .pipeline import preview as run_preview
+
+    click.echo(f"wrote {_run(run_preview, lesson_dir, output, variant, layout, edition, page, scale)}")
+
+
+@main.command()
+@click.argument("lesson_id")
+@click.option("--content", default="content", show_default=True, type=click.Path(),
+              help="Folder that holds the lessons.")
+def new(lesson_id: str, content: str) -> None:
+    """Start a new lesson: a commented skeleton in CONTENT/LESSON_ID that checks and builds."""
+    from .pipeline import new_lesson
+
+    target = _run(new_lesson, lesson_id, content)
+    click.echo(f"created {target}; edit its files, then run: worksheets check {target}")
+
+
 def _run(fn: Any, *args: Any) -> Any:
     """Call the library; print its errors the author's way and exit 1 on failure."""
     from .errors import ContentError, WorksheetError

@@ -203,28 +203,60 @@ class Keep(KeepTogether):  # type: ignore[misc]
         return result
 
 
+def _fit(paras: list[Paragraph], width: float, height: float) -> tuple[list[Paragraph],
+                                                                        list[Paragraph]]:
+    """The paragraphs that fit in `height`, and the rest (splitting one paragraph if need be)."""
+    first: list[Paragraph] = []
+    used = 0.0
+    for i, p in enumerate(paras):
+        h = p.wrap(width, height)[1]
+        if used + h <= height:
+            first.append(p)
+            used += h
+            continue
+        parts = p.split(width, height - used)
+        if len(parts) == 2:
+            return [*first, parts[0]], [parts[1], *paras[i + 1:]]
+        return first, list(paras[i:])
+    return first, []
+
+
 class AnswerArea(Flowable):  # type: ignore[misc]
     """Ruled lines to write on; in the key, the answer is written over them.
 
     Its height is the larger of the lines and the key's answer, in both
-    editions, so the student edition and the key paginate alike.
+    editions, so the student edition and the key paginate alike. An area
+    taller than the space left splits at a ruled line.
     """
 
     def __init__(self, lines: int, spacing: float, answer: list[Paragraph], show: bool,
                  label: str | None = None, label_style: ParagraphStyle | None = None) -> None:
         super().__init__()
         self.lines, self.spacing, self.answer, self.show = lines, spacing, answer, show
+        self.label_style = label_style
         self.label = Paragraph(escape(label), label_style) if label and label_style else None
         self._heights: list[float] = []
+
+    def _label_height(self, avail_width: float) -> float:
+        return self.label.wrap(avail_width, 1e9)[1] if self.label is not None else 0.0
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         self.width = avail_width
         self._heights = [p.wrap(avail_width - 12, avail_height)[1] for p in self.answer]
         need = sum(self._heights) + self.spacing * 0.4 if self.answer else 0.0
-        self.height = max(self.lines * self.spacing, need)
-        if self.label is not None:
-            self.height += self.label.wrap(avail_width, avail_height)[1]
+        self.height = max(self.lines * self.spacing, need) + self._label_height(avail_width)
         return self.width, self.height
+
+    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
+        room = avail_height - self._label_height(avail_width)
+        n = int(room // self.spacing)
+        if n < 1:
+            return []
+        first, rest = _fit(self.answer, avail_width - 12, n * self.spacing - self.spacing * 0.4)
+        head = AnswerArea(n, self.spacing, first, self.show, None, self.label_style)
+        head.label = self.label
+        tail = AnswerArea(max(self.lines - n, 1), self.spacing, rest, self.show)
+        return [head, tail]
 
     def draw(self) -> None:
         c = self.canv
@@ -291,22 +323,39 @@ def line_texts(p: Paragraph, width: float) -> list[str]:
 
 
 class Cell(Flowable):  # type: ignore[misc]
-    """An organizer cell: empty (or partly filled) for students, the answer in the key."""
+    """An organizer cell: empty (or partly filled) for students, the answer in the key.
 
-    def __init__(self, min_height: float, answer: Paragraph | None, given: Paragraph | None,
+    As tall as the key's answer in both editions; splits when a row is taller than a page.
+    """
+
+    def __init__(self, min_height: float, answer: list[Paragraph], given: list[Paragraph],
                  show: bool) -> None:
         super().__init__()
         self.min_height, self.answer, self.given, self.show = min_height, answer, given, show
 
+    @staticmethod
+    def _h(paras: list[Paragraph], width: float) -> float:
+        return sum(p.wrap(width, 1e9)[1] for p in paras)
+
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
-        hs = [p.wrap(avail_width, avail_height)[1] for p in (self.answer, self.given) if p]
-        self.width, self.height = avail_width, max([self.min_height, *hs])
+        self.width = avail_width
+        self.height = max(self.min_height, self._h(self.answer, avail_width),
+                          self._h(self.given, avail_width))
         return self.width, self.height
 
+    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
+        if avail_height < 24:
+            return []
+        a1, a2 = _fit(self.answer, avail_width, avail_height)
+        g1, g2 = _fit(self.given, avail_width, avail_height)
+        rest = max(self.min_height - avail_height, 0.0)
+        return [Cell(avail_height, a1, g1, self.show), Cell(rest, a2, g2, self.show)]
+
     def draw(self) -> None:
-        p = self.answer if self.show else self.given
-        if p is not None:
-            p.drawOn(self.canv, 0, self.height - p.height)
+        y = self.height
+        for p in self.answer if self.show else self.given:
+            y -= p.height
+            p.drawOn(self.canv, 0, y)
 
 
 class Bookmark(Flowable):  # type: ignore[misc]
@@ -549,8 +598,8 @@ def compose_organizer(ws: Worksheet, o: Organizer, s: Styles, layout: Layout) ->
             given = r.given.get(c.id) if show_given else None
             row.append(Cell(
                 r.lines * layout.cell_line_spacing,
-                para(ans, s.cell_key) if ans else None,
-                para(given, s.small) if given else None,
+                [para(ans, s.cell_key)] if ans else [],
+                [para(given, s.small)] if given else [],
                 ws.key,
             ))
         rows.append(row)

@@ -14,7 +14,7 @@ Severity = Literal["error", "warning", "info"]
 
 @dataclass(frozen=True, order=True)
 class Location:
-    """A 1-based line and column in an author's file."""
+    """A 1-based line and column in an author's file (column 0: the whole line, as in CSV)."""
 
     file: str
     line: int = 0
@@ -23,6 +23,8 @@ class Location:
     def __str__(self) -> str:
         if self.line <= 0:
             return self.file
+        if self.col <= 0:
+            return f"{self.file}:{self.line}"
         return f"{self.file}:{self.line}:{self.col}"
 
 

@@ -34,7 +34,11 @@ def _dimension(value: Any) -> Any:
     return value
 
 
-Dim = Annotated[float, BeforeValidator(_dimension), Field(ge=0, le=2000)]
+Dim = Annotated[
+    float,
+    BeforeValidator(_dimension, json_schema_input_type=float | str),
+    Field(ge=0, le=2000),
+]
 
 PAGE_SIZES = {"letter": (612.0, 792.0), "a4": (595.2756, 841.8898)}
 

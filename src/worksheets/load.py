@@ -188,6 +188,8 @@ def _translate(
             continue  # a union reports once per member; one message is enough
         seen.add((path, is_key))
         errors.append((err, path, is_key))
+    # The value of a refused key is not worth a second message.
+    errors = [e for e in errors if e[2] or (e[1], True) not in seen]
     # A misspelt key (`promt:`) explains the missing field it stands for: say it once.
     meant = {
         (path[:-1], _did_you_mean(str(path[-1]), _fields_at(model, path[:-1])))
@@ -303,6 +305,9 @@ def _problem(
     loc = loaded.at(path)
     where = f"{dotted(path[:-1])}: " if path[:-1] else ""  # the enclosing mapping
     if is_key:
+        if kind == "string_pattern_mismatch":
+            return Problem(loaded.at(path, key=True), f"{where}'{value}' is not a valid id",
+                           "use letters, digits, '-' and '_', starting with a letter or digit")
         return Problem(
             loaded.at(path, key=True) if path else loc,
             f"{where}unknown key '{value}'",
@@ -425,7 +430,7 @@ def _kind(value: Any) -> str:
 def _ge(model: type[BaseModel], path: tuple[Any, ...]) -> str:
     if path and path[-1] == "lines":
         return "write a whole number from 0 to 30"
-    return "write a whole number"
+    return "use a smaller or larger value"
 
 
 # --- documents -----------------------------------------------------------------

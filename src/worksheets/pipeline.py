@@ -183,3 +183,50 @@ def check(
                             for w in found)
     return sorted(set(problems), key=lambda p: (p.location.file, p.location.line,
                                                  p.location.col, p.message))
+
+
+def new_lesson(lesson_id: str, content: str | os.PathLike[str] = "content") -> Path:
+    """Write a commented lesson skeleton to content/<lesson_id>/ that checks clean and builds."""
+    import re
+
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,63}", lesson_id):
+        raise WorksheetError(f"'{lesson_id}' is not a lesson id (use lowercase letters, digits "
+                             "and '-', like 'cuban-missile-crisis')")
+    target = Path(content) / lesson_id
+    if target.exists():
+        raise WorksheetError(f"{target}: already exists; choose another id or remove it")
+    skeleton = Path(__file__).parent / "skeleton"
+    title = lesson_id.replace("-", " ").capitalize()
+    for src in sorted(skeleton.rglob("*")):
+        if src.is_file():
+            dest = target / src.relative_to(skeleton)
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            text = src.read_text(encoding="utf-8").replace("__ID__", lesson_id)
+            write_atomic(dest, text.replace("__TITLE__", title).encode("utf-8"))
+    return target
+
+
+def preview(
+    lesson: str | os.PathLike[str], output: str | os.PathLike[str] | None = None,
+    variant: str = "standard", layout: str = "letter", edition: Edition = "student",
+    page: int = 1, scale: float = 1.5,
+) -> Path:
+    """Render one page of one worksheet to a PNG; returns its path."""
+    import io
+
+    import pypdfium2
+
+    (loaded,) = load_all([lesson])
+    (job,) = plan([loaded], [variant], [layout], (edition,))
+    pdf = pypdfium2.PdfDocument(io.BytesIO(render_job(job)))
+    if not 1 <= page <= len(pdf):
+        raise WorksheetError(f"{job.filename} has {len(pdf)} pages; --page {page} is not one "
+                             "of them")
+    image = pdf[page - 1].render(scale=scale).to_pil()
+    buf = io.BytesIO()
+    image.save(buf, format="PNG", optimize=True)
+    target = Path(output) if output else Path("output") / (
+        job.filename.removesuffix(".pdf") + f"-p{page}.png")
+    prepare_dir(target.parent)
+    write_atomic(target, buf.getvalue())
+    return Path(display_path(target))

@@ -1,0 +1,322 @@
+"""Class packets: a cover, every student's worksheet with their name on it, the keys.
+
+Worksheets are not rendered per student. Each (variant, layout) worksheet and
+each key is rendered once per batch into one shared "base" PDF (`render_base`),
+so every packet reuses the same page content streams and font subsets. Per
+class, one small PDF holds the cover and one stamp page per student (their
+name at the top right, in the header position of `render.PageDecor.stamp`).
+`assemble` then builds the packet with pypdf at the object level: each
+student page is a new page object whose /Contents is [a tiny "draw the stamp"
+stream, the shared base stream] and whose stamp is a Form XObject made from
+that student's stamp page, so fonts are written once per packet.
+"""
+
+from __future__ import annotations
+
+import io
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from xml.sax.saxutils import escape
+
+from pypdf import PageObject, PdfReader, PdfWriter
+from pypdf.generic import (
+    ArrayObject,
+    ByteStringObject,
+    DecodedStreamObject,
+    DictionaryObject,
+    FloatObject,
+    IndirectObject,
+    NameObject,
+    TextStringObject,
+)
+from reportlab.lib import colors
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
+
+from .compose import compose
+from .fonts import SANS, register_fonts
+from .layout import Layout
+from .model import Lesson
+from .render import Meta, PageDecor, Part, render_parts
+from .roster import ClassSection, Student
+from .variants import select
+
+STAMP = "/WSStamp"
+
+
+@dataclass(frozen=True)
+class Seat:
+    """A student with the variant and layout their accommodations call for."""
+
+    student: Student
+    variant: str
+    layout: Layout
+
+
+@dataclass(frozen=True)
+class PacketPlan:
+    """One packet to make: a class's students on one paper size, for one lesson."""
+
+    filename: str
+    lesson_id: str
+    cls: ClassSection
+    paper: str
+    seats: tuple[Seat, ...]
+    key_layout: Layout
+    school: str
+    date: str
+
+    @property
+    def variants(self) -> dict[str, int]:
+        """Students per variant, in first-seen order."""
+        return dict(Counter(s.variant for s in self.seats))
+
+    @property
+    def layouts(self) -> dict[str, int]:
+        """Students per layout, in first-seen order."""
+        return dict(Counter(s.layout.name for s in self.seats))
+
+    def key_variants(self) -> list[str]:
+        """The variants whose keys the packet ends with, in first-seen order."""
+        return list(self.variants)
+
+
+BaseKey = tuple[str, str, str]  # (edition, variant, layout name)
+
+
+@dataclass(frozen=True)
+class Base:
+    """The shared render of a lesson: its PDF and each part's page range."""
+
+    lesson_id: str
+    pdf: bytes
+    ranges: dict[BaseKey, range]
+
+
+def base_parts(plans: Sequence[PacketPlan]) -> list[BaseKey]:
+    """Every worksheet and key these packets use, in a stable order."""
+    keys: set[BaseKey] = set()
+    for p in plans:
+        keys.update(("student", s.variant, s.layout.name) for s in p.seats)
+        keys.update(("key", v, p.key_layout.name) for v in p.key_variants())
+    return sorted(keys)
+
+
+def render_base(lesson: Lesson, keys: Sequence[BaseKey], layouts: dict[str, Layout]) -> Base:
+    """Render every needed worksheet and key of a lesson into one PDF."""
+    parts = []
+    for edition, variant, layout_name in keys:
+        layout = layouts[layout_name]
+        ws = select(lesson, variant, "key" if edition == "key" else "student")
+        decor = PageDecor(footer_left=lesson.title, footer_right=lesson.attribution,
+                          banner="Teacher Key" if edition == "key" else "")
+        parts.append(Part(compose(ws, layout), layout, decor))
+    meta = Meta(title=lesson.title, author=lesson.author, subject=lesson.central_question)
+    pdf, ranges = render_parts(parts, meta)
+    return Base(lesson.id, pdf, dict(zip(keys, ranges, strict=True)))
+
+
+# --- the cover and the stamps ------------------------------------------------------------
+
+
+def stamp_text(seat: Seat, cls: ClassSection) -> str:
+    """What is printed at the top right of every page of a student's worksheet."""
+    period = f", period {cls.period}" if cls.period else ""
+    return f"{seat.student.name} · {cls.name}{period}"
+
+
+def _styles() -> dict[str, ParagraphStyle]:
+    register_fonts()
+
+    def st(name: str, size: float, bold: bool = False, **kw: float) -> ParagraphStyle:
+        return ParagraphStyle(name, fontName=SANS + ("-Bold" if bold else ""), fontSize=size,
+                              leading=size * 1.3, textColor=colors.black, **kw)
+
+    return {"title": st("title", 20, True, spaceAfter=2), "sub": st("sub", 13, spaceAfter=10),
+            "head": st("head", 12, True, spaceBefore=10, spaceAfter=4), "text": st("text", 10),
+            "cell": st("cell", 9), "cellb": st("cellb", 9, True)}
+
+
+def _table(rows: list[list[str]], widths: list[float], s: dict[str, ParagraphStyle],
+           header: bool = True) -> Table:
+    cells = [[Paragraph(escape(c), s["cellb"] if header and i == 0 else s["cell"])
+              for c in row] for i, row in enumerate(rows)]
+    t = Table(cells, colWidths=widths, repeatRows=1 if header else 0)
+    style = [("FONTNAME", (0, 0), (-1, -1), SANS), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+             ("LINEBELOW", (0, 0), (-1, -1), 0.4, colors.Color(0.6, 0.6, 0.6)),
+             ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2)]
+    if header:
+        style.append(("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.black))
+    t.setStyle(TableStyle(style))
+    return t
+
+
+def compose_cover(plan: PacketPlan, lesson: Lesson, first_pages: list[int],
+                  key_pages: range, total: int, width: float) -> list[Flowable]:
+    """The cover: who and what the packet is for, counts, print instructions, the roster."""
+    s = _styles()
+    cls = plan.cls
+    school = cls.school or plan.school
+    out: list[Flowable] = [Paragraph("Class packet", s["title"]),
+                           Paragraph(escape(lesson.title), s["sub"])]
+    facts = [("School", school), ("Teacher", cls.teacher),
+             ("Class", cls.name + (f" ({cls.code})" if cls.code and cls.code != cls.name else "")),
+             ("Period", cls.period), ("Date", plan.date)]
+    out.append(_table([[k, v or "—"] for k, v in facts], [width * 0.2, width * 0.8], s,
+                      header=False))
+    out.append(Paragraph("Versions in this packet", s["head"]))
+    layouts = list(plan.layouts)
+    rows = [["Variant", *layouts, "Students"]]
+    for v in plan.variants:
+        per = Counter(x.layout.name for x in plan.seats if x.variant == v)
+        rows.append([v, *[str(per[lay]) if per[lay] else "" for lay in layouts], str(sum(per.values()))])
+    rows.append(["All", *[str(plan.layouts[lay]) for lay in layouts], str(len(plan.seats))])
+    n = len(layouts) + 2
+    out.append(_table(rows, [width * 0.3] + [width * 0.7 / (n - 1)] * (n - 1), s))
+    out.append(Paragraph("Printing", s["head"]))
+    sheets = total // 2
+    paper = "A4" if plan.paper == "a4" else "Letter"
+    tips = [
+        f"This packet has {total} pages: print it double-sided (flip on the long edge) on "
+        f"{paper} paper, {sheets} sheets. Black and white is fine.",
+        "Each student's worksheet starts on a new sheet and has an even number of pages; "
+        "a blank back is on purpose. Staple each student's sheets on their own.",
+        "Each student's name and class are printed at the top right of every page of their "
+        "worksheet.",
+        f"The teacher keys are on pages {key_pages.start + 1}-{key_pages.stop}."
+        if len(key_pages) else "This packet has no teacher key.",
+    ]
+    out.extend(Paragraph("• " + escape(t), s["text"]) for t in tips)
+    out.append(Spacer(1, 6))
+    out.append(Paragraph("Students in roster order", s["head"]))
+    rows = [["#", "Student", "ID", "Variant", "Layout", "Pages"]]
+    for i, (seat, first) in enumerate(zip(plan.seats, first_pages, strict=True), 1):
+        rows.append([str(i), seat.student.name, seat.student.id, seat.variant,
+                     seat.layout.name, str(first + 1)])
+    w = [0.06, 0.38, 0.16, 0.16, 0.14, 0.10]
+    out.append(_table(rows, [width * f for f in w], s))
+    return out
+
+
+# --- assembling the packet ----------------------------------------------------------------
+
+
+def _even(n: int) -> int:
+    return n + n % 2
+
+
+def layout_pages(plan: PacketPlan, base: Base, cover_pages: int) -> tuple[list[int], range, int]:
+    """Each student's first page, the keys' pages and the total, all 0-based, padded."""
+    page = _even(cover_pages)
+    firsts = []
+    for seat in plan.seats:
+        firsts.append(page)
+        page += _even(len(base.ranges["student", seat.variant, seat.layout.name]))
+    start = page
+    for v in plan.key_variants():
+        page += _even(len(base.ranges["key", v, plan.key_layout.name]))
+    return firsts, range(start, page), page
+
+
+def render_class_doc(plan: PacketPlan, lesson: Lesson, base: Base) -> tuple[bytes, int]:
+    """The cover followed by one stamp page per student; returns the PDF and cover length."""
+    cover_layout = plan.key_layout
+    w = cover_layout.page_size[0] - cover_layout.margin_left - cover_layout.margin_right
+    stamps = [Part([Spacer(1, 1)], seat.layout.model_copy(update={"footer": False}),
+                   PageDecor(footer_left="", stamp=stamp_text(seat, plan.cls)))
+              for seat in plan.seats]
+    meta = Meta(title=lesson.title, author=lesson.author, subject="")
+    guess = 1
+    for _ in range(3):  # the cover's own length moves the page numbers printed on it
+        firsts, keys, total = layout_pages(plan, base, guess)
+        cover = compose_cover(plan, lesson, firsts, keys, total, w)
+        decor = PageDecor(footer_left=f"{lesson.title}: {plan.cls.name}")
+        pdf, ranges = render_parts([Part(cover, cover_layout, decor), *stamps], meta)
+        if _even(len(ranges[0])) == _even(guess):
+            return pdf, len(ranges[0])
+        guess = len(ranges[0])
+    return pdf, len(ranges[0])  # pragma: no cover - a cover settles in two passes
+
+
+class _Packet:
+    """A pypdf writer that shares the base's and the class doc's objects."""
+
+    def __init__(self) -> None:
+        self.w = PdfWriter()
+        do = DecodedStreamObject()
+        do.set_data(f"q {STAMP} Do Q\n".encode())
+        # pypdf has no public call to add a new indirect object; cloning would copy it per page.
+        self.do_ref = self.w._add_object(do)
+
+    def blank(self, box: ArrayObject) -> None:
+        self.w.add_blank_page(float(box[2]) - float(box[0]), float(box[3]) - float(box[1]))
+
+    def copy(self, page: PageObject) -> None:
+        self.w.add_page(page)
+
+    def stamp(self, page: PageObject) -> IndirectObject:
+        """A Form XObject drawing a stamp page's content, with that page's resources."""
+        form = page.raw_get("/Contents").get_object().clone(self.w)
+        form[NameObject("/Type")] = NameObject("/XObject")
+        form[NameObject("/Subtype")] = NameObject("/Form")
+        form[NameObject("/BBox")] = ArrayObject(FloatObject(float(x)) for x in page.mediabox)
+        form[NameObject("/Resources")] = page.raw_get("/Resources").clone(self.w)
+        ref = form.indirect_reference
+        assert ref is not None
+        return ref
+
+    def stamped(self, page: PageObject, stamp: IndirectObject) -> None:
+        """A new page drawing the stamp, then the base page's shared content."""
+        res = page["/Resources"]
+        new_res = DictionaryObject({NameObject(k): v.clone(self.w) for k, v in res.items()})
+        new_res[NameObject("/XObject")] = DictionaryObject({NameObject(STAMP): stamp})
+        p = PageObject(self.w)
+        p[NameObject("/Type")] = NameObject("/Page")
+        p[NameObject("/MediaBox")] = page.raw_get("/MediaBox").clone(self.w)
+        p[NameObject("/Resources")] = new_res
+        contents = page.raw_get("/Contents").get_object().clone(self.w).indirect_reference
+        p[NameObject("/Contents")] = ArrayObject([self.do_ref, contents])
+        self.w.add_page(p)
+
+    def finish(self, title: str, author: str, subject: str, doc_id: bytes, date: str) -> bytes:
+        info = {"/Title": title, "/Author": author, "/Subject": subject,
+                "/Producer": "worksheets", "/Creator": "worksheets batch"}
+        if date:
+            info["/CreationDate"] = info["/ModDate"] = date
+        self.w.add_metadata({k: TextStringObject(v) for k, v in info.items()})
+        # A stable /ID (pypdf leaves it out): identical inputs give identical bytes.
+        self.w._ID = ArrayObject([ByteStringObject(doc_id), ByteStringObject(doc_id)])
+        out = io.BytesIO()
+        self.w.write(out)
+        return out.getvalue()
+
+
+def assemble(plan: PacketPlan, lesson: Lesson, base: Base, base_reader: PdfReader,
+             doc_id: bytes, pdf_date: str) -> tuple[bytes, int]:
+    """The packet PDF and its page count."""
+    class_pdf, cover_len = render_class_doc(plan, lesson, base)
+    cr = PdfReader(io.BytesIO(class_pdf))
+    pk = _Packet()
+    cover = [cr.pages[i] for i in range(cover_len)]
+    for page in cover:
+        pk.copy(page)
+    if cover_len % 2:
+        pk.blank(cover[-1].mediabox)
+    bpages = base_reader.pages
+    for k, seat in enumerate(plan.seats):
+        stamp = pk.stamp(cr.pages[cover_len + k])
+        rng = base.ranges["student", seat.variant, seat.layout.name]
+        for i in rng:
+            pk.stamped(bpages[i], stamp)
+        if len(rng) % 2:
+            pk.blank(bpages[rng[-1]].mediabox)
+    for v in plan.key_variants():
+        rng = base.ranges["key", v, plan.key_layout.name]
+        for i in rng:
+            pk.copy(bpages[i])
+        if len(rng) % 2:
+            pk.blank(bpages[rng[-1]].mediabox)
+    title = f"{lesson.title}: {plan.cls.name}" + (f" ({plan.cls.teacher})" if plan.cls.teacher else "")
+    data = pk.finish(title, lesson.author, lesson.central_question, doc_id, pdf_date)
+    return data, len(pk.w.pages)

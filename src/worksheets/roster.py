@@ -1,0 +1,386 @@
+"""Rosters: who is in which class, with which accommodations, read from CSV exports.
+
+Two sources are read: a simple CSV (one row per student) and a OneRoster 1.1
+CSV export (users.csv, classes.csv, enrollments.csv, optionally orgs.csv) with
+an accommodations CSV keyed by the user's sourcedId. Every bad row is reported
+as a `Problem` at `file:line`, and all of them are collected before anything
+is built. Pure data out: nothing here knows about PDFs.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import Location, Problem
+
+MAX_CSV_BYTES = 200_000_000
+YES = frozenset({"yes", "y", "true", "1", "x"})
+NO = frozenset({"no", "n", "false", "0", ""})
+
+
+@dataclass(frozen=True)
+class Student:
+    """One student of one class, in roster order."""
+
+    name: str
+    id: str  # the id printed for people: the SIS identifier
+    accommodations: frozenset[str]
+    origin: Location
+
+
+@dataclass(frozen=True)
+class ClassSection:
+    """A class (section) with its teacher and its students in roster order."""
+
+    id: str  # stable key: the simple CSV's class value, or OneRoster's sourcedId
+    name: str  # what is printed: the class value, or OneRoster's title
+    code: str  # a short code for file names (OneRoster classCode), may be empty
+    teacher: str
+    period: str
+    school: str
+    students: tuple[Student, ...]
+    origin: Location
+
+
+@dataclass(frozen=True)
+class Roster:
+    """Every class that has students, in the order first seen, and the files read."""
+
+    classes: tuple[ClassSection, ...]
+    files: tuple[Path, ...] = field(default=())
+
+
+# --- CSV reading ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Row:
+    """A CSV row as a mapping from normalised header names, with its line."""
+
+    line: int
+    values: dict[str, str]
+
+    def get(self, name: str) -> str:
+        """The stripped value of a column, empty when absent."""
+        return self.values.get(name, "").strip()
+
+
+def header_name(text: str) -> str:
+    """A header as compared: `Student Name` and `student-name` both read `student_name`."""
+    return "_".join(text.strip().lower().replace("-", " ").split())
+
+
+class CsvFile:
+    """A CSV file read whole: its header, its rows with line numbers, and where it is shown."""
+
+    def __init__(self, path: Path, shown: str, header: list[str], rows: list[Row]) -> None:
+        self.path, self.shown, self.header, self.rows = path, shown, header, rows
+
+    def at(self, line: int) -> Location:
+        """A row-level location: `file:line`."""
+        return Location(self.shown, line, 0)
+
+    def require(self, columns: Sequence[str | tuple[str, ...]], problems: list[Problem],
+                why: str = "") -> dict[str, str] | None:
+        """Map each wanted column (or its first present alias) to the header name found.
+
+        Reports every missing column at line 1 and returns None when any is missing.
+        """
+        found: dict[str, str] = {}
+        missing = []
+        for want in columns:
+            names = (want,) if isinstance(want, str) else want
+            hit = next((n for n in names if n in self.header), None)
+            if hit is None:
+                missing.append(names)
+            else:
+                found[names[0]] = hit
+        for names in missing:
+            alias = f" (or {', '.join(names[1:])})" if len(names) > 1 else ""
+            problems.append(Problem(self.at(1), f"missing column '{names[0]}'{alias}",
+                                    why or f"the header has: {', '.join(self.header)}"))
+        return None if missing else found
+
+
+def read_csv(path: Path, shown: str, problems: list[Problem]) -> CsvFile | None:
+    """Read a UTF-8 CSV with a header row; report unreadable files and bad bytes."""
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        problems.append(Problem(Location(shown), f"cannot read file: {e.strerror}"))
+        return None
+    if len(raw) > MAX_CSV_BYTES:
+        problems.append(Problem(Location(shown), "file is larger than 200 MB",
+                                "split the roster by school"))
+        return None
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = raw.count(b"\n", 0, e.start) + 1
+        problems.append(Problem(Location(shown, line, 0),
+                                f"the file is not UTF-8: byte 0x{raw[e.start]:02X} is not valid "
+                                "UTF-8 text", "export or save the file as 'CSV UTF-8'"))
+        return None
+    rows: list[Row] = []
+    header: list[str] | None = None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    end = 0
+    try:
+        for cells in reader:
+            start, end = end + 1, reader.line_num
+            if not any(c.strip() for c in cells):
+                continue
+            if "\x00" in "".join(cells):
+                problems.append(Problem(Location(shown, start, 0), "the row holds a NUL byte",
+                                        "export the file again as CSV"))
+                continue
+            if header is None:
+                header = [header_name(c) for c in cells]
+                continue
+            if len(cells) > len(header):
+                problems.append(Problem(Location(shown, start, 0),
+                                        f"the row has {len(cells)} cells but the header has "
+                                        f"{len(header)}", "quote cells that contain commas"))
+                continue
+            rows.append(Row(start, dict(zip(header, cells, strict=False))))
+    except csv.Error as e:
+        problems.append(Problem(Location(shown, reader.line_num, 0), f"bad CSV: {e}",
+                                "check the quotes on this line"))
+        return None
+    if header is None:
+        problems.append(Problem(Location(shown, 1, 0), "the file is empty",
+                                "the first row names the columns"))
+        return None
+    return CsvFile(path, shown, header, rows)
+
+
+def flag(row: Row, column: str, csvf: CsvFile, problems: list[Problem]) -> bool:
+    """A yes/no accommodation cell; an empty cell means no."""
+    value = row.get(column).lower()
+    if value in YES:
+        return True
+    if value not in NO:
+        problems.append(Problem(csvf.at(row.line),
+                                f"{column}: '{row.get(column)}' is not yes or no",
+                                "write yes/no, true/false or 1/0; an empty cell means no"))
+    return False
+
+
+# --- the simple CSV --------------------------------------------------------------------
+
+SIMPLE_COLUMNS: tuple[tuple[str, ...], ...] = (
+    ("student_name", "name", "student"),
+    ("student_id", "id"),
+    ("class", "section", "class_section"),
+    ("teacher",),
+    ("period",),
+)
+
+
+def read_simple(path: Path, shown: str, accommodations: Sequence[str],
+                problems: list[Problem]) -> Roster:
+    """A roster from one CSV: student_name, student_id, class, teacher, period, accommodations.
+
+    Rows keep their order within each class. An optional `school` column names
+    each class's school.
+    """
+    csvf = read_csv(path, shown, problems)
+    if csvf is None:
+        return Roster((), (path,))
+    cols = csvf.require([*SIMPLE_COLUMNS, *accommodations], problems)
+    if cols is None:
+        return Roster((), (path,))
+    name_c, id_c, class_c = cols["student_name"], cols["student_id"], cols["class"]
+    classes: dict[str, _ClassDraft] = {}
+    names_by_id: dict[str, tuple[str, int]] = {}
+    for row in csvf.rows:
+        before = len(problems)
+        name, sid, cls = row.get(name_c), row.get(id_c), row.get(class_c)
+        for label, value in (("student_name", name), ("student_id", sid), ("class", cls)):
+            if not value:
+                problems.append(Problem(csvf.at(row.line), f"{label} is empty",
+                                        "every row needs a student name, id and class"))
+        acc = frozenset(a for a in accommodations if flag(row, a, csvf, problems))
+        if len(problems) > before:
+            continue
+        teacher, period, school = row.get("teacher"), row.get("period"), row.get("school")
+        draft = classes.get(cls)
+        if draft is None:
+            draft = classes[cls] = _ClassDraft(cls, cls, "", teacher, period, school,
+                                               csvf.at(row.line))
+        else:
+            for label, mine, theirs in (("teacher", teacher, draft.teacher),
+                                        ("period", period, draft.period),
+                                        ("school", school, draft.school)):
+                if mine != theirs:
+                    problems.append(Problem(
+                        csvf.at(row.line),
+                        f"class '{cls}' has {label} '{theirs}' on line {draft.origin.line}, "
+                        f"not '{mine}'", f"give every row of a class the same {label}"))
+        if sid in draft.seen:
+            problems.append(Problem(csvf.at(row.line),
+                                    f"duplicate student id '{sid}' in class '{cls}' "
+                                    f"(first on line {draft.seen[sid]})", "remove one of the rows"))
+            continue
+        first = names_by_id.get(sid)
+        if first is not None and first[0] != name:
+            problems.append(Problem(csvf.at(row.line),
+                                    f"student id '{sid}' is '{first[0]}' on line {first[1]}, "
+                                    f"not '{name}'", "each student id belongs to one student"))
+            continue
+        names_by_id.setdefault(sid, (name, row.line))
+        draft.seen[sid] = row.line
+        draft.students.append(Student(name, sid, acc, csvf.at(row.line)))
+    return Roster(tuple(d.freeze() for d in classes.values()), (path,))
+
+
+@dataclass
+class _ClassDraft:
+    id: str
+    name: str
+    code: str
+    teacher: str
+    period: str
+    school: str
+    origin: Location
+    students: list[Student] = field(default_factory=list)
+    seen: dict[str, int] = field(default_factory=dict)
+
+    def freeze(self) -> ClassSection:
+        return ClassSection(self.id, self.name, self.code, self.teacher, self.period,
+                            self.school, tuple(self.students), self.origin)
+
+
+# --- OneRoster 1.1 CSV -----------------------------------------------------------------
+
+
+def _active(rows: list[Row]) -> Iterator[Row]:
+    # Delta exports mark removed records; bulk exports leave status empty.
+    return (r for r in rows if r.get("status").lower() != "tobedeleted")
+
+
+def read_oneroster(folder: Path, shown_folder: str, accommodations_file: Path | None,
+                   shown_accommodations: str, accommodations: Sequence[str],
+                   problems: list[Problem]) -> Roster:
+    """A roster from a OneRoster 1.1 CSV export plus an accommodations CSV.
+
+    Students are users enrolled with role `student`; a class's teachers are its
+    `teacher` enrollments (primary first). Students keep the order of
+    enrollments.csv. The school is the class's org in orgs.csv, when present.
+    """
+    def shown(name: str) -> str:
+        return f"{shown_folder.rstrip('/')}/{name}"
+
+    files = [folder / n for n in ("users.csv", "classes.csv", "enrollments.csv")]
+    read = [read_csv(p, shown(p.name), problems) for p in files]
+    orgs_path = folder / "orgs.csv"
+    orgs = read_csv(orgs_path, shown("orgs.csv"), problems) if orgs_path.is_file() else None
+    acc = (read_csv(accommodations_file, shown_accommodations, problems)
+           if accommodations_file is not None else None)
+    used = [*files, *([orgs_path] if orgs else []),
+            *([accommodations_file] if accommodations_file else [])]
+    users_f, classes_f, enrol_f = read
+    if users_f is None or classes_f is None or enrol_f is None:
+        return Roster((), tuple(used))
+    ucols = users_f.require(["sourcedId".lower(), ("givenname",), ("familyname",)], problems)
+    ccols = classes_f.require(["sourcedid", "title"], problems)
+    ecols = enrol_f.require(["classsourcedid", "usersourcedid", "role"], problems)
+    ocols = orgs.require(["sourcedid", "name"], problems) if orgs else {}
+    acols = (acc.require([("usersourcedid", "sourcedid"), *accommodations], problems,
+                         "the accommodations file has a userSourcedId column and one column "
+                         "per accommodation") if acc else {})
+    if ucols is None or ccols is None or ecols is None or ocols is None or acols is None:
+        return Roster((), tuple(used))
+
+    users: dict[str, Row] = {}
+    for r in _active(users_f.rows):
+        _unique(users, r, r.get("sourcedid"), users_f, "user", problems)
+    school_names: dict[str, str] = {}
+    if orgs:
+        for r in _active(orgs.rows):
+            school_names.setdefault(r.get("sourcedid"), r.get("name"))
+    classes: dict[str, Row] = {}
+    for r in _active(classes_f.rows):
+        _unique(classes, r, r.get("sourcedid"), classes_f, "class", problems)
+    needs: dict[str, frozenset[str]] = {}
+    if acc:
+        key_c = acols["usersourcedid"]
+        seen: dict[str, int] = {}
+        for r in acc.rows:
+            uid = r.get(key_c)
+            flags = frozenset(a for a in accommodations if flag(r, a, acc, problems))
+            if not uid:
+                problems.append(Problem(acc.at(r.line), f"{key_c} is empty",
+                                        "name the student by the sourcedId in users.csv"))
+            elif uid not in users:
+                problems.append(Problem(acc.at(r.line), f"unknown student '{uid}'",
+                                        f"no user with this sourcedId in {users_f.shown}"))
+            elif uid in seen:
+                problems.append(Problem(acc.at(r.line), f"duplicate student '{uid}' "
+                                        f"(first on line {seen[uid]})", "remove one of the rows"))
+            else:
+                seen[uid] = r.line
+                needs[uid] = flags
+
+    students: dict[str, list[Student]] = {}
+    teachers: dict[str, list[tuple[bool, str]]] = {}
+    enrolled: dict[tuple[str, str], int] = {}
+    for r in _active(enrol_f.rows):
+        cid, uid, role = r.get("classsourcedid"), r.get("usersourcedid"), r.get("role").lower()
+        if role not in ("student", "teacher"):
+            continue
+        where = enrol_f.at(r.line)
+        bad = False
+        if cid not in classes:
+            problems.append(Problem(where, f"unknown class '{cid}'",
+                                    f"no class with this sourcedId in {classes_f.shown}"))
+            bad = True
+        if uid not in users:
+            problems.append(Problem(where, f"unknown user '{uid}'",
+                                    f"no user with this sourcedId in {users_f.shown}"))
+            bad = True
+        if bad:
+            continue
+        if (cid, uid) in enrolled:
+            problems.append(Problem(where, f"duplicate enrollment of '{uid}' in class '{cid}' "
+                                    f"(first on line {enrolled[cid, uid]})",
+                                    "remove one of the rows"))
+            continue
+        enrolled[cid, uid] = r.line
+        u = users[uid]
+        name = " ".join(p for p in (u.get("givenname"), u.get("familyname")) if p)
+        if role == "teacher":
+            teachers.setdefault(cid, []).append((r.get("primary").lower() != "true", name))
+        else:
+            sid = u.get("identifier") or uid
+            students.setdefault(cid, []).append(
+                Student(name, sid, needs.get(uid, frozenset()), where))
+    out = []
+    for cid, c in classes.items():
+        if cid not in students:
+            continue
+        names = [n for _, n in sorted(teachers.get(cid, []), key=lambda t: t[0])]
+        out.append(ClassSection(
+            id=cid, name=c.get("title") or cid, code=c.get("classcode"),
+            teacher=" & ".join(names), period=c.get("periods"),
+            school=school_names.get(c.get("schoolsourcedid"), ""),
+            students=tuple(students[cid]), origin=classes_f.at(c.line)))
+    return Roster(tuple(out), tuple(used))
+
+
+def _unique(into: dict[str, Row], row: Row, key: str, csvf: CsvFile, what: str,
+            problems: list[Problem]) -> None:
+    if not key:
+        problems.append(Problem(csvf.at(row.line), "sourcedId is empty",
+                                f"every {what} needs a sourcedId"))
+    elif key in into:
+        problems.append(Problem(csvf.at(row.line), f"duplicate {what} sourcedId '{key}' "
+                                f"(first on line {into[key].line})", "remove one of the rows"))
+    else:
+        into[key] = row

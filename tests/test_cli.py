@@ -1,0 +1,218 @@
+"""The command line, through Click's CliRunner, in throwaway project folders."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from PIL import Image
+from pypdf import PdfReader
+
+from worksheets import __version__
+from worksheets.cli import main
+
+from .pdfutil import LESSON, ROOT
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the project's content and layouts in a temporary working folder."""
+    shutil.copytree(LESSON, tmp_path / "content" / LESSON.name)
+    shutil.copytree(ROOT / "layouts", tmp_path / "layouts")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    r = CliRunner().invoke(main, list(args))
+    assert r.exception is None or isinstance(r.exception, SystemExit), r.exception
+    return r.exit_code, r.stdout, r.stderr
+
+
+def test_version_and_help() -> None:
+    code, out, _ = run("--version")
+    assert code == 0 and out.strip() == f"worksheets, version {__version__}"
+    for cmd in ("build", "check", "list", "schema", "preview", "new"):
+        code, out, _ = run(cmd, "--help")
+        assert code == 0 and "Usage: main " + cmd in out
+
+
+def test_build_with_no_arguments_builds_every_lesson(project: Path) -> None:
+    code, out, err = run("build")
+    assert code == 0, err
+    names = sorted(p.name for p in (project / "output").iterdir())
+    assert names == ["cuban-missile-crisis-standard-letter-key.pdf",
+                     "cuban-missile-crisis-standard-letter-student.pdf"]
+    assert out.splitlines() == [f"wrote output/{n}" for n in reversed(names)]
+
+
+def test_build_every_combination(project: Path) -> None:
+    code, _, err = run("build", "--variant", "all", "--layout", "all", "-q", "-o", "out")
+    assert code == 0, err
+    files = sorted(p.name for p in (project / "out").iterdir())
+    assert len(files) == 3 * 3 * 2 + 3
+    assert "cuban-missile-crisis-spanish-a4-key.pdf" in files
+    assert "cuban-missile-crisis-master-large-print.pdf" in files
+    assert not [f for f in (project / "out").iterdir() if f.name.startswith(".")]
+
+
+def test_syntax_error_in_each_content_file_names_file_line_col(project: Path) -> None:
+    lesson = project / "content" / LESSON.name
+    cases = {
+        "lesson.yaml": ("title:", "title: [unclosed"),
+        "questions.yaml": ("    prompt:", "    prompt: : :"),
+        "vocabulary.yaml": ("  - term: blockade", "  - term: blockade\n\tbad: tab"),
+        "documents/B.md": ("title:", "title: \"open quote"),
+    }
+    for name, (anchor, broken) in cases.items():
+        path = lesson / name
+        original = path.read_text()
+        path.write_text(original.replace(anchor, broken, 1))
+        code, out, err = run("build")
+        path.write_text(original)
+        assert code == 1, name
+        first = err.splitlines()[0]
+        assert first.startswith(f"content/{LESSON.name}/{name}:"), first
+        line, col = first.split(":")[1:3]
+        assert int(line) > 0 and int(col) > 0, first
+        assert "Traceback" not in err
+        assert err.splitlines()[-1] in ("1 problem found; nothing was written.",
+                                        "2 problems found; nothing was written.")
+        assert not (project / "output").exists(), name
+
+
+def test_existing_outputs_survive_a_failed_build(project: Path) -> None:
+    assert run("build", "-q")[0] == 0
+    before = {p.name: p.read_bytes() for p in (project / "output").iterdir()}
+    q = project / "content" / LESSON.name / "questions.yaml"
+    q.write_text(q.read_text().replace("skill: sourcing", "skill: sorcing", 1))
+    code, _, err = run("build")
+    assert code == 1
+    assert "unknown value 'sorcing' (did you mean 'sourcing'?" in err
+    after = {p.name: p.read_bytes() for p in (project / "output").iterdir()}
+    assert after == before
+
+
+def test_unknown_variant_and_layout(project: Path) -> None:
+    code, _, err = run("build", "--variant", "nope")
+    assert code == 1
+    assert err.startswith(f"content/{LESSON.name}/lesson.yaml:1:1: lesson has no variant 'nope' "
+                          "(choose one of: standard, supported, spanish)")
+    code, _, err = run("build", "--layout", "legal")
+    assert code == 1
+    assert "no layout 'legal' (choose one of: a4, large-print, letter)" in err
+
+
+def test_layout_extends_and_validation(project: Path) -> None:
+    (project / "layouts" / "mine.yaml").write_text("extends: a4\nbody_size: 12\n")
+    from worksheets.layout import load_layout
+
+    mine = load_layout("mine")
+    a4 = load_layout("a4")
+    assert (mine.paper, mine.margin_top, mine.body_size) == ("a4", a4.margin_top, 12)
+    (project / "layouts" / "bad.yaml").write_text(
+        "extends: letter\npaper: legal\nmargin_left: wide\nbody_size: 3\nfontsize: 9\n")
+    code, _, err = run("build", "--layout", "bad")
+    assert code == 1
+    assert err.splitlines()[:4] == [
+        "layouts/bad.yaml:2:8: paper: unknown value 'legal' (expected: letter, a4)",
+        "layouts/bad.yaml:3:14: margin_left: 'wide' is not a length (write it like 0.8in, "
+        "20mm or 12pt)",
+        "layouts/bad.yaml:4:12: body_size: 3 is out of range (use a number from 6 to 40)",
+        "layouts/bad.yaml:5:1: unknown key 'fontsize' (did you mean 'caption_size'?)",
+    ]
+    (project / "layouts" / "loop.yaml").write_text("extends: loop\n")
+    code, _, err = run("build", "--layout", "loop")
+    assert code == 1 and "layouts/loop.yaml:1:10: layout 'loop' extends itself" in err
+
+
+def test_check_clean_text_and_json(project: Path) -> None:
+    code, out, err = run("check", "--strict")
+    assert code == 0, out
+    assert err.strip() == "0 error(s), 0 warning(s)"
+    assert "documents/B.md:8:1: info: document B (modified): reading grade" in out
+    code, out, _ = run("check", "--format", "json")
+    items = json.loads(out)
+    assert {i["severity"] for i in items} == {"info"}
+    assert set(items[0]) == {"file", "line", "column", "severity", "message", "hint"}
+
+
+def test_check_reports_errors_and_warnings(project: Path) -> None:
+    lesson = project / "content" / LESSON.name
+    vocab = lesson / "vocabulary.yaml"
+    vocab.write_text(vocab.read_text() + "  - term: zeppelin\n    definition: \"an airship\"\n")
+    q = lesson / "questions.yaml"
+    q.write_text(q.read_text().replace("documents: [C]", "documents: [D]", 1))
+    code, out, _ = run("check")
+    assert code == 1
+    lines = out.splitlines()
+    assert any(ln.endswith("error: questions[9].documents: unknown document 'D' (did you mean "
+                           "'A'?)") or "unknown document 'D'" in ln for ln in lines)
+    code, out, _ = run("check", "--format", "json")
+    items = json.loads(out)
+    assert [i["severity"] for i in items if "unknown document 'D'" in i["message"]] == ["error"]
+    q.write_text(q.read_text().replace("documents: [D]", "documents: [C]", 1))
+    code, out, _ = run("check")
+    assert code == 0
+    zeppelin = [ln for ln in out.splitlines() if "zeppelin" in ln]
+    assert len(zeppelin) == 1 and ": warning: vocabulary term 'zeppelin' occurs in no document " \
+        "text (add the form the text uses to 'forms', or remove the term)" in zeppelin[0]
+    assert run("check", "--strict")[0] == 1
+
+
+def test_check_all_reports_layout_trouble(project: Path) -> None:
+    q = project / "content" / LESSON.name / "questions.yaml"
+    q.write_text(q.read_text().replace("lines: 3", "lines: 30", 1))
+    code, out, _ = run("check", "--all")
+    assert code == 0
+    trouble = [ln for ln in out.splitlines() if "taller than a page" in ln]
+    assert trouble, out
+    assert trouble[0].startswith(f"content/{LESSON.name}/questions.yaml:")
+    assert "question 1 (a-sourcing) is taller than a page and is split across pages (page " in \
+        trouble[0]
+    assert "[variant " in trouble[0] and "layout large-print" in out
+
+
+def test_schema_command(project: Path) -> None:
+    code, out, _ = run("schema", "-o", "s")
+    assert code == 0
+    names = sorted(p.name for p in (project / "s").iterdir())
+    assert "lesson.schema.json" in names and "layout.schema.json" in names
+    assert json.loads((project / "s" / "lesson.schema.json").read_text())["title"] == \
+        "worksheets lesson file"
+
+
+def test_preview_writes_a_png(project: Path) -> None:
+    code, out, err = run("preview", f"content/{LESSON.name}", "--page", "2", "-o", "p2.png")
+    assert code == 0, err
+    with Image.open(project / "p2.png") as image:
+        assert image.size == (918, 1188)  # Letter at 1.5 x 72 dpi
+    code, _, err = run("preview", f"content/{LESSON.name}", "--page", "99")
+    assert code == 1 and "has 10 pages; --page 99 is not one of them" in err
+
+
+def test_new_then_check_and_build(project: Path) -> None:
+    code, out, _ = run("new", "the-treaty")
+    assert code == 0 and out.startswith("created content/the-treaty")
+    code, out, err = run("check", "--strict", "content/the-treaty")
+    assert code == 0, out + err
+    code, _, err = run("build", "content/the-treaty", "-q")
+    assert code == 0, err
+    pdf = project / "output" / "the-treaty-standard-letter-student.pdf"
+    assert "The treaty" in PdfReader(pdf).pages[0].extract_text()
+    code, _, err = run("new", "the-treaty")
+    assert code == 1 and "already exists" in err
+    code, _, err = run("new", "Bad Id")
+    assert code == 1 and "is not a lesson id" in err
+
+
+def test_list(project: Path) -> None:
+    code, out, _ = run("list")
+    assert code == 0
+    assert out.splitlines()[0] == (f"{LESSON.name}: The Cuban Missile Crisis: A Public Deal "
+                                   "and a Secret Deal")
+    assert "  variant supported: Supported" in out
+    assert out.splitlines()[-1] == "layouts: a4, large-print, letter"
