@@ -93,3 +93,27 @@ def pdfcheck(paths: list[Path], *args: str) -> tuple[int, str]:
     r = subprocess.run([sys.executable, str(PDFCHECK), "--jsonl", *args, *map(str, paths)],
                        capture_output=True, text=True, timeout=300)
     return r.returncode, r.stdout + r.stderr
+
+
+def serif_lines(pdf: bytes) -> tuple[list[tuple[int, float, str]], list[tuple[int, float, str]]]:
+    """Document-body lines (serif text) and margin numbers, as (page, baseline y, text), in order.
+
+    In a student edition only document texts (and italic datelines) are set in the serif face.
+    """
+    body: dict[tuple[int, float], str] = {}
+    numbers: list[tuple[int, float, str]] = []
+    for n, page in enumerate(PdfReader(io.BytesIO(pdf)).pages):
+
+        def visit(text: str, cm: Any, tm: Any, font: Any, size: float, n: int = n) -> None:
+            if not text.strip() or font is None:
+                return
+            name = str(font.get("/BaseFont", ""))
+            x, y = tm[4] * cm[0] + cm[4], round(tm[5] * cm[3] + cm[5], 1)
+            if "Sans" in name and text.strip().isdigit() and x < 60:
+                numbers.append((n, y, text.strip()))
+            elif "Serif" in name and "Italic" not in name:  # datelines are italic
+                body[(n, y)] = body.get((n, y), "") + text
+
+        page.extract_text(visitor_text=visit)
+    ordered = sorted(body.items(), key=lambda kv: (kv[0][0], -kv[0][1]))
+    return [(p, y, t) for (p, y), t in ordered], numbers

@@ -256,3 +256,44 @@ def test_every_output_passes_pdfcheck(tmp_path: Path, monkeypatch: pytest.Monkey
     masters = sorted(out.glob("*-master-*.pdf"))
     assert [len(PdfReader(p).pages) for p in masters] == [1, 1, 1] or all(
         "large-print" in p.name for p in masters if len(PdfReader(p).pages) > 1)
+
+
+@pytest.mark.parametrize(("variant", "layout"), [("standard", "letter"), ("supported", "a4")])
+def test_line_numbers_and_key_citations(lesson: Lesson, variant: str, layout: str) -> None:
+    """Margin numbers count the document's lines, and each cited range holds its quote."""
+    import re
+
+    from worksheets.load import normalize_quote
+
+    from .pdfutil import serif_lines
+
+    lines, numbers = serif_lines(pdf(lesson, variant, layout))
+    # split the serif lines into documents at the pages/positions where each body starts
+    docs: dict[str, list[tuple[int, float, str]]] = {}
+    level = lesson.variants[variant].reading_level
+    rest = lines
+    for d in lesson.documents:
+        first = norm(d.bodies[level].blocks[0].text)[:20]
+        start = next(i for i, ln in enumerate(rest) if norm(ln[2]).startswith(first))
+        rest = rest[start:]
+        docs[d.id] = rest
+    ids = [d.id for d in lesson.documents]
+    for k, doc in enumerate(ids[:-1]):
+        nxt = docs[ids[k + 1]][0]
+        docs[doc] = docs[doc][: docs[doc].index(nxt)]
+    # every printed margin number stands beside the line it counts
+    printed = 0
+    for doc_lines in docs.values():
+        for i, (page, y, _) in enumerate(doc_lines, start=1):
+            if i % 5 == 0:
+                assert (page, y, str(i)) in numbers, (i, doc_lines[i - 1])
+                printed += 1
+    assert printed == len(numbers) and printed > 10
+    key_text = norm(body_text(pdf(lesson, variant, layout, "key"), lesson.title,
+                              lesson.attribution))
+    cites = re.findall(r"Evidence: Doc ([ABC]), lines? (\d+)(?:–(\d+))?: “([^”]+)”", key_text)
+    expected = sum(len(q.evidence) for q in lesson.questions)
+    assert len(cites) == expected
+    for doc, a, b, quote in cites:
+        span = " ".join(t for _, _, t in docs[doc][int(a) - 1: int(b or a)])
+        assert normalize_quote(quote) in normalize_quote(span), (doc, a, b, quote, span)

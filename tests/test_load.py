@@ -436,12 +436,12 @@ def test_text_after_hash_is_a_comment(lesson_dir: LessonDir) -> None:
 
 
 def test_empty_optional_text(lesson_dir: LessonDir) -> None:
-    files = l_edit("  instructions: \"Use", "  instructions: ''\n  x: \"")
+    files = l_edit("  instructions: \"Use", "  instructions: ''\n  instructons: \"")
     assert problems_of(lesson_dir, files) == [
         "lesson/lesson.yaml:11:3: organizer.instructions is empty "
         "(write the text, or remove the key)",
-        "lesson/lesson.yaml:12:3: organizer: unknown key 'x' (expected one of: title, "
-        "instructions, corner, columns, rows, translations)",
+        "lesson/lesson.yaml:12:3: organizer: unknown key 'instructons' "
+        "(did you mean 'instructions'?)",
     ]
 
 
@@ -519,12 +519,8 @@ KEYS = [
         id="claim-key-typo",
     ),
     pytest.param(
-        l_edit("organizer:", "off: 1\norganizer:"),
-        [
-            "lesson/lesson.yaml:9:1: unknown key 'off' (expected one of: title, "
-            "central_question, grade_band, background, documents, organizer, claim, "
-            "attribution, author, variants)"
-        ],
+        {"vocabulary.yaml": "off: 1\n" + VOCABULARY_YAML},
+        ["lesson/vocabulary.yaml:1:1: unknown key 'off' (expected one of: terms)"],
         id="yaml-boolean-key",
     ),
     pytest.param(
@@ -613,11 +609,10 @@ KEYS = [
         id="one-choice",
     ),
     pytest.param(
-        q_edit("  - id: a-source\n", "  - just text\n  - id: a-source\n"),
+        {"vocabulary.yaml": edit(VOCABULARY_YAML, "terms:\n", "terms:\n  - just text\n")},
         [
-            "lesson/questions.yaml:2:5: questions[0]: expected a mapping, got text (with keys: "
-            "id, documents, skill, kind, prompt, lines, choices, answer, look_fors, starter, "
-            "hint, placement)"
+            "lesson/vocabulary.yaml:2:5: terms[0]: expected a mapping, got text "
+            "(with keys: term, definition, forms, translations)"
         ],
         id="text-for-mapping",
     ),

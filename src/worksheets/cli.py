@@ -166,3 +166,86 @@ def list_(content: str) -> None:
             desc = f" - {v.description}" if v.description else ""
             click.echo(f"  variant {v.id}: {v.title}{desc}")
     click.echo("layouts: " + ", ".join(available_layouts()))
+
+
+BATCH_HELP = """Make one print-ready packet per class from a batch spec.
+
+SPEC is a YAML file naming the lesson(s), the roster (a simple CSV or a
+OneRoster 1.1 CSV export) and how accommodations pick variant and layout; see
+docs/batch.md. Each packet holds a cover, every student's worksheet in roster
+order with their name on it, and the teacher keys. manifest.json in the
+output folder lists every packet with its sha256.
+"""
+
+
+def _shard_option(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
+    from .batch import parse_shard
+
+    if value is None:
+        return None
+    try:
+        return parse_shard(value)
+    except ValueError as e:
+        raise click.BadParameter(str(e)) from None
+
+
+@main.command(help=BATCH_HELP)
+@click.argument("spec", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", type=click.Path(file_okay=False),
+              help="Folder for the packets.  [default: output/<spec name>]")
+@click.option("-j", "--jobs", type=click.IntRange(min=1),
+              help="Processes to use.  [default: the number of cores]")
+@click.option("--resume", is_flag=True,
+              help="Keep packets already made from the same inputs (checked by sha256).")
+@click.option("--shard", callback=_shard_option, metavar="I/N",
+              help="Make only the I-th of N equal shares of the classes (1-based).")
+@click.option("--dry-run", is_flag=True, help="List the packets that would be made; write nothing.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress and no summary.")
+def batch(spec: str, output: str | None, jobs: int | None, resume: bool,
+          shard: tuple[int, int] | None, dry_run: bool, quiet: bool) -> None:
+    import signal
+
+    from .batch import run
+    from .progress import Reporter
+
+    # A job runner stops work with SIGTERM: treat it like Ctrl-C (clean stop, exit 130).
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    reporter = Reporter(sys.stderr)
+    try:
+        result = _run(run, spec, output, jobs, resume, shard, dry_run,
+                      None if quiet or dry_run else reporter)
+    finally:
+        reporter.close()
+    if dry_run:
+        for it in result.planned:
+            p = it.plan
+            counts = ", ".join(f"{v} {n}" for v, n in p.variants.items())
+            state = "  (made: kept)" if it.skip else ""
+            click.echo(f"{p.filename}: {p.cls.name}, {len(p.seats)} students ({counts}){state}")
+        click.echo(f"{len(result.planned)} packets would be made"
+                   f"{'' if not resume else f', {sum(i.skip for i in result.planned)} kept'}.")
+        return
+    if not quiet:
+        rate = result.pages / result.seconds if result.seconds else 0.0
+        click.echo(f"made {len(result.outputs)} packets ({result.pages:,} pages, "
+                   f"{rate:,.0f} pages/s), kept {len(result.skipped)}; "
+                   f"manifest: {result.manifest}")
+
+
+@main.group(name="manifest")
+def manifest_() -> None:
+    """Work with batch manifests."""
+
+
+@manifest_.command(name="merge")
+@click.argument("manifests", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="The merged manifest, e.g. out/manifest.json.")
+def manifest_merge(manifests: tuple[str, ...], output: str) -> None:
+    """Join the manifests of a batch's shards into one."""
+    from pathlib import Path
+
+    from .manifest import merge
+
+    doc = _run(merge, [Path(m) for m in manifests], Path(output))
+    click.echo(f"wrote {output} ({len(doc['outputs'])} outputs from {len(manifests)} manifests)")

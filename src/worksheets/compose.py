@@ -32,7 +32,8 @@ from .errors import Location, Problem
 from .fonts import SANS, SERIF, register_fonts
 from .layout import Layout
 from .markup import Block, Run
-from .model import Organizer, Question, VocabularyTerm
+from .load import normalize_quote
+from .model import Evidence, Organizer, Question, VocabularyTerm
 from .variants import Section, Worksheet
 
 INK = colors.black
@@ -379,17 +380,20 @@ class Bookmark(Flowable):  # type: ignore[misc]
 def compose(ws: Worksheet, layout: Layout) -> list[Flowable]:
     """The whole worksheet as a list of flowables."""
     s = styles(layout)
+    bodies = {sec.document.id: numbered_body(sec.blocks, s, layout) for sec in ws.sections}
+    lines = {doc: body[1] for doc, body in bodies.items()}
     story: list[Flowable] = [*compose_header(ws, s, layout)]
     if ws.word_bank:
         story.append(compose_word_bank(ws, s, layout))
     for section in ws.sections:
-        story.extend(compose_section(ws, section, s, layout))
+        story.extend(compose_section(ws, section, s, layout, bodies[section.document.id][0],
+                                     lines))
     if ws.organizer is not None:
-        story.extend(compose_organizer(ws, ws.organizer, s, layout))
+        story.extend(compose_organizer(ws, ws.organizer, s, layout, lines))
     if ws.claim is not None:
         story.append(CondPageBreak(6 * layout.answer_line_spacing))
         story.append(para(words(ws, "claim"), s.heading))
-        story.append(compose_question(ws, ws.claim, s, layout, numbered=False))
+        story.append(compose_question(ws, ws.claim, s, layout, lines, numbered=False))
     return story
 
 
@@ -431,8 +435,11 @@ def compose_word_bank(ws: Worksheet, s: Styles, layout: Layout) -> Flowable:
     return t
 
 
-def compose_section(ws: Worksheet, sec: Section, s: Styles, layout: Layout) -> list[Flowable]:
-    """One document: heading, sourcing questions, text, caption, vocabulary, questions."""
+def compose_section(
+    ws: Worksheet, sec: Section, s: Styles, layout: Layout, body: list[NumberedParagraph],
+    lines: dict[str, list[str]],
+) -> list[Flowable]:
+    """One document: heading, sourcing questions, numbered text, caption, vocabulary, questions."""
     d = sec.document
     title = f"{d.label}: {d.title}"
     mod = f" ({words(ws, 'modified')})" if d.modified else ""
@@ -443,16 +450,16 @@ def compose_section(ws: Worksheet, sec: Section, s: Styles, layout: Layout) -> l
     out: list[Flowable] = [CondPageBreak(layout.page_size[1] * 0.25), KeepTogether(head)]
     if sec.before:
         out.extend(_headed(para(words(ws, "before"), s.subheading),
-                           [compose_question(ws, q, s, layout) for q in sec.before]))
+                           [compose_question(ws, q, s, layout, lines) for q in sec.before]))
         out.append(Spacer(1, 6))
-    out.extend(numbered_body(sec.blocks, s, layout)[0])
+    out.extend(body)
     out.append(Paragraph(runs_markup(d.source), s.caption))
     if sec.vocabulary:
         out.append(compose_vocabulary_box(ws, sec.vocabulary, s, layout, d.origin,
                                           f"the vocabulary box of {d.label}"))
     if sec.after:
         out.extend(_headed(para(words(ws, "after"), s.subheading),
-                           [compose_question(ws, q, s, layout) for q in sec.after]))
+                           [compose_question(ws, q, s, layout, lines) for q in sec.after]))
     return out
 
 
@@ -470,6 +477,31 @@ def compose_block(b: Block, s: Styles) -> NumberedParagraph:
     style = {"closing": s.closing, "signature": s.closing, "salutation": s.salutation}.get(
         b.role, s.body)
     return NumberedParagraph(runs_markup(b.runs), style)
+
+
+def line_range(lines: list[str], quote: str) -> tuple[int, int] | None:
+    """The first and last (1-based) line numbers a quoted phrase spans, if it is there."""
+    starts, joined = [], ""
+    for t in lines:
+        starts.append(len(joined))
+        joined += normalize_quote(t) + " "
+    q = normalize_quote(quote)
+    i = joined.find(q)
+    if i < 0:
+        return None
+    first = max(k for k, st in enumerate(starts) if st <= i)
+    last = max(k for k, st in enumerate(starts) if st <= i + len(q) - 1)
+    return first + 1, last + 1
+
+
+def cite(ws: Worksheet, e: Evidence, lines: dict[str, list[str]]) -> str:
+    """"Doc C, lines 14-16" for a quote, by the line numbers printed in this layout."""
+    label = ws.lesson.document(e.doc).label.replace("Document ", "Doc ")
+    span = line_range(lines.get(e.doc, []), e.quote)
+    if span is None:
+        return label
+    a, b = span
+    return f"{label}, line {a}" if a == b else f"{label}, lines {a}\u2013{b}"
 
 
 def numbered_body(
@@ -520,16 +552,18 @@ def _skill(ws: Worksheet, q: Question) -> str:
 
 
 def compose_question(
-    ws: Worksheet, q: Question, s: Styles, layout: Layout, numbered: bool = True
+    ws: Worksheet, q: Question, s: Styles, layout: Layout,
+    lines: dict[str, list[str]] | None = None, numbered: bool = True,
 ) -> Keep:
     """A question with its scaffolds and answer area, kept together on one page."""
     frame_h = layout.page_size[1] - layout.margin_top - layout.margin_bottom
     what = f"question {q.number} ({q.id})" if numbered else f"question '{q.id}'"
-    return Keep(question_parts(ws, q, s, layout, numbered), q.origin, what, frame_h)
+    return Keep(question_parts(ws, q, s, layout, lines or {}, numbered), q.origin, what, frame_h)
 
 
 def question_parts(
-    ws: Worksheet, q: Question, s: Styles, layout: Layout, numbered: bool = True
+    ws: Worksheet, q: Question, s: Styles, layout: Layout, lines: dict[str, list[str]],
+    numbered: bool = True,
 ) -> list[Flowable]:
     """The flowables of a question: prompt, choices, scaffolds, answer area."""
     number = f"<b>{q.number}.</b> " if numbered else ""
@@ -557,6 +591,9 @@ def question_parts(
         if q.look_fors:
             answer = [para(f"{words(ws, 'look_for')}:", key_style)]
             answer += [para(f"• {lf}", key_style) for lf in q.look_fors]
+    for e in q.evidence:
+        answer.append(para(f"{words(ws, 'evidence')}: {cite(ws, e, lines)}: \u201c{e.quote}\u201d",
+                           key_style))
     if q.hint and ws.scaffold("hints"):
         parts.append(para(f"{words(ws, 'hint')}: {q.hint}", s.small))
     if q.starter and ws.scaffold("starters") and q.kind != "choice":
@@ -567,7 +604,9 @@ def question_parts(
     return parts
 
 
-def compose_organizer(ws: Worksheet, o: Organizer, s: Styles, layout: Layout) -> list[Flowable]:
+def compose_organizer(
+    ws: Worksheet, o: Organizer, s: Styles, layout: Layout, lines: dict[str, list[str]]
+) -> list[Flowable]:
     """The graphic organizer on its own page: empty cells for students, answers in the key."""
     lang = ws.variant.language
 
@@ -596,9 +635,11 @@ def compose_organizer(ws: Worksheet, o: Organizer, s: Styles, layout: Layout) ->
         for c in o.columns:
             ans = r.answers.get(c.id)
             given = r.given.get(c.id) if show_given else None
+            cites = [f"({cite(ws, e, lines)}: \u201c{e.quote}\u201d)" for e in r.evidence
+                     if e.doc in c.documents]
             row.append(Cell(
                 r.lines * layout.cell_line_spacing,
-                [para(ans, s.cell_key)] if ans else [],
+                [para(t, s.cell_key) for t in ([ans] if ans else []) + cites],
                 [para(given, s.small)] if given else [],
                 ws.key,
             ))

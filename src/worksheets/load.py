@@ -25,6 +25,7 @@ from .markup import parse_body, parse_inline
 from .model import (
     Body,
     Document,
+    Evidence,
     Lesson,
     Organizer,
     OrganizerColumn,
@@ -96,6 +97,7 @@ def load_lesson_with_problems(path: str | os.PathLike[str]) -> tuple[Lesson | No
     vocabulary = _vocabulary(documents, vocab_y)
     organizer = _organizer(lesson_f, lesson_l, doc_ids, problems)
     variants = _variants(lesson_f, lesson_l, documents, questions, problems)
+    _check_evidence(documents, questions, organizer, variants, problems)
 
     if any(p.severity == "error" for p in problems):
         return None, problems
@@ -428,8 +430,17 @@ def _kind(value: Any) -> str:
 
 
 def _ge(model: type[BaseModel], path: tuple[Any, ...]) -> str:
+    """The allowed range of the number at `path`, as a hint."""
     if path and path[-1] == "lines":
         return "write a whole number from 0 to 30"
+    parent = _type_at(model, path[:-1]) if path else None
+    if isinstance(parent, type) and issubclass(parent, BaseModel):
+        f = parent.model_fields.get(str(path[-1]))
+        bounds = {type(m).__name__: getattr(m, type(m).__name__.lower(), None)
+                  for m in (f.metadata if f else [])}
+        lo, hi = bounds.get("Ge"), bounds.get("Le")
+        if isinstance(lo, int | float) and isinstance(hi, int | float):
+            return f"use a number from {lo:g} to {hi:g}"
     return "use a smaller or larger value"
 
 
@@ -583,7 +594,7 @@ def _questions(
             lines=q.lines if q.lines is not None else default_lines,
             choices=tuple(q.choices or ()), answer=q.answer, look_fors=tuple(q.look_fors),
             starter=q.starter, hint=q.hint, placement="before" if before == 0 else "after",
-            origin=here,
+            origin=here, evidence=_evidence(q.evidence, ql, ("questions", _i)),
         ))
     return tuple(out)
 
@@ -673,7 +684,8 @@ def _organizer(
                                             f"organizer.rows[{ri}].{what}: unknown column '{key}'",
                                             hint))
         rows.append(OrganizerRow(r.id, r.prompt, r.lines, dict(r.answers), dict(r.given),
-                                 _texts(r.translations), ll.at(("organizer", "rows", ri))))
+                                 _texts(r.translations), ll.at(("organizer", "rows", ri)),
+                                 _evidence(r.evidence, ll, ("organizer", "rows", ri))))
     return Organizer(
         title=o.title, instructions=o.instructions, corner=o.corner,
         columns=tuple(OrganizerColumn(c.id, c.heading, tuple(c.documents), _texts(c.translations))
@@ -715,3 +727,50 @@ def _variants(
                            ll.at(base, key=True), v.grade_band)
     return out
 
+
+
+def _evidence(
+    items: list[schema.EvidenceFile], loaded: Loaded, base: tuple[str | int, ...]
+) -> tuple[Evidence, ...]:
+    return tuple(Evidence(e.doc, e.quote, loaded.at((*base, "evidence", j, "quote")))
+                 for j, e in enumerate(items))
+
+
+def normalize_quote(text: str) -> str:
+    """Text as quotes are matched: whitespace folded, curly quotes and dashes made plain."""
+    table = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"',
+                           "–": "-", " ": " "})
+    return " ".join(text.translate(table).split()).casefold()
+
+
+def _check_evidence(
+    documents: list[Document], questions: tuple[Question, ...], organizer: Organizer | None,
+    variants: dict[str, Variant], problems: list[Problem],
+) -> None:
+    """Each quoted phrase must stand in every reading level a variant that shows it uses."""
+    docs = {d.id: d for d in documents}
+    texts = {(d.id, level): normalize_quote(" ".join(b.text for b in body.blocks))
+             for d in documents for level, body in d.bodies.items()}
+    cited: list[tuple[Evidence, list[Variant]]] = []
+    for q in questions:
+        shown = [v for v in variants.values() if v.questions is None or q.id in v.questions]
+        cited.extend((e, shown) for e in q.evidence)
+    if organizer is not None:
+        for r in organizer.rows:
+            cited.extend((e, list(variants.values())) for e in r.evidence)
+    for e, shown in cited:
+        if e.doc not in docs:
+            close = difflib.get_close_matches(e.doc, list(docs), n=1)
+            hint = f"did you mean '{close[0]}'?" if close else "expected one of: " + ", ".join(docs)
+            problems.append(Problem(e.origin, f"evidence names unknown document '{e.doc}'", hint))
+            continue
+        levels = sorted({v.reading_level for v in shown if (e.doc, v.reading_level) in texts})
+        for level in levels:
+            if normalize_quote(e.quote) not in texts[(e.doc, level)]:
+                users = ", ".join(v.id for v in shown if v.reading_level == level)
+                body = docs[e.doc].bodies[level]
+                problems.append(Problem(
+                    e.origin,
+                    f"evidence quote \"{e.quote}\" is not in {body.origin.file} "
+                    f"({level} text, used by {users})",
+                    "copy the words exactly from that text, or keep them in it"))

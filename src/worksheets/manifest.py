@@ -18,7 +18,7 @@ from typing import Any
 
 from . import __version__
 from .errors import WorksheetError
-from .write import write_atomic
+from .write import prepare_dir, write_atomic
 
 MANIFEST = "manifest.json"
 FORMAT = 1
@@ -147,5 +147,6 @@ def merge(paths: Sequence[Path], output: Path) -> dict[str, Any]:
         raise WorksheetError(f"{a} and {b} were made from different inputs; run the shards "
                              "again with the same spec, roster, lessons and version")
     doc = document((e for e, _ in entries.values()), next(iter(inputs)))
+    prepare_dir(output.parent)
     write(output, doc)
     return doc

@@ -49,6 +49,15 @@ class VocabularyTerm:
 
 
 @dataclass(frozen=True)
+class Evidence:
+    """A phrase quoted from a document, where the author wrote it."""
+
+    doc: str
+    quote: str
+    origin: Location
+
+
+@dataclass(frozen=True)
 class Question:
     """A question of the bank; its number is fixed across variants."""
 
@@ -66,6 +75,7 @@ class Question:
     hint: str | None = None
     placement: str = "after"
     origin: Location = Location("")
+    evidence: tuple[Evidence, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -89,6 +99,7 @@ class OrganizerRow:
     given: dict[str, str]
     translations: dict[str, str]
     origin: Location
+    evidence: tuple[Evidence, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ import io
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import cast
 from xml.sax.saxutils import escape
 
 from pypdf import PageObject, PdfReader, PdfWriter
@@ -28,6 +29,7 @@ from pypdf.generic import (
     FloatObject,
     IndirectObject,
     NameObject,
+    PdfObject,
     TextStringObject,
 )
 from reportlab.lib import colors
@@ -167,10 +169,11 @@ def compose_cover(plan: PacketPlan, lesson: Lesson, first_pages: list[int],
                       header=False))
     out.append(Paragraph("Versions in this packet", s["head"]))
     layouts = list(plan.layouts)
-    rows = [["Variant", *layouts, "Students"]]
+    rows = [["Variant \\ layout", *layouts, "Students"]]
     for v in plan.variants:
         per = Counter(x.layout.name for x in plan.seats if x.variant == v)
-        rows.append([v, *[str(per[lay]) if per[lay] else "" for lay in layouts], str(sum(per.values()))])
+        counts = [str(per[lay]) if per[lay] else "" for lay in layouts]
+        rows.append([v, *counts, str(sum(per.values()))])
     rows.append(["All", *[str(plan.layouts[lay]) for lay in layouts], str(len(plan.seats))])
     n = len(layouts) + 2
     out.append(_table(rows, [width * 0.3] + [width * 0.7 / (n - 1)] * (n - 1), s))
@@ -184,7 +187,7 @@ def compose_cover(plan: PacketPlan, lesson: Lesson, first_pages: list[int],
         "a blank back is on purpose. Staple each student's sheets on their own.",
         "Each student's name and class are printed at the top right of every page of their "
         "worksheet.",
-        f"The teacher keys are on pages {key_pages.start + 1}-{key_pages.stop}."
+        f"The teacher keys are on pages {key_pages.start + 1}–{key_pages.stop}."
         if len(key_pages) else "This packet has no teacher key.",
     ]
     out.extend(Paragraph("• " + escape(t), s["text"]) for t in tips)
@@ -240,14 +243,20 @@ def render_class_doc(plan: PacketPlan, lesson: Lesson, base: Base) -> tuple[byte
 
 
 class _Packet:
-    """A pypdf writer that shares the base's and the class doc's objects."""
+    """A pypdf writer that shares the base's and the class doc's objects between pages."""
 
     def __init__(self) -> None:
         self.w = PdfWriter()
         do = DecodedStreamObject()
         do.set_data(f"q {STAMP} Do Q\n".encode())
-        # pypdf has no public call to add a new indirect object; cloning would copy it per page.
-        self.do_ref = self.w._add_object(do)
+        self.do_ref = self._indirect(do)
+        self._contents: dict[int, IndirectObject] = {}
+        self._resources: dict[tuple[int, int], IndirectObject] = {}
+
+    def _indirect(self, obj: PdfObject) -> IndirectObject:
+        # pypdf has no public call for a new indirect object. Shared objects must be
+        # indirect: pypdf copies a direct array's streams into every page that holds it.
+        return self.w._add_object(obj)
 
     def blank(self, box: ArrayObject) -> None:
         self.w.add_blank_page(float(box[2]) - float(box[0]), float(box[3]) - float(box[1]))
@@ -262,21 +271,32 @@ class _Packet:
         form[NameObject("/Subtype")] = NameObject("/Form")
         form[NameObject("/BBox")] = ArrayObject(FloatObject(float(x)) for x in page.mediabox)
         form[NameObject("/Resources")] = page.raw_get("/Resources").clone(self.w)
-        ref = form.indirect_reference
-        assert ref is not None
-        return ref
+        return self._indirect(form)
 
-    def stamped(self, page: PageObject, stamp: IndirectObject) -> None:
+    def stamped(self, index: int, page: PageObject, stamp: IndirectObject) -> None:
         """A new page drawing the stamp, then the base page's shared content."""
-        res = page["/Resources"]
-        new_res = DictionaryObject({NameObject(k): v.clone(self.w) for k, v in res.items()})
-        new_res[NameObject("/XObject")] = DictionaryObject({NameObject(STAMP): stamp})
+        contents = self._contents.get(index)
+        if contents is None:
+            base = page.raw_get("/Contents").clone(self.w)
+            contents = self._contents[index] = self._indirect(ArrayObject([self.do_ref, base]))
+        res = cast(DictionaryObject, page["/Resources"])
+        font = res.raw_get("/Font")
+        key = (stamp.idnum, font.idnum if isinstance(font, IndirectObject) else id(res))
+        res_ref = self._resources.get(key)
+        if res_ref is None:
+            new = DictionaryObject({NameObject(k): v.clone(self.w) for k, v in res.items()
+                                    if k not in ("/ProcSet", "/XObject")})
+            xobjects = DictionaryObject({NameObject(k): v.clone(self.w)
+                                         for k, v in cast(DictionaryObject, res.get(
+                                             "/XObject", DictionaryObject())).items()})
+            xobjects[NameObject(STAMP)] = stamp
+            new[NameObject("/XObject")] = xobjects
+            res_ref = self._resources[key] = self._indirect(new)
         p = PageObject(self.w)
         p[NameObject("/Type")] = NameObject("/Page")
         p[NameObject("/MediaBox")] = page.raw_get("/MediaBox").clone(self.w)
-        p[NameObject("/Resources")] = new_res
-        contents = page.raw_get("/Contents").get_object().clone(self.w).indirect_reference
-        p[NameObject("/Contents")] = ArrayObject([self.do_ref, contents])
+        p[NameObject("/Resources")] = res_ref
+        p[NameObject("/Contents")] = contents
         self.w.add_page(p)
 
     def finish(self, title: str, author: str, subject: str, doc_id: bytes, date: str) -> bytes:
@@ -308,7 +328,7 @@ def assemble(plan: PacketPlan, lesson: Lesson, base: Base, base_reader: PdfReade
         stamp = pk.stamp(cr.pages[cover_len + k])
         rng = base.ranges["student", seat.variant, seat.layout.name]
         for i in rng:
-            pk.stamped(bpages[i], stamp)
+            pk.stamped(i, bpages[i], stamp)
         if len(rng) % 2:
             pk.blank(bpages[rng[-1]].mediabox)
     for v in plan.key_variants():
@@ -317,6 +337,7 @@ def assemble(plan: PacketPlan, lesson: Lesson, base: Base, base_reader: PdfReade
             pk.copy(bpages[i])
         if len(rng) % 2:
             pk.blank(bpages[rng[-1]].mediabox)
-    title = f"{lesson.title}: {plan.cls.name}" + (f" ({plan.cls.teacher})" if plan.cls.teacher else "")
+    teacher = f" ({plan.cls.teacher})" if plan.cls.teacher else ""
+    title = f"{lesson.title}: {plan.cls.name}{teacher}"
     data = pk.finish(title, lesson.author, lesson.central_question, doc_id, pdf_date)
     return data, len(pk.w.pages)

@@ -14,13 +14,21 @@ from typing import Any
 from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, NextPageTemplate, PageBreak, PageTemplate
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    NextPageTemplate,
+    PageBreak,
+    PageTemplate,
+)
 from reportlab.platypus.doctemplate import LayoutError
 
 from . import __version__
-from .fonts import SANS, register_fonts
 from .errors import WorksheetError
+from .fonts import SANS, register_fonts
 from .layout import Layout
+
 
 @dataclass(frozen=True)
 class PageDecor:

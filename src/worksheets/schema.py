@@ -31,6 +31,13 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
 
+class EvidenceFile(_Strict):
+    """A quoted phrase from a document that an answer rests on."""
+
+    doc: Id = Field(description="The document's id, e.g. C.")
+    quote: ShortText = Field(description="Words copied exactly from the document's text.")
+
+
 class QuestionFile(_Strict):
     """One question of the bank."""
 
@@ -53,6 +60,9 @@ class QuestionFile(_Strict):
     hint: Text | None = Field(None, description="Hint (scaffold).")
     placement: Literal["before", "after"] | None = Field(
         None, description="Before or after the document text (default: sourcing before)."
+    )
+    evidence: list[EvidenceFile] = Field(
+        default_factory=list, description="Quoted phrases the answer rests on (key cites lines)."
     )
 
 
@@ -93,6 +103,9 @@ class RowFile(_Strict):
         default_factory=dict, description="Partial answer per column id (organizer_hints)."
     )
     translations: Translations = Field(default_factory=dict)
+    evidence: list[EvidenceFile] = Field(
+        default_factory=list, description="Quoted phrases the row's answers rest on."
+    )
 
 
 class OrganizerFile(_Strict):

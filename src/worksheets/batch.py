@@ -1,0 +1,424 @@
+"""District batch: one print-ready packet per class, in parallel, resumable and shardable.
+
+load (spec, lessons, layouts, roster; every problem reported at once, nothing
+written) -> plan (one packet per class x lesson x paper, students in roster
+order with the variant and layout their accommodations call for) -> shard
+and resume filters -> render each lesson's worksheets and keys once
+(`packet.render_base`) -> assemble the packets in a process pool, each
+written atomically and recorded in the manifest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import signal
+import time
+import unicodedata
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any
+
+from . import manifest
+from .batchspec import Spec, load_spec
+from .batchspec import SpecFile as BatchSpec  # the spec file's model, for its JSON Schema
+from .errors import ContentError, Location, Problem, WorksheetError, raise_if_errors
+from .layout import Layout, load_layout
+from .load import display_path
+from .model import Lesson
+from .packet import Base, PacketPlan, Seat, assemble, base_parts, render_base
+from .roster import ClassSection, Roster, read_oneroster, read_simple
+from .write import prepare_dir, write_atomic
+
+Shard = tuple[int, int]
+
+__all__ = ["BatchSpec", "Loaded", "Progress", "Result", "load", "parse_shard", "plan", "run"]
+
+
+def parse_shard(text: str) -> Shard:
+    """`i/n` with 1 <= i <= n; raise ValueError with a readable message otherwise."""
+    m = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+)\s*", text)
+    if not m:
+        raise ValueError(f"'{text}' is not i/n (for example 2/4)")
+    i, n = int(m.group(1)), int(m.group(2))
+    if n < 1 or not 1 <= i <= n:
+        raise ValueError(f"'{text}': i must be between 1 and n (for example 1/{max(n, 2)})")
+    return i, n
+
+
+@dataclass(frozen=True)
+class Item:
+    """One packet of the plan, and whether a resumed run keeps the file already there."""
+
+    plan: PacketPlan
+    skip: bool = False
+
+
+@dataclass
+class Progress:
+    """What the caller is told after each packet (and once at the start)."""
+
+    done: int
+    total: int
+    pages: int  # pages made in this run so far
+    skipped: int
+    elapsed: float
+    path: str = ""  # the packet just finished ("" at the start)
+    packet_pages: int = 0
+
+
+@dataclass
+class Result:
+    """What a batch did."""
+
+    outputs: list[Path] = field(default_factory=list)
+    skipped: list[Path] = field(default_factory=list)
+    pages: int = 0
+    seconds: float = 0.0
+    manifest: Path | None = None
+    planned: list[Item] = field(default_factory=list)
+
+
+# --- loading and planning ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """Everything a batch needs, validated."""
+
+    spec: Spec
+    lessons: tuple[Lesson, ...]
+    layouts: dict[str, Layout]
+    roster: Roster
+    classes: tuple[ClassSection, ...]
+
+
+def load(spec_path: str | os.PathLike[str]) -> Loaded:
+    """Load the spec, its lessons, layouts and roster; raise one ContentError listing all."""
+    from .pipeline import load_all
+
+    problems: list[Problem] = []
+    spec = load_spec(spec_path, problems)
+    if spec is None:
+        raise ContentError(problems)
+    lessons: list[Lesson] = []
+    try:
+        lessons = load_all(spec.lessons)
+    except ContentError as e:
+        problems.extend(e.problems)
+    layouts = _layouts(spec, problems)
+    columns = [p.column for p in spec.picks]
+    if spec.roster_format == "simple":
+        assert spec.roster_file is not None
+        roster = read_simple(spec.roster_file, display_path(spec.roster_file), columns, problems)
+    else:
+        assert spec.roster_folder is not None
+        acc = spec.accommodations_file
+        roster = read_oneroster(spec.roster_folder, display_path(spec.roster_folder), acc,
+                                display_path(acc) if acc else "", columns, problems)
+    for lesson in lessons:
+        wanted = [(spec.default_variant, spec.at("defaults", "variant"))]
+        wanted += [(p.variant, spec.at("accommodations", p.column, "variant"))
+                   for p in spec.picks if p.variant]
+        for name, at in wanted:
+            if name not in lesson.variants:
+                problems.append(Problem(at, f"lesson '{lesson.id}' has no variant '{name}'",
+                                        "choose one of: " + ", ".join(lesson.variants)))
+    classes = _select_classes(spec, roster, problems)
+    if not classes and not problems:
+        problems.append(Problem(Location(spec.shown, 1, 1), "the roster has no students",
+                                "check the roster files the spec names"))
+    raise_if_errors(problems)
+    return Loaded(spec, tuple(lessons), layouts, roster, classes)
+
+
+def _layouts(spec: Spec, problems: list[Problem]) -> dict[str, Layout]:
+    out: dict[str, Layout] = {}
+    refs = [(spec.default_layout, spec.at("defaults", "layout"))]
+    refs += [(p.layout, spec.at("accommodations", p.column, "layout"))
+             for p in spec.picks if p.layout]
+    for name, at in refs:
+        if name in out:
+            continue
+        try:
+            out[name] = load_layout(spec.layout_ref(name))
+        except ContentError as e:
+            for p in e.problems:
+                if p.message.startswith("no layout") and p.location.line == 0:
+                    problems.append(Problem(at, f"no layout '{name}'", p.hint))
+                else:
+                    problems.append(p)
+    return out
+
+
+def _select_classes(spec: Spec, roster: Roster, problems: list[Problem]) -> tuple[
+        ClassSection, ...]:
+    if spec.classes is None:
+        return roster.classes
+    by_key: dict[str, ClassSection] = {}
+    for c in roster.classes:
+        for k in (c.id, c.code, c.name):
+            if k:
+                by_key.setdefault(k, c)
+    chosen: list[ClassSection] = []
+    for i, key in enumerate(spec.classes):
+        found = by_key.get(key)
+        if found is None:
+            problems.append(Problem(spec.at("roster", "classes", i),
+                                    f"unknown class '{key}' (no students in the roster)",
+                                    "name a class by its roster value, sourcedId or classCode"))
+        elif found not in chosen:
+            chosen.append(found)
+    return tuple(sorted(chosen, key=roster.classes.index))
+
+
+def slug(text: str) -> str:
+    """A file-name-safe form of a class name: `U.S. History (P3)` -> `u-s-history-p3`."""
+    ascii_ = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    s = re.sub(r"[^a-z0-9]+", "-", ascii_.lower()).strip("-")
+    return s[:60].rstrip("-") or "class"
+
+
+def class_slugs(classes: Sequence[ClassSection]) -> dict[str, str]:
+    """A unique file-name stem per class id; clashing names get a short hash of the id."""
+    stems = {c.id: slug(c.code or c.id) for c in classes}
+    counts: dict[str, int] = {}
+    for s in stems.values():
+        counts[s] = counts.get(s, 0) + 1
+    return {cid: s if counts[s] == 1 else f"{s}-{hashlib.sha1(cid.encode()).hexdigest()[:6]}"
+            for cid, s in stems.items()}
+
+
+def plan(data: Loaded) -> list[PacketPlan]:
+    """Every packet of the run, in class order (all shards: the plan is the same for each)."""
+    spec, layouts = data.spec, data.layouts
+    default_layout = layouts[spec.default_layout]
+    slugs = class_slugs(data.classes)
+    out = []
+    for cls in data.classes:
+        seats = [_seat(spec, layouts, st) for st in cls.students]
+        papers = [default_layout.paper]
+        papers += sorted({s.layout.paper for s in seats} - {default_layout.paper})
+        for lesson in data.lessons:
+            for paper in papers:
+                mine = tuple(s for s in seats if s.layout.paper == paper)
+                if not mine:
+                    continue
+                suffix = "" if paper == default_layout.paper else f"-{paper}"
+                key_layout = default_layout if paper == default_layout.paper else mine[0].layout
+                out.append(PacketPlan(
+                    filename=f"{slugs[cls.id]}-{lesson.id}{suffix}.pdf", lesson_id=lesson.id,
+                    cls=cls, paper=paper, seats=mine, key_layout=key_layout,
+                    school=spec.school, date=spec.date))
+    return out
+
+
+def _seat(spec: Spec, layouts: dict[str, Layout], student: Any) -> Seat:
+    variant, layout = spec.default_variant, spec.default_layout
+    got_v = got_l = False
+    for p in spec.picks:  # the first accommodation listed wins
+        if p.column not in student.accommodations:
+            continue
+        if p.variant and not got_v:
+            variant, got_v = p.variant, True
+        if p.layout and not got_l:
+            layout, got_l = p.layout, True
+    return Seat(student, variant, layouts[layout])
+
+
+def in_shard(plans: Sequence[PacketPlan], shard: Shard | None) -> list[PacketPlan]:
+    """The packets of one shard: classes sorted by id, every n-th from the i-th."""
+    if shard is None:
+        return list(plans)
+    i, n = shard
+    ids = sorted({p.cls.id for p in plans})
+    mine = {cid for k, cid in enumerate(ids) if k % n == i - 1}
+    return [p for p in plans if p.cls.id in mine]
+
+
+# --- running ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _State:
+    """What every worker needs; inherited through fork, never pickled."""
+
+    lessons: dict[str, Lesson]
+    bases: dict[str, Base]
+    plans: list[PacketPlan]
+    out: Path
+    inputs: str
+    pdf_date: str
+
+
+_STATE: _State | None = None
+_READERS: dict[str, Any] = {}
+
+
+def _init_worker() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops the run and cleans up
+
+
+def _make(index: int) -> tuple[int, str, int, int]:
+    """Build and write one packet; return (index, sha256, bytes, pages)."""
+    import io
+
+    from pypdf import PdfReader
+
+    st = _STATE
+    assert st is not None
+    p = st.plans[index]
+    reader = _READERS.get(p.lesson_id)
+    if reader is None:
+        reader = _READERS[p.lesson_id] = PdfReader(io.BytesIO(st.bases[p.lesson_id].pdf))
+    doc_id = hashlib.md5(f"{st.inputs}/{p.filename}".encode()).digest()
+    data, pages = assemble(p, st.lessons[p.lesson_id], st.bases[p.lesson_id], reader, doc_id,
+                           st.pdf_date)
+    write_atomic(st.out / p.filename, data)
+    return index, hashlib.sha256(data).hexdigest(), len(data), pages
+
+
+def _pdf_date() -> str:
+    sde = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not sde:
+        return ""
+    try:
+        t = time.gmtime(int(sde))
+    except (ValueError, OverflowError, OSError):
+        raise WorksheetError(f"SOURCE_DATE_EPOCH='{sde}' is not a number of seconds") from None
+    return time.strftime("D:%Y%m%d%H%M%SZ", t)
+
+
+def _entry(p: PacketPlan, sha: str, size: int, pages: int, inputs: str) -> manifest.Entry:
+    return {"path": p.filename, "sha256": sha, "bytes": size, "pages": pages,
+            "lesson": p.lesson_id, "class": p.cls.id, "class_name": p.cls.name,
+            "teacher": p.cls.teacher, "period": p.cls.period, "paper": p.paper,
+            "students": len(p.seats), "variants": p.variants, "layouts": p.layouts,
+            "inputs": inputs}
+
+
+def _clean_stale(out: Path, names: set[str]) -> None:
+    # write_atomic's temp files are `.NAME.XXXX.part`; a killed run may leave some.
+    for tmp in out.glob(".*.part"):
+        stem = tmp.name[1:].rsplit(".", 2)[0]
+        if stem in names:
+            try:
+                tmp.unlink()
+            except FileNotFoundError:
+                pass
+
+
+def run(spec_path: str | os.PathLike[str], output: str | os.PathLike[str] | None = None,
+        jobs: int | None = None, resume: bool = False, shard: Shard | None = None,
+        dry_run: bool = False, progress: Callable[[Progress], None] | None = None) -> Result:
+    """Make the packets of a batch spec into `output` (default: output/<spec name>).
+
+    Raises ContentError (every problem, nothing written) or WorksheetError.
+    KeyboardInterrupt stops the run after the packets being written are done:
+    no partial file is left and the manifest lists what was made.
+    """
+    global _STATE
+    started = time.monotonic()
+    data = load(spec_path)
+    out = Path(output) if output is not None else Path("output") / Path(spec_path).stem
+    everything = plan(data)
+    plans = in_shard(everything, shard)
+    spec = data.spec
+    inputs = manifest.inputs_hash(
+        spec.path, data.roster.files, spec.lessons,
+        {k: v.model_dump_json() for k, v in sorted(data.layouts.items())},
+        {"SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH", "")})
+    mname = manifest_path = out / manifest.manifest_name(shard)
+    kept: dict[str, manifest.Entry] = {}
+    if resume:
+        old = manifest.read_entries([mname, out / manifest.MANIFEST])
+        for p in plans:
+            e = old.get(p.filename)
+            f = out / p.filename
+            if e and e.get("inputs") == inputs and f.is_file() and \
+                    manifest.sha256_file(f) == e.get("sha256"):
+                kept[p.filename] = e
+    items = [Item(p, p.filename in kept) for p in plans]
+    result = Result(planned=items, manifest=manifest_path)
+    if dry_run:
+        return result
+    prepare_dir(out)
+    _clean_stale(out, {p.filename for p in plans} | {mname.name})
+    shard_text = f"{shard[0]}/{shard[1]}" if shard else None
+    entries = dict(kept)
+    manifest.write(manifest_path, manifest.document(entries.values(), inputs, shard_text))
+    todo = [i for i, it in enumerate(items) if not it.skip]
+    result.skipped = [out / it.plan.filename for it in items if it.skip]
+    total, done = len(items), len(kept)
+    if progress:
+        progress(Progress(done, total, 0, len(kept), 0.0))
+    if todo:
+        lessons = {x.id: x for x in data.lessons}
+        need = {plans[i].lesson_id for i in todo}
+        bases = {lid: render_base(lessons[lid],
+                                  base_parts([p for p in everything if p.lesson_id == lid]),
+                                  {x.name: x for x in data.layouts.values()})
+                 for lid in sorted(need)}
+        _STATE = _State(lessons, bases, plans, out, inputs, _pdf_date())
+        _READERS.clear()
+        last_write = time.monotonic()
+        try:
+            for index, sha, size, pages in _results(todo, jobs):
+                p = plans[index]
+                entries[p.filename] = _entry(p, sha, size, pages, inputs)
+                result.outputs.append(out / p.filename)
+                result.pages += pages
+                done += 1
+                now = time.monotonic()
+                # Rewriting the manifest now and then is enough: a packet made but not yet
+                # listed is made again by --resume, replacing the file whole.
+                if now - last_write > 0.5:
+                    manifest.write(manifest_path,
+                                   manifest.document(entries.values(), inputs, shard_text))
+                    last_write = now
+                if progress:
+                    progress(Progress(done, total, result.pages, len(kept), now - started,
+                                      p.filename, pages))
+        finally:
+            manifest.write(manifest_path, manifest.document(entries.values(), inputs, shard_text))
+            _STATE = None
+            _READERS.clear()
+    result.seconds = time.monotonic() - started
+    return result
+
+
+def _results(todo: list[int], jobs: int | None) -> Iterator[tuple[int, str, int, int]]:
+    """Make the packets, in this process or a pool; yield each as it is written."""
+    n = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
+    if n == 1:
+        for i in todo:
+            yield _make(i)
+        return
+    # fork: the workers inherit the loaded lessons and rendered bases without pickling.
+    pool = ProcessPoolExecutor(max_workers=n, mp_context=get_context("fork"),
+                               initializer=_init_worker)
+    pending: set[Future[tuple[int, str, int, int]]] = set()
+    queue = iter(todo)
+    try:
+        for i in queue:  # a few tasks in flight per worker keeps memory flat
+            pending.add(pool.submit(_make, i))
+            if len(pending) >= 2 * n:
+                break
+        while pending:
+            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for f in sorted(finished, key=lambda f: f.result()[0]):
+                nxt = next(queue, None)
+                if nxt is not None:
+                    pending.add(pool.submit(_make, nxt))
+                yield f.result()
+    except BaseException:
+        # Stop: drop what has not started; what is being written finishes whole (atomic).
+        for f in pending:
+            f.cancel()
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
