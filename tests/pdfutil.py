@@ -37,7 +37,8 @@ def body_text(pdf: bytes | Path, footer_title: str, attribution: str) -> str:
     for page in pages_text(pdf):
         page = re.sub(r"\s*" + re.escape(footer_title) + r"\s*Page \d+ of \d+\s*"
                       + re.escape(attribution) + r"\s*$", "", page)
-        page = re.sub(r"(?m)^\d+(\n|$)", "", page)  # margin line numbers stand on lines of their own
+        # margin line numbers stand on lines of their own
+        page = re.sub(r"(?m)^\d+(\n|$)", "", page)
         out.append(page.removeprefix("Teacher Key\n"))
     return "\n".join(out)
 

@@ -43,16 +43,18 @@ def test_version_and_help() -> None:
 def test_build_with_no_arguments_builds_every_lesson(project: Path) -> None:
     code, out, err = run("build")
     assert code == 0, err
-    names = sorted(p.name for p in (project / "output").iterdir())
+    names = sorted(p.name for p in (project / "output").glob("*.pdf"))
     assert names == ["cuban-missile-crisis-standard-letter-key.pdf",
                      "cuban-missile-crisis-standard-letter-student.pdf"]
     assert out.splitlines() == [f"wrote output/{n}" for n in reversed(names)]
+    reports = sorted(p.name for p in (project / "output").glob("*.preflight.json"))
+    assert reports == [n.replace(".pdf", ".preflight.json") for n in names]
 
 
 def test_build_every_combination(project: Path) -> None:
     code, _, err = run("build", "--variant", "all", "--layout", "all", "-q", "-o", "out")
     assert code == 0, err
-    files = sorted(p.name for p in (project / "out").iterdir())
+    files = sorted(p.name for p in (project / "out").glob("*.pdf"))
     assert len(files) == 3 * 3 * 2 + 3
     assert "cuban-missile-crisis-spanish-a4-key.pdf" in files
     assert "cuban-missile-crisis-master-large-print.pdf" in files

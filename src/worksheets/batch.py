@@ -112,6 +112,7 @@ def load(spec_path: str | os.PathLike[str]) -> Loaded:
         problems.extend(e.problems)
     layouts = _layouts(spec, problems)
     columns = [p.column for p in spec.picks]
+    before = len(problems)
     if spec.roster_format == "simple":
         assert spec.roster_file is not None
         roster = read_simple(spec.roster_file, display_path(spec.roster_file), columns, problems)
@@ -128,7 +129,8 @@ def load(spec_path: str | os.PathLike[str]) -> Loaded:
             if name not in lesson.variants:
                 problems.append(Problem(at, f"lesson '{lesson.id}' has no variant '{name}'",
                                         "choose one of: " + ", ".join(lesson.variants)))
-    classes = _select_classes(spec, roster, problems)
+    # A roster that could not be read has no classes: do not also call each one unknown.
+    classes = _select_classes(spec, roster, problems if len(problems) == before else [])
     if not classes and not problems:
         problems.append(Problem(Location(spec.shown, 1, 1), "the roster has no students",
                                 "check the roster files the spec names"))

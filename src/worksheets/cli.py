@@ -117,7 +117,8 @@ def preview(lesson_dir: str, variant: str, layout: str, edition: str, page: int,
     """Render one page of a worksheet to a PNG image."""
     from .pipeline import preview as run_preview
 
-    click.echo(f"wrote {_run(run_preview, lesson_dir, output, variant, layout, edition, page, scale)}")
+    path = _run(run_preview, lesson_dir, output, variant, layout, edition, page, scale)
+    click.echo(f"wrote {path}")
 
 
 @main.command()
@@ -132,10 +133,40 @@ def new(lesson_id: str, content: str) -> None:
     click.echo(f"created {target}; edit its files, then run: worksheets check {target}")
 
 
+@main.command(name="preflight")
+@click.argument("pdfs", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--paper", type=click.Choice(["letter", "a4"]),
+              help="Expected paper (default: the size of the first page).")
+@click.option("--duplex", is_flag=True, help="An odd page count is a finding.")
+@click.option("--strict", is_flag=True, help="Exit 1 when anything is found.")
+def preflight_cmd(pdfs: tuple[str, ...], paper: str | None, duplex: bool, strict: bool) -> None:
+    """Check PDFs as a print shop would; write NAME.preflight.json beside each."""
+    from .preflight import preflight_file
+
+    found = 0
+    for path in pdfs:
+        report = _run(preflight_file, path, paper, duplex)
+        if report.ok:
+            click.echo(f"{path}: ok ({report.pages} pages)")
+            continue
+        found += 1
+        click.echo(f"{path}: {len(report.findings)} findings")
+        for f in report.findings:
+            click.echo(f"  {f}")
+    if strict and found:
+        sys.exit(1)
+
+
 def _run(fn: Any, *args: Any) -> Any:
     """Call the library; print its errors the author's way and exit 1 on failure."""
+    import signal
+
     from .errors import ContentError, WorksheetError
 
+    def _terminate(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt  # unwind like Ctrl-C, so temp files are removed
+
+    signal.signal(signal.SIGTERM, _terminate)
     try:
         return fn(*args)
     except ContentError as e:
@@ -148,7 +179,8 @@ def _run(fn: Any, *args: Any) -> Any:
         click.echo(f"error: {e}", err=True)
         sys.exit(1)
     except KeyboardInterrupt:
-        click.echo("interrupted; no partial file was left", err=True)
+        click.echo("interrupted; files already written are complete, and no partial file was "
+                   "left", err=True)
         sys.exit(130)
 
 

@@ -31,8 +31,8 @@ from reportlab.platypus import (
 from .errors import Location, Problem
 from .fonts import SANS, SERIF, register_fonts
 from .layout import Layout
-from .markup import Block, Run
 from .load import normalize_quote
+from .markup import Block, Run
 from .model import Evidence, Organizer, Question, VocabularyTerm
 from .variants import Section, Worksheet
 
@@ -105,8 +105,7 @@ def styles(layout: Layout) -> Styles:
 
     def st(name: str, face: str, size: float, **kw: object) -> ParagraphStyle:
         kw.setdefault("leading", size * lead)
-        return ParagraphStyle(name, fontName=face, fontSize=size, textColor=INK,
-                              **kw)  # type: ignore[arg-type]
+        return ParagraphStyle(name, fontName=face, fontSize=size, textColor=INK, **kw)
 
     t = layout.text_size
     return Styles(
@@ -278,6 +277,8 @@ class AnswerArea(Flowable):  # type: ignore[misc]
         for i in range(1, n + 1):
             y = top - i * self.spacing
             c.line(0, y, self.width, y)
+        if n == 0:  # a key answer fills the area: still close it with a rule
+            c.line(0, 0, self.width, 0)
 
 
 class NumberedParagraph(Paragraph):  # type: ignore[misc]
@@ -336,7 +337,7 @@ class Cell(Flowable):  # type: ignore[misc]
 
     @staticmethod
     def _h(paras: list[Paragraph], width: float) -> float:
-        return sum(p.wrap(width, 1e9)[1] for p in paras)
+        return float(sum(p.wrap(width, 1e9)[1] for p in paras))
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         self.width = avail_width
@@ -509,7 +510,8 @@ def numbered_body(
 ) -> tuple[list[NumberedParagraph], list[str]]:
     """A document's paragraphs with their line numbers set, and the text of each line."""
     width = layout.page_size[0] - layout.margin_left - layout.margin_right
-    paras, lines = [], []
+    paras: list[NumberedParagraph] = []
+    lines: list[str] = []
     for b in blocks:
         p = compose_block(b, s)
         p.first_line = len(lines) + 1
@@ -598,8 +600,8 @@ def question_parts(
         parts.append(para(f"{words(ws, 'hint')}: {q.hint}", s.small))
     if q.starter and ws.scaffold("starters") and q.kind != "choice":
         parts.append(para(f"{words(ws, 'starter')}: {q.starter}", s.small))
-    lines = max(q.lines, 1)
-    parts.append(AnswerArea(lines, layout.answer_line_spacing, answer, ws.key, label, s.small))
+    n_lines = max(q.lines, 1)
+    parts.append(AnswerArea(n_lines, layout.answer_line_spacing, answer, ws.key, label, s.small))
     parts.append(Spacer(1, 8))
     return parts
 

@@ -112,7 +112,7 @@ def _load(name_or_path: str, problems: list[Problem], chain: tuple[str, ...]) ->
     path = _find(name_or_path)
     if path is None:
         if name_or_path == "letter":
-            return Layout()
+            return Layout.model_validate({})
         problems.append(Problem(Location(name_or_path), f"no layout '{name_or_path}'",
                                 "choose one of: " + ", ".join(available_layouts())))
         return None

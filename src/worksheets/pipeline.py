@@ -17,6 +17,7 @@ from .errors import ContentError, Problem, WorksheetError
 from .layout import Layout, available_layouts, load_layout
 from .load import display_path, load_lesson_with_problems
 from .model import Lesson
+from .preflight import preflight as check_pdf
 from .render import Meta, PageDecor, render
 from .variants import EDITIONS, Edition, select
 from .write import prepare_dir, write_atomic
@@ -123,8 +124,11 @@ def build(
     variants: Sequence[str] = ("standard",),
     layouts: Sequence[str] = ("letter",),
     editions: Sequence[Edition] = EDITIONS,
+    preflight: bool = True,
 ) -> list[Path]:
     """Build PDFs for the lessons (default: every lesson in ./content) into `output`.
+
+    Each PDF gets a print preflight report beside it (`<name>.preflight.json`).
 
     Returns the written paths. Raises ContentError (every problem, nothing
     written) or WorksheetError.
@@ -141,6 +145,9 @@ def build(
         pdf = render_job(job)
         target = out / job.filename
         write_atomic(target, pdf)
+        if preflight:
+            report = check_pdf(pdf, target.name, job.layout.paper)
+            write_atomic(target.with_suffix(".preflight.json"), report.to_json().encode())
         written.append(Path(display_path(target)))
     return written
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -14,11 +15,41 @@ def prepare_dir(folder: Path) -> None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except (FileExistsError, NotADirectoryError):
-        raise OutputError(f"{folder}: cannot create the output folder: a file is in the way") from None
+        raise OutputError(
+            f"{folder}: cannot create the output folder: a file is in the way") from None
     except OSError as e:
         raise OutputError(f"{folder}: cannot create the output folder ({e.strerror})") from None
     if not os.access(folder, os.W_OK):
         raise OutputError(f"{folder}: the output folder is not writable")
+    remove_stale_parts(folder)
+
+
+_PART = re.compile(r"^\..+\.(\d+)\.[^.]+\.part$")
+
+
+def remove_stale_parts(folder: Path) -> list[Path]:
+    """Delete temp files left by runs that were killed (their process no longer exists)."""
+    removed = []
+    for p in folder.glob(".*.part"):
+        m = _PART.match(p.name)
+        if m is None or _alive(int(m.group(1))):
+            continue
+        try:
+            p.unlink()
+            removed.append(p)
+        except OSError:
+            pass
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -27,7 +58,8 @@ def write_atomic(path: Path, data: bytes) -> None:
     Two runs writing the same path each rename a complete file, so the last one wins whole.
     """
     folder = path.parent
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
+    # the pid in the name lets a later run tell a dead run's leftovers from a live one's
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".part", dir=folder)
     try:
         umask = os.umask(0)
         os.umask(umask)
