@@ -111,7 +111,6 @@ def content_warnings(lesson: Lesson) -> list[Problem]:
                     out.append(Problem(r.origin, f"organizer row '{r.id}' has no answer for "
                                        f"column '{c.id}'", f"add answers: {{{c.id}: ...}}",
                                        "warning"))
-    out.extend(glyph_warnings(lesson))
     return out
 
 
@@ -123,15 +122,46 @@ def _doc_origin(lesson: Lesson, term: object) -> Location:
     return Location("")
 
 
-def glyph_warnings(lesson: Lesson) -> list[Problem]:
-    """A warning for each character the bundled fonts cannot draw, where it stands."""
+def _script_hint(ch: str) -> str:
+    cp = ord(ch)
+    if 0x0590 <= cp <= 0x08FF or 0xFB1D <= cp <= 0xFEFF:
+        return "right-to-left scripts are not supported yet; give a transliteration"
+    if cp >= 0x1F000 or 0x2600 <= cp <= 0x27BF:
+        return "emoji cannot be printed; describe it in words"
+    return "replace it, or describe it in words"
+
+
+def _locate(where: Location, ch: str) -> Location:
+    """The exact place of `ch` in the author's file, searching from `where` on."""
+    try:
+        with open(where.file, encoding="utf-8-sig") as fh:
+            lines = fh.read().split("\n")
+    except OSError:
+        return where
+    for n in range(max(where.line, 1), len(lines) + 1):
+        col = lines[n - 1].find(ch)
+        if col >= 0:
+            return Location(where.file, n, col + 1)
+    return where
+
+
+def glyph_problems(lesson: Lesson) -> list[Problem]:
+    """An error for each character the bundled fonts cannot draw, where it stands.
+
+    Printing it would leave a blank box on paper, so the build refuses.
+    """
     out: list[Problem] = []
 
     def scan(text: str, where: Location) -> None:
-        for ch in missing_glyphs(text):
-            out.append(Problem(where, f"character '{ch}' (U+{ord(ch):04X}) is not in the bundled "
-                               "fonts and would print as a blank box",
-                               "replace it, or describe it in words", "warning"))
+        chars = missing_glyphs(text)
+        if not chars:
+            return
+        first = min(chars, key=text.index)
+        names = ", ".join(f"'{c}' (U+{ord(c):04X})" for c in sorted(chars, key=text.index))
+        what = "character" if len(chars) == 1 else "characters"
+        verb = "is" if len(chars) == 1 else "are"
+        out.append(Problem(_locate(where, first), f"{what} {names} {verb} not in the bundled "
+                           "fonts and would print as blank boxes", _script_hint(first)))
 
     def blocks(bs: tuple[Block, ...], file: str) -> None:
         for b in bs:

@@ -54,12 +54,15 @@ def find_lessons(content: str | os.PathLike[str] = "content") -> list[Path]:
 
 def load_all(paths: Iterable[str | os.PathLike[str]]) -> list[Lesson]:
     """Load every lesson, reporting the problems of all of them at once."""
+    from .checks import glyph_problems
+
     lessons, problems = [], []
     for p in paths:
         lesson, found = load_lesson_with_problems(p)
         problems.extend(found)
         if lesson is not None:
             lessons.append(lesson)
+            problems.extend(glyph_problems(lesson))
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise ContentError(errors)
@@ -163,6 +166,7 @@ def check(
     """
     from .checks import (
         content_warnings,
+        glyph_problems,
         readability,
         readability_report,
         readability_warnings,
@@ -178,6 +182,7 @@ def check(
         if lesson is not None:
             loaded.append(lesson)
             problems.extend(content_warnings(lesson))
+            problems.extend(glyph_problems(lesson))
             scores = readability(lesson)
             problems.extend(readability_warnings(lesson, scores))
             problems.extend(readability_report(lesson, scores))
