@@ -29,18 +29,21 @@ FONTS = Path(__file__).resolve().parent.parent / "src" / "worksheets" / "fonts"
 _SPECIAL = re.compile(r"([\\#$*_`<>@\[\]~=+\-/'\"])")
 
 PREAMBLE = r"""
-#let stamp = state("stamp", "")
-#let sec = state("sec", 0)
-#set page(paper: "us-letter", margin: (x: 0.8in, y: 0.955in),
-  header: context align(right, text(font: "Noto Sans", size: 9pt, stamp.get())),
+// Each worksheet sets its own page header (the stamp) and footer (page x of its total,
+// read at the worksheet's <end-N> label); a page set rule also starts a new page.
+#let furniture(stamp, n) = (
+  header: align(right, text(font: "Noto Sans", size: 9pt, stamp)),
   footer: context {
-    let id = sec.get()
-    let ends = query(label("end-" + str(id)))
-    let total = if ends.len() > 0 { counter(page).at(ends.first().location()).first() } else { 0 }
+    let total = counter(page).at(label("end-" + str(n))).first()
+    let page = counter(page).get().first()
     set text(font: "Noto Sans", size: 8pt)
-    line(length: 100%, stroke: 0.5pt + gray)
-    [TITLE #h(1fr) Page #counter(page).get().first() of #total]
-  })
+    if page <= total {
+      line(length: 100%, stroke: 0.5pt + gray)
+      [TITLE #h(1fr) Page #page of #total]
+    }
+  },
+)
+#set page(paper: "us-letter", margin: (x: 0.8in, y: 0.955in))
 #set text(font: "Noto Serif", size: 11pt)
 #set par(leading: 0.45em, spacing: 0.7em)
 #let lines(n, gap) = { for i in range(n) { v(gap - 0.6pt); line(length: 100%, stroke: 0.6pt + gray) } }
@@ -157,9 +160,9 @@ def class_doc(lesson: dict[str, Any], cls: str, students: list[dict[str, str]]) 
     for i, (v, key, large, stamp) in enumerate(parts):
         if i:
             out.append(f"#metadata(none) <end-{i - 1}>")
-        out.append(f'#stamp.update("{stamp}")#sec.update({i})')
         if i:
             out.append('#pagebreak(to: "odd")')
+        out.append(f'#set page(..furniture("{stamp}", {i}))')
         out.append("#counter(page).update(1)")
         out.append(worksheet(lesson, v, key, large))
     out.append(f"#metadata(none) <end-{len(parts) - 1}>")

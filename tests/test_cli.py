@@ -218,3 +218,46 @@ def test_list(project: Path) -> None:
                                    "and a Secret Deal")
     assert "  variant supported: Supported" in out
     assert out.splitlines()[-1] == "layouts: a4, large-print, letter"
+
+
+BROKEN = [
+    # (file, old, new, expected (line, column, severity, message start))
+    ("lesson.yaml", 'grade_band: "9-12"', 'grade_band: ["9-12"', None),
+    ("lesson.yaml", 'grade_band: "9-12"', "grade_band: 9", (4, 13, "error", "grade_band: expected text")),
+    ("lesson.yaml", "documents: [A, B, C]", "documents: [A, B, C]\ndocumnets: [A]",
+     (29, 1, "error", "unknown key 'documnets'")),
+    ("lesson.yaml", "documents: [A, B, C]", "documents: [A, B, D]",
+     (28, 19, "error", "documents: no file documents/D.md")),
+    ("documents/C.simplified.md", "we need 4-5 months", "we need some months",
+     (71, 27, "error", 'evidence quote "we need 4-5 months" is not in')),
+    ("vocabulary.yaml", "  - term: blockade", "  - term: zeppelin\n    definition: \"an airship\"\n"
+     "  - term: blockade", (3, 5, "warning", "vocabulary term 'zeppelin' occurs in no document")),
+]
+
+
+@pytest.mark.parametrize(("name", "old", "new", "expected"), BROKEN)
+def test_broken_lessons_in_text_and_json(project: Path, name: str, old: str, new: str,
+                                         expected: tuple[int, int, str, str] | None) -> None:
+    path = project / "content" / LESSON.name / name
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+    # an evidence quote is reported where it is cited: first in lesson.yaml's organizer
+    shown = f"content/{LESSON.name}/{name}" if name != "documents/C.simplified.md" else \
+        f"content/{LESSON.name}/lesson.yaml"
+    code, out, _ = run("check", "--format", "json")
+    items = [i for i in json.loads(out) if i["severity"] != "info"]
+    assert code == (1 if expected is None or expected[2] == "error" else 0)
+    first = items[0]
+    assert first["file"] == shown
+    if expected is None:  # a syntax error, where the list opened or just after
+        assert first["line"] in (4, 5) and first["severity"] == "error"
+        assert first["message"].startswith("YAML syntax error")
+    else:
+        line, col, severity, message = expected
+        assert (first["line"], first["column"], first["severity"]) == (line, col, severity)
+        assert first["message"].startswith(message), first["message"]
+    code, out, _ = run("check")
+    first_line = next(ln for ln in out.splitlines() if ": info: " not in ln)
+    assert first_line.startswith(f"{shown}:{first['line']}:{first['column']}: "
+                                 f"{first['severity']}: {first['message']}")
