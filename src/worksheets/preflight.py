@@ -7,6 +7,7 @@ and text on every page that has ink.
 
 from __future__ import annotations
 
+import ctypes
 import io
 import json
 import re
@@ -55,9 +56,7 @@ def preflight(pdf: bytes, name: str, paper: str | None = None, duplex: bool = Fa
     report.pages = len(pages)
     _fonts(reader, report)
     _page_size(pages, paper, report)
-    _text(pages, report)
-    _questions(pages, report)
-    _ink(pdf, report)
+    _pages(pdf, report)
     report.checks["duplex_even"] = report.pages % 2 == 0
     if duplex and report.pages % 2:
         report.findings.append(f"{report.pages} pages: an odd count; pad to an even count so "
@@ -100,53 +99,72 @@ def _page_size(pages: list[Any], paper: str | None, report: Report) -> None:
             report.findings.append(f"page {i} is {w:.0f} x {h:.0f} pt, not {paper}")
 
 
-def _text(pages: list[Any], report: Report) -> None:
-    empty = [i for i, p in enumerate(pages, start=1) if not (p.extract_text() or "").strip()]
+def _text(scans: list[_PageScan], report: Report) -> None:
+    empty = [i for i, scan in enumerate(scans, start=1) if not scan.has_text]
     report.checks["pages_without_text"] = empty
     for i in empty:
         report.findings.append(f"page {i} has no extractable text")
 
 
 class _PageScan:
-    """Bold question labels and gray answer rules on one page, with their heights."""
+    """Bold question labels and gray answer rules on one page, read from pdfium's page objects."""
 
     def __init__(self) -> None:
         self.labels: list[tuple[float, str]] = []
         self.rules: list[float] = []
-        self.gray = False
-        self.start_y = 0.0
-        self.stack: list[bool] = []
+        self.has_text = False
 
-    def op(self, op: bytes, args: Any, cm: Any, tm: Any) -> None:
-        if op == b"RG":
-            self.gray = tuple(round(float(a), 2) for a in args) == _RULE_GRAY
-        elif op == b"G":
-            self.gray = round(float(args[0]), 2) == _RULE_GRAY[0]
-        elif op == b"q":
-            self.stack.append(self.gray)
-        elif op == b"Q" and self.stack:
-            self.gray = self.stack.pop()
-        elif op == b"m":
-            self.start_y = float(args[1]) * cm[3] + cm[5]
-        elif op == b"l" and self.gray:
-            y = float(args[1]) * cm[3] + cm[5]
-            if abs(y - self.start_y) < 0.01:  # horizontal
-                self.rules.append(y)
+    @classmethod
+    def of(cls, page: Any) -> _PageScan:
+        """Scan one pypdfium2 page."""
+        import pypdfium2.raw as raw
 
-    def text(self, t: str, cm: Any, tm: Any, font: Any, size: float) -> None:
-        m = _QUESTION.match(t)
-        name = str(font.get("/BaseFont", "")) if font is not None else ""
-        if m and "Bold" in name:
-            self.labels.append((tm[5] * cm[3] + cm[5], m.group(1)))
+        scan = cls()
+        textpage = page.get_textpage()
+        try:
+            scan.has_text = bool(textpage.get_text_range().strip())
+            for obj in page.get_objects():
+                left, bottom, right, top = obj.get_bounds()
+                if obj.type == raw.FPDF_PAGEOBJ_TEXT:
+                    m = _QUESTION.match(_obj_text(raw, obj, textpage))
+                    if m and "Bold" in _font_name(raw, obj):
+                        scan.labels.append((bottom, m.group(1)))
+                elif obj.type == raw.FPDF_PAGEOBJ_PATH and top - bottom < 2 and right > left:
+                    if _stroke_gray(raw, obj) == round(_RULE_GRAY[0] * 255):
+                        scan.rules.append((top + bottom) / 2)
+        finally:
+            textpage.close()
+        return scan
 
 
-def _questions(pages: list[Any], report: Report) -> None:
+def _obj_text(raw: Any, obj: Any, textpage: Any) -> str:
+    n = raw.FPDFTextObj_GetText(obj.raw, textpage.raw, None, 0)
+    buf = ctypes.create_string_buffer(n)
+    raw.FPDFTextObj_GetText(obj.raw, textpage.raw, ctypes.cast(buf, ctypes.POINTER(ctypes.c_ushort)),
+                            n)
+    return buf.raw.decode("utf-16-le", errors="replace").rstrip("\x00")
+
+
+def _font_name(raw: Any, obj: Any) -> str:
+    font = raw.FPDFTextObj_GetFont(obj.raw)
+    n = raw.FPDFFont_GetBaseFontName(font, None, 0)
+    buf = ctypes.create_string_buffer(n)
+    raw.FPDFFont_GetBaseFontName(font, buf, n)
+    return buf.value.decode("latin-1")
+
+
+def _stroke_gray(raw: Any, obj: Any) -> int | None:
+    r, g, b, a = (ctypes.c_uint() for _ in range(4))
+    if not raw.FPDFPageObj_GetStrokeColor(obj.raw, *(ctypes.byref(c) for c in (r, g, b, a))):
+        return None
+    return r.value if r.value == g.value == b.value else None
+
+
+def _questions(scans: list[_PageScan], report: Report) -> None:
     """Each numbered question must have an answer line below it on its own page."""
     parted = []
     seen = 0
-    for n, page in enumerate(pages, start=1):
-        scan = _PageScan()
-        page.extract_text(visitor_operand_before=scan.op, visitor_text=scan.text)
+    for n, scan in enumerate(scans, start=1):
         labels = sorted(scan.labels, reverse=True)
         seen += len(labels)
         for k, (y, number) in enumerate(labels):
@@ -159,23 +177,30 @@ def _questions(pages: list[Any], report: Report) -> None:
     report.checks["questions_parted"] = parted
 
 
-def _ink(pdf: bytes, report: Report) -> None:
-    """No ink within 0.25 in of the edge, rendered at 72 dpi (one pixel per point)."""
+def _pages(pdf: bytes, report: Report) -> None:
+    """One pdfium pass over the pages: text, questions and their lines, ink near the edge."""
     import pypdfium2
 
     doc = pypdfium2.PdfDocument(pdf)
-    bad = []
+    scans, bad = [], []
     try:
         for i in range(len(doc)):
-            image = doc[i].render(scale=1, grayscale=True).to_pil().convert("L")
+            page = doc[i]
+            scans.append(_PageScan.of(page))
+            # no ink within 0.25 in of the edge, rendered at 72 dpi (one pixel per point)
+            image = page.render(scale=1, grayscale=True).to_pil().convert("L")
             w, h = image.size
             m = int(SAFE_MARGIN) - 1
             boxes = [(0, 0, w, m), (0, h - m, w, h), (0, 0, m, h), (w - m, 0, w, h)]
             if any(image.crop(b).getextrema()[0] < 250 for b in boxes):
                 bad.append(i + 1)
-                report.findings.append(f"page {i + 1} has ink within 0.25 in of the edge")
+            page.close()
     finally:
         doc.close()
+    _text(scans, report)
+    _questions(scans, report)
+    for n in bad:
+        report.findings.append(f"page {n} has ink within 0.25 in of the edge")
     report.checks["edge_ink_pages"] = bad
 
 
