@@ -223,7 +223,8 @@ def test_list(project: Path) -> None:
 BROKEN = [
     # (file, old, new, expected (line, column, severity, message start))
     ("lesson.yaml", 'grade_band: "9-12"', 'grade_band: ["9-12"', None),
-    ("lesson.yaml", 'grade_band: "9-12"', "grade_band: 9", (4, 13, "error", "grade_band: expected text")),
+    ("lesson.yaml", 'grade_band: "9-12"', "grade_band: 9",
+     (4, 13, "error", "grade_band: expected text")),
     ("lesson.yaml", "documents: [A, B, C]", "documents: [A, B, C]\ndocumnets: [A]",
      (29, 1, "error", "unknown key 'documnets'")),
     ("lesson.yaml", "documents: [A, B, C]", "documents: [A, B, D]",

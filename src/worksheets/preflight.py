@@ -140,8 +140,8 @@ class _PageScan:
 def _obj_text(raw: Any, obj: Any, textpage: Any) -> str:
     n = raw.FPDFTextObj_GetText(obj.raw, textpage.raw, None, 0)
     buf = ctypes.create_string_buffer(n)
-    raw.FPDFTextObj_GetText(obj.raw, textpage.raw, ctypes.cast(buf, ctypes.POINTER(ctypes.c_ushort)),
-                            n)
+    out = ctypes.cast(buf, ctypes.POINTER(ctypes.c_ushort))
+    raw.FPDFTextObj_GetText(obj.raw, textpage.raw, out, n)
     return buf.raw.decode("utf-16-le", errors="replace").rstrip("\x00")
 
 
