@@ -57,8 +57,9 @@ def main() -> None:
     rng = random.Random(a.seed)
     a.out.mkdir(parents=True, exist_ok=True)
     people = names(a.classes * a.students, rng)
-    teachers = [f"{t} {s}" for t, s in zip(("Ms.", "Mr.", "Dr.", "Mx.") * 40,
-                                          rng.sample(LAST, min(len(LAST), a.classes)) * 3)]
+    surnames = rng.sample(LAST, len(LAST))
+    teachers = [f"{('Ms.', 'Mr.', 'Dr.', 'Mx.')[c % 4]} {surnames[c % len(surnames)]}"
+                for c in range(a.classes)]
     with open(a.out / "roster.csv", "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
         w.writerow(["student_name", "student_id", "class", "teacher", "period",

@@ -46,7 +46,9 @@ PREAMBLE = r"""
 #set page(paper: "us-letter", margin: (x: 0.8in, y: 0.955in))
 #set text(font: "Noto Serif", size: 11pt)
 #set par(leading: 0.45em, spacing: 0.7em)
-#let lines(n, gap) = { for i in range(n) { v(gap - 0.6pt); line(length: 100%, stroke: 0.6pt + gray) } }
+#let lines(n, gap) = {
+  for i in range(n) { v(gap - 0.6pt); line(length: 100%, stroke: 0.6pt + gray) }
+}
 #let sans(body) = text(font: "Noto Sans", size: 10pt, body)
 """
 

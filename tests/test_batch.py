@@ -278,6 +278,7 @@ def test_bad_simple_rows_are_all_reported_with_file_and_line(
         "Fay Oz,S6,P2,Mr. Bo,2,no,no,no\n"
         "Eve Li,S5,P2,Mr. Bo,2,no,sí,no\n"
         "Gus Po,S7,P2,Mr. Cy,2,no,no,no\n"
+        "王芳,S8,P2,Mr. Bo,2,no,no,no\n"
     )
     lines = bad_run(tmp_path, monkeypatch, {"district.yaml": SPEC, "roster.csv": roster})
     assert lines == [
@@ -290,7 +291,9 @@ def test_bad_simple_rows_are_all_reported_with_file_and_line(
         "(write yes/no, true/false or 1/0; an empty cell means no)",
         "roster.csv:8: class 'P2' has teacher 'Mr. Bo' on line 6, not 'Mr. Cy' "
         "(give every row of a class the same teacher)",
-        "5 problems found; nothing was written.",
+        "roster.csv:9: student_name: '王芳' has characters the bundled fonts cannot print: "
+        "王 芳 (write it in Latin, Greek or Cyrillic letters)",
+        "6 problems found; nothing was written.",
     ]
 
 
@@ -473,3 +476,25 @@ def test_shard_option_is_checked() -> None:
     r = run_cli("batch", SIMPLE, "--shard", "3/2", "--dry-run")
     assert r.exit_code == 2
     assert "i must be between 1 and n" in r.output
+
+
+def test_progress_bar_on_a_terminal_and_log_lines_elsewhere() -> None:
+    from worksheets.progress import Reporter
+
+    tty, log = io.StringIO(), io.StringIO()
+    bar, lines = Reporter(tty, tty=True), Reporter(log, tty=False)
+    events = [batch.Progress(0, 4, 0, 0, 0.5),
+              batch.Progress(1, 4, 300, 0, 1.0, "a.pdf", 300),
+              batch.Progress(2, 4, 600, 0, 2.0, "b.pdf", 300),
+              batch.Progress(4, 4, 1200, 0, 4.0, "d.pdf", 300)]
+    for e in events:
+        bar(e)
+        lines(e)
+    bar.close()
+    assert bar.line(events[2]) == ("[############............] 2/4 packets  600 pages  "
+                                   "300 pages/s  left 0:02")
+    assert tty.getvalue().endswith("\r[########################] 4/4 packets  1,200 pages  "
+                                   "300 pages/s\x1b[K\n")
+    assert log.getvalue().splitlines() == ["[1/4] wrote a.pdf (300 pages)",
+                                           "[2/4] wrote b.pdf (300 pages)",
+                                           "[4/4] wrote d.pdf (300 pages)"]

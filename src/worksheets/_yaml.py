@@ -25,9 +25,13 @@ Path_ = tuple[str | int, ...]
 
 # C0 controls other than tab/newline/CR, DEL, C1 controls (YAML reads U+0085 as a
 # line break), the line/paragraph separators, and bidi overrides/isolates.
+# The replacement character U+FFFD stands where an earlier program could not read a
+# character: the text was damaged, and it prints as a box.
 _FORBIDDEN = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufffd]"
 )
+_REPLACEMENT_HINT = ("a character was lost when the text was copied or converted; "
+                     "type the right character in its place")
 
 
 @dataclass(frozen=True)
@@ -90,8 +94,9 @@ def read_text(path: str, display: str, problems: list[Problem]) -> str | None:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
-        line = raw.count(b"\n", 0, e.start) + 1
-        line_start = raw.rfind(b"\n", 0, e.start) + 1
+        before = raw[: e.start].replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+        line = before.count(b"\n") + 1
+        line_start = max(raw.rfind(b"\n", 0, e.start), raw.rfind(b"\r", 0, e.start)) + 1
         col = len(raw[line_start : e.start].decode("utf-8", "replace")) + 1
         problems.append(
             Problem(
@@ -101,7 +106,8 @@ def read_text(path: str, display: str, problems: list[Problem]) -> str | None:
             )
         )
         return None
-    text = text.replace("\r\n", "\n")
+    # Old Mac files end lines with CR alone; YAML counts those as line breaks too.
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     ok = True
     for m in _FORBIDDEN.finditer(text):
         line = text.count("\n", 0, m.start()) + 1
@@ -110,7 +116,8 @@ def read_text(path: str, display: str, problems: list[Problem]) -> str | None:
             Problem(
                 Location(display, line, col),
                 f"{_describe(m.group())} is not allowed",
-                "delete it; it is invisible and would print as a blank box",
+                _REPLACEMENT_HINT if m.group() == "\ufffd"
+                else "delete it; it is invisible and would print as a blank box",
             )
         )
         ok = False
@@ -118,6 +125,8 @@ def read_text(path: str, display: str, problems: list[Problem]) -> str | None:
 
 
 def _describe(ch: str) -> str:
+    if ch == "\ufffd":
+        return "the replacement character U+FFFD"
     if "\u202a" <= ch <= "\u2069" and ch not in "\u2028\u2029":
         return f"a right-to-left control character U+{ord(ch):04X}"
     if ch in "\u2028\u2029":

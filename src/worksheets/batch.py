@@ -10,16 +10,17 @@ written atomically and recorded in the manifest.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import re
 import signal
 import time
 import unicodedata
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
-from multiprocessing import get_context
+from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
 from typing import Any
 
@@ -110,6 +111,13 @@ def load(spec_path: str | os.PathLike[str]) -> Loaded:
         lessons = load_all(spec.lessons)
     except ContentError as e:
         problems.extend(e.problems)
+    seen: dict[str, int] = {}
+    for i, lesson in enumerate(lessons):
+        if lesson.id in seen:
+            problems.append(Problem(spec.at("lessons", i), f"two lessons are named "
+                                    f"'{lesson.id}' (also lessons[{seen[lesson.id]}])",
+                                    "packet file names use the lesson folder's name: rename one"))
+        seen.setdefault(lesson.id, i)
     layouts = _layouts(spec, problems)
     columns = [p.column for p in spec.picks]
     before = len(problems)
@@ -129,6 +137,7 @@ def load(spec_path: str | os.PathLike[str]) -> Loaded:
             if name not in lesson.variants:
                 problems.append(Problem(at, f"lesson '{lesson.id}' has no variant '{name}'",
                                         "choose one of: " + ", ".join(lesson.variants)))
+    _unprintable(spec, roster, problems)
     # A roster that could not be read has no classes: do not also call each one unknown.
     classes = _select_classes(spec, roster, problems if len(problems) == before else [])
     if not classes and not problems:
@@ -136,6 +145,36 @@ def load(spec_path: str | os.PathLike[str]) -> Loaded:
                                 "check the roster files the spec names"))
     raise_if_errors(problems)
     return Loaded(spec, tuple(lessons), layouts, roster, classes)
+
+
+def _unprintable(spec: Spec, roster: Roster, problems: list[Problem]) -> None:
+    """Names the cover and the stamps cannot print: a blank box on paper, reported instead."""
+    from reportlab.pdfbase import pdfmetrics
+
+    from .fonts import SANS, register_fonts
+
+    register_fonts()
+    cmap = pdfmetrics.getFont(SANS).face.charToGlyph
+    seen: set[str] = set()
+
+    def check(label: str, text: str, where: Location) -> None:
+        if text in seen:
+            return
+        seen.add(text)
+        bad = sorted({ch for ch in text if ord(ch) not in cmap and not ch.isspace()})
+        if bad:
+            problems.append(Problem(where, f"{label}: '{text}' has characters the bundled "
+                                    f"fonts cannot print: {' '.join(bad)}",
+                                    "write it in Latin, Greek or Cyrillic letters"))
+
+    check("school", spec.school, spec.at("school"))
+    check("date", spec.date, spec.at("date"))
+    for c in roster.classes:
+        for label, text in (("class", c.name), ("teacher", c.teacher), ("period", c.period),
+                            ("school", c.school)):
+            check(label, text, c.origin)
+        for st in c.students:
+            check("student_name", st.name, st.origin)
 
 
 def _layouts(spec: Spec, problems: list[Problem]) -> dict[str, Layout]:
@@ -334,10 +373,10 @@ def run(spec_path: str | os.PathLike[str], output: str | os.PathLike[str] | None
         spec.path, data.roster.files, spec.lessons,
         {k: v.model_dump_json() for k, v in sorted(data.layouts.items())},
         {"SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH", "")})
-    mname = manifest_path = out / manifest.manifest_name(shard)
+    manifest_path = out / manifest.manifest_name(shard)
     kept: dict[str, manifest.Entry] = {}
     if resume:
-        old = manifest.read_entries([mname, out / manifest.MANIFEST])
+        old = manifest.read_entries([manifest_path, out / manifest.MANIFEST])
         for p in plans:
             e = old.get(p.filename)
             f = out / p.filename
@@ -349,7 +388,7 @@ def run(spec_path: str | os.PathLike[str], output: str | os.PathLike[str] | None
     if dry_run:
         return result
     prepare_dir(out)
-    _clean_stale(out, {p.filename for p in plans} | {mname.name})
+    _clean_stale(out, {p.filename for p in plans} | {manifest_path.name})
     shard_text = f"{shard[0]}/{shard[1]}" if shard else None
     entries = dict(kept)
     manifest.write(manifest_path, manifest.document(entries.values(), inputs, shard_text))
@@ -368,8 +407,9 @@ def run(spec_path: str | os.PathLike[str], output: str | os.PathLike[str] | None
         _STATE = _State(lessons, bases, plans, out, inputs, _pdf_date())
         _READERS.clear()
         last_write = time.monotonic()
+        results = _results(todo, jobs)
         try:
-            for index, sha, size, pages in _results(todo, jobs):
+            for index, sha, size, pages in results:
                 p = plans[index]
                 entries[p.filename] = _entry(p, sha, size, pages, inputs)
                 result.outputs.append(out / p.filename)
@@ -386,6 +426,7 @@ def run(spec_path: str | os.PathLike[str], output: str | os.PathLike[str] | None
                     progress(Progress(done, total, result.pages, len(kept), now - started,
                                       p.filename, pages))
         finally:
+            results.close()  # on an interrupt: stop the pool; packets being written finish
             manifest.write(manifest_path, manifest.document(entries.values(), inputs, shard_text))
             _STATE = None
             _READERS.clear()
@@ -393,14 +434,18 @@ def run(spec_path: str | os.PathLike[str], output: str | os.PathLike[str] | None
     return result
 
 
-def _results(todo: list[int], jobs: int | None) -> Iterator[tuple[int, str, int, int]]:
+def _results(todo: list[int], jobs: int | None) -> Generator[tuple[int, str, int, int]]:
     """Make the packets, in this process or a pool; yield each as it is written."""
     n = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
-    if n == 1:
+    if n == 1 or "fork" not in get_all_start_methods():  # no fork (Windows): one process
         for i in todo:
             yield _make(i)
         return
     # fork: the workers inherit the loaded lessons and rendered bases without pickling.
+    # Freezing the heap first keeps the garbage collector from writing to every inherited
+    # object, which would copy the parent's pages into each worker as the run goes on.
+    gc.collect()
+    gc.freeze()
     pool = ProcessPoolExecutor(max_workers=n, mp_context=get_context("fork"),
                                initializer=_init_worker)
     pending: set[Future[tuple[int, str, int, int]]] = set()
@@ -424,3 +469,4 @@ def _results(todo: list[int], jobs: int | None) -> Iterator[tuple[int, str, int,
         raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+        gc.unfreeze()

@@ -122,6 +122,30 @@ def _doc_origin(lesson: Lesson, term: object) -> Location:
     return Location("")
 
 
+# The page footer (render._decorate) sets the title at 8 pt beside "Page x of y" and the
+# attribution at 6.5 pt (at most 180 characters), each on one line of the text width
+# of the shipped layouts (6.9 in on Letter and A4).
+FOOTER_WIDTH = 496.8
+FOOTER_MAX_CHARS = 180
+
+
+def footer_fit(text: str, what: str) -> int | None:
+    """None if `text` fits its line of the page footer, else about how many characters do."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from .fonts import SANS, register_fonts
+
+    register_fonts()
+    if what == "title":
+        size, room = 8.0, FOOTER_WIDTH - stringWidth("Page 999 of 999", SANS, 8.0) - 12
+    else:
+        size, room = 6.5, FOOTER_WIDTH
+    width = stringWidth(text, SANS, size)
+    if width <= room and len(text) <= FOOTER_MAX_CHARS:
+        return None
+    return max(1, min(int(len(text) * room / width), FOOTER_MAX_CHARS))
+
+
 def _script_hint(ch: str) -> str:
     cp = ord(ch)
     if 0x0590 <= cp <= 0x08FF or 0xFB1D <= cp <= 0xFEFF:
@@ -135,7 +159,7 @@ def _locate(where: Location, ch: str) -> Location:
     """The exact place of `ch` in the author's file, searching from `where` on."""
     try:
         with open(where.file, encoding="utf-8-sig") as fh:
-            lines = fh.read().split("\n")
+            lines = fh.read().replace("\r\n", "\n").replace("\r", "\n").split("\n")
     except OSError:
         return where
     for n in range(max(where.line, 1), len(lines) + 1):

@@ -252,10 +252,11 @@ def batch(spec: str, output: str | None, jobs: int | None, resume: bool,
         for it in result.planned:
             p = it.plan
             counts = ", ".join(f"{v} {n}" for v, n in p.variants.items())
-            state = "  (made: kept)" if it.skip else ""
+            state = "  (already made: kept)" if it.skip else ""
             click.echo(f"{p.filename}: {p.cls.name}, {len(p.seats)} students ({counts}){state}")
-        click.echo(f"{len(result.planned)} packets would be made"
-                   f"{'' if not resume else f', {sum(i.skip for i in result.planned)} kept'}.")
+        n, kept = len(result.planned), sum(i.skip for i in result.planned)
+        click.echo(f"{n - kept} of {n} packets would be made, {kept} kept." if resume
+                   else f"{n} packets would be made.")
         return
     if not quiet:
         rate = result.pages / result.seconds if result.seconds else 0.0

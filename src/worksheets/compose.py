@@ -428,7 +428,9 @@ def compose_header(ws: Worksheet, s: Styles, layout: Layout) -> list[Flowable]:
 def compose_word_bank(ws: Worksheet, s: Styles, layout: Layout) -> Flowable:
     """A boxed list of the vocabulary words the variant's texts use."""
     text = "   •   ".join(escape(w) for w in ws.word_bank)
-    t = Table([[Paragraph(f"<b>{escape(words(ws, 'word_bank'))}:</b> {text}", s.text)]])
+    # splitInRow: a bank longer than a page splits instead of failing the build
+    t = Table([[Paragraph(f"<b>{escape(words(ws, 'word_bank'))}:</b> {text}", s.text)]],
+              splitInRow=1)
     t.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), SANS),
                            ("BOX", (0, 0), (-1, -1), 0.8, INK),
                            ("TOPPADDING", (0, 0), (-1, -1), 5),
@@ -648,7 +650,10 @@ def compose_organizer(
         rows.append(row)
     first = width * 0.24
     rest = (width - first) / len(o.columns)
-    table = Table(rows, colWidths=[first] + [rest] * len(o.columns), repeatRows=1, splitInRow=1)
+    widths = [first] + [rest] * len(o.columns)
+    frame_h = layout.page_size[1] - layout.margin_top - layout.margin_bottom
+    table = Table(rows, colWidths=widths, repeatRows=_repeat(header, widths, 12, frame_h),
+                  splitInRow=1)
     table.setStyle(TableStyle([
         ("FONTNAME", (0, 0), (-1, -1), SANS),
         ("GRID", (0, 0), (-1, -1), 0.8, INK),
@@ -660,6 +665,17 @@ def compose_organizer(
     out.append(table)
     out.append(Spacer(1, 12))
     return out
+
+
+def _repeat(header: list[Flowable], widths: list[float], padding: float,
+            frame_h: float) -> int:
+    """1 to repeat a table's header row on each page; 0 when it is too tall to repeat.
+
+    A repeated header row cannot split, so one taller than a page (long
+    headings in narrow columns) would stop the build.
+    """
+    height = max(f.wrap(w - padding, frame_h)[1] for f, w in zip(header, widths, strict=True))
+    return 1 if height + padding < frame_h / 3 else 0
 
 
 def compose_master(sheets: list[Worksheet], layout: Layout) -> list[Flowable]:
@@ -697,9 +713,12 @@ def compose_master(sheets: list[Worksheet], layout: Layout) -> list[Flowable]:
             text = ("asked" + (" + " + " + ".join(supports) if supports else "")) if asked else "—"
             row.append(para(text, small))
         rows.append(row)
-    first, rest = 26.0, 70.0
+    first = 26.0
+    rest = min(70.0, (width * 0.6 - first) / len(sheets))  # the prompts keep 40% of the width
     prompt_w = width - first - rest * len(sheets)
-    table = Table(rows, colWidths=[first, prompt_w] + [rest] * len(sheets), repeatRows=1,
+    widths = [first, prompt_w] + [rest] * len(sheets)
+    frame_h = layout.page_size[1] - layout.margin_top - layout.margin_bottom
+    table = Table(rows, colWidths=widths, repeatRows=_repeat(header, widths, 12, frame_h),
                   splitInRow=1)
     table.setStyle(TableStyle([
         ("FONTNAME", (0, 0), (-1, -1), SANS),

@@ -20,8 +20,9 @@ from pydantic import BaseModel
 
 from . import schema
 from ._yaml import Loaded, dotted, load_yaml, read_text, split_front_matter
+from .checks import footer_fit
 from .errors import Location, Problem, raise_if_errors
-from .markup import parse_body, parse_inline
+from .markup import Block, parse_body, parse_inline
 from .model import (
     Body,
     Document,
@@ -58,17 +59,23 @@ def load_lesson_with_problems(path: str | os.PathLike[str]) -> tuple[Lesson | No
     problems: list[Problem] = []
     folder = Path(path)
     shown = display_path(folder)
-    if not (folder / "lesson.yaml").is_file():
+    if not _present(folder / "lesson.yaml"):
         hint = "a lesson folder holds lesson.yaml, questions.yaml and documents/"
         problems.append(Problem(Location(shown), "no lesson.yaml in this folder", hint))
         return None, problems
+    name = folder.resolve().name
+    if name.startswith(".") or len(name) > 100 or any(c in name for c in _NOT_IN_NAMES):
+        # the folder name is the lesson id, and the id starts every output file name
+        problems.append(Problem(Location(shown), f"the folder name {name!r} cannot be used in "
+                                "the names of the PDF files", "rename the folder with letters, "
+                                "digits and '-', at most 100 characters, not starting with '.'"))
 
-    lesson_y = _load_file(folder / "lesson.yaml", schema.LessonFile, problems)
-    questions_y = _load_file(folder / "questions.yaml", schema.QuestionsFile, problems)
+    lesson_y = _load_file(folder / "lesson.yaml", schema.LessonFile, problems, folder)
+    questions_y = _load_file(folder / "questions.yaml", schema.QuestionsFile, problems, folder)
     vocab_path = folder / "vocabulary.yaml"
     vocab_y = (
-        _load_file(vocab_path, schema.VocabularyFile, problems, empty_ok=True)
-        if vocab_path.exists()
+        _load_file(vocab_path, schema.VocabularyFile, problems, folder, empty_ok=True)
+        if _present(vocab_path)
         else None
     )
     if lesson_y is None:
@@ -76,7 +83,7 @@ def load_lesson_with_problems(path: str | os.PathLike[str]) -> tuple[Lesson | No
         # own problems are still worth reporting in the same run.
         for path in sorted((folder / "documents").glob("*.md")):
             if "." not in path.name[:-3]:
-                _load_document(path, path.name[:-3], problems)
+                _load_document(path, path.name[:-3], problems, folder)
         return None, problems
     lesson_f, lesson_l = lesson_y
 
@@ -88,12 +95,19 @@ def load_lesson_with_problems(path: str | os.PathLike[str]) -> tuple[Lesson | No
     claim = None
     if lesson_f.claim is not None:
         c = lesson_f.claim
+        if any(q.id == c.id for q in questions):
+            problems.append(Problem(lesson_l.at(("claim", "id")), f"claim.id: '{c.id}' is also "
+                                    "the id of a question in questions.yaml",
+                                    "give the claim its own id"))
         claim = Question(
             id=c.id, number=len(questions) + 1, documents=tuple(doc_ids), skill="corroboration",
             kind="written", prompt=parse_inline(c.prompt)[0], lines=c.lines,
             look_fors=tuple(c.look_fors), starter=c.starter, hint=c.hint,
             origin=lesson_l.at(("claim",)),
         )
+    if vocab_y is not None:
+        _twice([t.term for t in vocab_y[0].terms], vocab_y[1], ("terms",), "term", problems,
+               ("term",), fold=True)
     vocabulary = _vocabulary(documents, vocab_y)
     organizer = _organizer(lesson_f, lesson_l, doc_ids, problems)
     variants = _variants(lesson_f, lesson_l, documents, questions, problems)
@@ -102,9 +116,15 @@ def load_lesson_with_problems(path: str | os.PathLike[str]) -> tuple[Lesson | No
     if {d.id for d in documents} >= set(lesson_f.documents):
         _check_evidence(documents, questions, organizer, variants, problems)
 
+    background = _background(lesson_f.background, lesson_l, problems)
+    for name, text in (("title", lesson_f.title), ("attribution", lesson_f.attribution)):
+        fits = footer_fit(text, name)
+        if fits is not None:
+            problems.append(Problem(lesson_l.at((name,)), f"{name} is too long for the page "
+                                    "footer, where it is printed on one line",
+                                    f"shorten it to about {fits} characters"))
     if any(p.severity == "error" for p in problems):
         return None, problems
-    background = parse_body(lesson_f.background, lesson_l.at(("background",)).line).blocks
     lesson = Lesson(
         id=folder.resolve().name,
         path=shown,
@@ -125,15 +145,67 @@ def load_lesson_with_problems(path: str | os.PathLike[str]) -> tuple[Lesson | No
     return lesson, problems
 
 
+def _background(text: str, ll: Loaded, problems: list[Problem]) -> tuple[Block, ...]:
+    """The background's paragraphs; markup problems located in lesson.yaml."""
+    at = ll.at(("background",))
+    line = ll.lines[at.line - 1] if 0 < at.line <= len(ll.lines) else ""
+    first, indent = at.line, at.col - 1
+    if line[at.col - 1 : at.col] in ("|", ">"):  # a block: the text starts on the next line
+        first += 1
+        nxt = ll.lines[first - 1] if first <= len(ll.lines) else ""
+        indent = len(nxt) - len(nxt.lstrip(" "))
+    parsed = parse_body(text, first)
+    for ln, col, msg, hint in parsed.problems:
+        problems.append(Problem(Location(ll.file, ln, col + indent), f"background: {msg}", hint))
+    return parsed.blocks
+
+
+# Characters that make a file name hidden, broken or unportable (besides a leading '.').
+_NOT_IN_NAMES = set('\\:*?"<>|') | {chr(c) for c in range(32)} | {"\x7f"}
+
+
 # --- files -------------------------------------------------------------------
 
 
+def _present(path: Path) -> bool:
+    """Whether anything (a file, a folder, even a broken link) stands at `path`."""
+    return path.exists() or path.is_symlink()
+
+
+def _unreadable(path: Path, folder: Path) -> tuple[str, str] | None:
+    """Why `path` cannot be read as a file of the lesson in `folder`: (message, hint).
+
+    Only regular files inside the lesson folder are read: a link that leads
+    out of it (to /etc/passwd, say) is refused, never followed, and a FIFO or
+    device would block or never end.
+    """
+    same = "replace the link with a copy of the file"
+    try:
+        real = path.resolve(strict=True)
+    except FileNotFoundError:
+        return "is a link to a file that does not exist", same
+    except (OSError, RuntimeError):  # a link that leads to itself
+        return "is a link that leads round in a circle", same
+    if not real.is_relative_to(folder.resolve()):
+        return (f"is a link to {real}, outside the lesson folder",
+                "copy the file into the lesson folder; links out of it are not followed")
+    if real.is_dir():
+        return "is a folder, not a file", "a lesson needs a text file here"
+    if not real.is_file():
+        return "is not an ordinary file", "save the text as an ordinary file"
+    return None
+
+
 def _load_file(
-    path: Path, model: type[M], problems: list[Problem], empty_ok: bool = False
+    path: Path, model: type[M], problems: list[Problem], folder: Path, empty_ok: bool = False
 ) -> tuple[M, Loaded] | None:
     shown = display_path(path)
-    if not path.is_file():
+    if not _present(path):
         problems.append(Problem(Location(shown), "file is missing", f"create {path.name}"))
+        return None
+    why = _unreadable(path, folder)
+    if why is not None:
+        problems.append(Problem(Location(shown), f"{path.name} {why[0]}", why[1]))
         return None
     text = read_text(str(path), shown, problems)
     if text is None:
@@ -472,21 +544,27 @@ def _load_documents(
         seen.add(doc_id)
         known.append(doc_id)
         path = docdir / f"{doc_id}.md"
-        if not path.is_file():
+        if not _present(path):
             close = _did_you_mean(doc_id, available)
             hint = f"did you mean '{close}'?" if close else f"create documents/{doc_id}.md"
             problems.append(Problem(where, f"documents: no file documents/{doc_id}.md", hint))
             if close and close not in lesson.documents:
                 known.append(close)  # the file the author meant: references to it are fine
             continue
-        doc = _load_document(path, doc_id, problems)
+        doc = _load_document(path, doc_id, problems, folder)
         if doc is not None:
             docs.append(doc)
     return docs
 
 
-def _load_document(path: Path, doc_id: str, problems: list[Problem]) -> Document | None:
+def _load_document(
+    path: Path, doc_id: str, problems: list[Problem], folder: Path
+) -> Document | None:
     shown = display_path(path)
+    why = _unreadable(path, folder)
+    if why is not None:
+        problems.append(Problem(Location(shown), f"{path.name} {why[0]}", why[1]))
+        return None
     text = read_text(str(path), shown, problems)
     if text is None:
         return None
@@ -516,6 +594,15 @@ def _load_document(path: Path, doc_id: str, problems: list[Problem]) -> Document
     for extra in sorted(path.parent.glob(f"{doc_id}.*.md")):
         level = extra.name[len(doc_id) + 1 : -3]
         eshown = display_path(extra)
+        why = _unreadable(extra, folder)
+        if why is not None:
+            problems.append(Problem(Location(eshown), f"{extra.name} {why[0]}", why[1]))
+            continue
+        if level == fm.level:
+            problems.append(Problem(Location(eshown, 1, 1), f"{path.name} already holds the "
+                                    f"'{level}' text (its level: is '{fm.level}')",
+                                    f"remove one of the two, or change level: in {path.name}"))
+            continue
         etext = read_text(str(extra), eshown, problems)
         if etext is None:
             continue
@@ -554,6 +641,25 @@ def _body(level: str, text: str, first: int, shown: str, problems: list[Problem]
     return Body(level, parsed.blocks, Location(shown, first, 1))
 
 
+def _twice(
+    items: Sequence[str], loaded: Loaded, base: tuple[str | int, ...], what: str,
+    problems: list[Problem], sub: tuple[str, ...] = (), fold: bool = False,
+) -> None:
+    """Report each item of a list that repeats an earlier one (`sub`: the key to point at)."""
+    first: dict[str, int] = {}
+    for j, item in enumerate(items):
+        key = item.casefold() if fold else item
+        if key not in first:
+            first[key] = j
+            continue
+        at = loaded.at((*base, j, *sub))
+        was = loaded.at((*base, first[key], *sub)).line
+        lines = f", on lines {was} and {at.line}" if was != at.line else ""
+        hint = "give each its own id" if sub == ("id",) else "list it once"
+        problems.append(Problem(at, f"{dotted(base)}: {what} '{item}' appears twice{lines}",
+                                hint))
+
+
 # --- questions -----------------------------------------------------------------
 
 
@@ -571,6 +677,9 @@ def _questions(
                                     "give each question its own id"))
             continue
         seen[q.id] = id_at.line
+        _twice(q.documents, ql, ("questions", i, "documents"), "document", problems)
+        if q.choices:
+            _twice(q.choices, ql, ("questions", i, "choices"), "choice", problems)
         positions = []
         for j, d in enumerate(q.documents):
             if d not in doc_ids:
@@ -609,7 +718,12 @@ def _check_kind(q: schema.QuestionFile, i: int, ql: Loaded, problems: list[Probl
         if not q.choices:
             problems.append(Problem(at, f"{name}: a choice question needs 'choices'",
                                     "add choices: [..., ...]"))
-        if not isinstance(q.answer, str):
+        mark = ql.marks.get(("questions", i, "answer"))
+        if isinstance(q.answer, bool) and mark is not None and mark.raw is not None:
+            problems.append(Problem(ql.at(("questions", i, "answer")), f"{name}.answer: "
+                                    f"expected a choice letter, got the yes/no value "
+                                    f"'{mark.raw}'", "write the letter in quotes, such as \"B\""))
+        elif not isinstance(q.answer, str):
             problems.append(Problem(ql.at(("questions", i, "answer")) if q.answer is not None
                                     else at, f"{name}: a choice question needs 'answer' "
                                     "as a letter", "add answer: \"B\""))
@@ -666,7 +780,10 @@ def _organizer(
     if o is None:
         return None
     col_ids = [c.id for c in o.columns]
+    _twice(col_ids, ll, ("organizer", "columns"), "column id", problems, ("id",))
+    _twice([r.id for r in o.rows], ll, ("organizer", "rows"), "row id", problems, ("id",))
     for ci, c in enumerate(o.columns):
+        _twice(c.documents, ll, ("organizer", "columns", ci, "documents"), "document", problems)
         for j, d in enumerate(c.documents):
             if d not in doc_ids:
                 close = _did_you_mean(d, doc_ids)
@@ -682,7 +799,7 @@ def _organizer(
                 if key not in col_ids:
                     close = _did_you_mean(key, col_ids)
                     hint = f"did you mean '{close}'?" if close else "expected: " + ", ".join(
-                        col_ids)
+                        dict.fromkeys(col_ids))
                     problems.append(Problem(ll.at(("organizer", "rows", ri, what, key), key=True),
                                             f"organizer.rows[{ri}].{what}: unknown column '{key}'",
                                             hint))
@@ -719,6 +836,7 @@ def _variants(
                     f"document {d.id} has no '{v.reading_level}' text",
                     f"write documents/{d.id}.{v.reading_level}.md, or use one of: "
                     + ", ".join(sorted(d.bodies))))
+        _twice(v.questions or [], ll, (*base, "questions"), "question", problems)
         for j, q in enumerate(v.questions or ()):
             if q not in qids:
                 close = _did_you_mean(q, qids)

@@ -104,6 +104,27 @@ def _inline(text: str) -> tuple[tuple[Run, ...], list[tuple[str, str, int]]]:
     return _merge(runs), glosses
 
 
+def _unclosed_bold(text: str) -> int | None:
+    """The offset of a `**` that opens bold text and is never closed, if any.
+
+    Stars that stand apart (`2 ** 3`, `* * *`) are text; a `**` just before a
+    word with no partner after it is a half-written gloss.
+    """
+    pos = 0
+    for m in _INLINE.finditer(text):
+        if m.group("term") is None:
+            continue
+        hit = _OPEN_BOLD.search(text, pos, m.start())
+        if hit:
+            return hit.start()
+        pos = m.end()
+    hit = _OPEN_BOLD.search(text, pos)
+    return hit.start() if hit else None
+
+
+_OPEN_BOLD = re.compile(r"(?<![*\w])\*\*(?=[^\s*])")
+
+
 def _merge(runs: list[Run]) -> tuple[Run, ...]:
     out: list[Run] = []
     for r in runs:
@@ -131,7 +152,15 @@ def parse_body(text: str, first_line: int = 1) -> Parsed:
         last = para[-1]
         m = _ROLE.search(last)
         if m:
-            if m.group(1) in ROLES:
+            if m.group(1) in ROLES and not "".join(para[:-1]).strip() and not last[: m.start()]:
+                # a role marks the paragraph it ends; alone, it would vanish from the page
+                problems.append(
+                    (start + len(para) - 1, m.start(1) - 1,
+                     f"'{{.{m.group(1)}}}' marks no text",
+                     f"put it at the end of the paragraph it marks, as in "
+                     f"'Yours, {{.{m.group(1)}}}'")
+                )
+            elif m.group(1) in ROLES:
                 role = m.group(1)
                 para[-1] = last[: m.start()]
             else:
@@ -158,6 +187,11 @@ def parse_body(text: str, first_line: int = 1) -> Parsed:
         for term, gloss, at in found:
             o, ln_no, c = next(p for p in reversed(starts) if p[0] <= at)
             glosses.append(Gloss(term, gloss, ln_no, c + at - o))
+        open_at = _unclosed_bold(joined)
+        if open_at is not None:
+            o, ln_no, c = next(p for p in reversed(starts) if p[0] <= open_at)
+            problems.append((ln_no, c + open_at - o, "'**' is not closed: bold text needs '**' on "
+                             "both sides", "write **term** (gloss), or remove the stars"))
         # a hard break inside a run becomes its own run
         split: list[Run] = []
         for r in runs:

@@ -29,11 +29,13 @@ from pypdf.generic import (
     FloatObject,
     IndirectObject,
     NameObject,
+    NumberObject,
     PdfObject,
     TextStringObject,
 )
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
 from .compose import compose
@@ -142,14 +144,19 @@ def _styles() -> dict[str, ParagraphStyle]:
 
 def _table(rows: list[list[str]], widths: list[float], s: dict[str, ParagraphStyle],
            header: bool = True) -> Table:
-    cells = [[Paragraph(escape(c), s["cellb"] if header and i == 0 else s["cell"])
-              for c in row] for i, row in enumerate(rows)]
+    # Plain strings lay out much faster than paragraphs; only text too wide for its
+    # column becomes a (wrapping) paragraph.
+    cells = [[c if stringWidth(c, SANS + "-Bold", 9) < w - 12 else
+              Paragraph(escape(c), s["cellb"] if header and i == 0 else s["cell"])
+              for c, w in zip(row, widths, strict=True)] for i, row in enumerate(rows)]
     t = Table(cells, colWidths=widths, repeatRows=1 if header else 0)
-    style = [("FONTNAME", (0, 0), (-1, -1), SANS), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    style = [("FONTNAME", (0, 0), (-1, -1), SANS), ("FONTSIZE", (0, 0), (-1, -1), 9),
+             ("LEADING", (0, 0), (-1, -1), 11.7), ("VALIGN", (0, 0), (-1, -1), "TOP"),
              ("LINEBELOW", (0, 0), (-1, -1), 0.4, colors.Color(0.6, 0.6, 0.6)),
              ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2)]
     if header:
         style.append(("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.black))
+        style.append(("FONTNAME", (0, 0), (-1, 0), SANS + "-Bold"))
     t.setStyle(TableStyle(style))
     return t
 
@@ -230,16 +237,24 @@ def render_class_doc(plan: PacketPlan, lesson: Lesson, base: Base) -> tuple[byte
                    PageDecor(footer_left="", stamp=stamp_text(seat, plan.cls)))
               for seat in plan.seats]
     meta = Meta(title=lesson.title, author=lesson.author, subject="")
-    guess = 1
-    for _ in range(3):  # the cover's own length moves the page numbers printed on it
+    # The cover's own length moves the page numbers printed on it. Start from the
+    # length of the last cover of this shape: usually right, so rendered once. The
+    # output does not depend on the guess, only the number of passes does.
+    shape = (len(plan.seats), len(plan.layouts), len(plan.variants), cover_layout.name)
+    guess = _COVER_PAGES.get(shape, 1)
+    for _ in range(3):
         firsts, keys, total = layout_pages(plan, base, guess)
         cover = compose_cover(plan, lesson, firsts, keys, total, w)
         decor = PageDecor(footer_left=f"{lesson.title}: {plan.cls.name}")
         pdf, ranges = render_parts([Part(cover, cover_layout, decor), *stamps], meta)
+        _COVER_PAGES[shape] = len(ranges[0])
         if _even(len(ranges[0])) == _even(guess):
-            return pdf, len(ranges[0])
+            break
         guess = len(ranges[0])
-    return pdf, len(ranges[0])  # pragma: no cover - a cover settles in two passes
+    return pdf, len(ranges[0])
+
+
+_COVER_PAGES: dict[tuple[int, int, int, str], int] = {}
 
 
 class _Packet:
@@ -247,9 +262,12 @@ class _Packet:
 
     def __init__(self) -> None:
         self.w = PdfWriter()
+        self.w.pdf_header = "%PDF-1.4"  # as the reportlab parts it is made of
         do = DecodedStreamObject()
         do.set_data(f"q {STAMP} Do Q\n".encode())
         self.do_ref = self._indirect(do)
+        self.tree = cast(DictionaryObject, self.w.root_object["/Pages"])
+        self.pages = 0
         self._contents: dict[int, IndirectObject] = {}
         self._resources: dict[tuple[int, int], IndirectObject] = {}
 
@@ -258,11 +276,27 @@ class _Packet:
         # indirect: pypdf copies a direct array's streams into every page that holds it.
         return self.w._add_object(obj)
 
+    def _append(self, page: DictionaryObject) -> None:
+        # Straight into the (flat) page tree: add_page() clones every new page all over
+        # again, and its index bookkeeping does not know about pages added this way.
+        page[NameObject("/Parent")] = self.tree.indirect_reference
+        ref = getattr(page, "indirect_reference", None)
+        if ref is None or ref.pdf is not self.w:
+            ref = self._indirect(page)
+        cast(ArrayObject, self.tree["/Kids"]).append(ref)
+        self.tree[NameObject("/Count")] = NumberObject(int(cast(int, self.tree["/Count"])) + 1)
+        self.pages += 1
+
     def blank(self, box: ArrayObject) -> None:
-        self.w.add_blank_page(float(box[2]) - float(box[0]), float(box[3]) - float(box[1]))
+        p = DictionaryObject({NameObject("/Type"): NameObject("/Page"),
+                              NameObject("/MediaBox"): box.clone(self.w),
+                              NameObject("/Resources"): DictionaryObject()})
+        self._append(p)
 
     def copy(self, page: PageObject) -> None:
-        self.w.add_page(page)
+        """A page of another PDF, with its resources (shared with what was copied before)."""
+        new = page.clone(self.w, False, ("/Parent", "/StructParents", "/Annots"))
+        self._append(cast(DictionaryObject, new.get_object()))
 
     def stamp(self, page: PageObject) -> IndirectObject:
         """A Form XObject drawing a stamp page's content, with that page's resources."""
@@ -292,12 +326,12 @@ class _Packet:
             xobjects[NameObject(STAMP)] = stamp
             new[NameObject("/XObject")] = xobjects
             res_ref = self._resources[key] = self._indirect(new)
-        p = PageObject(self.w)
+        p = DictionaryObject()
         p[NameObject("/Type")] = NameObject("/Page")
         p[NameObject("/MediaBox")] = page.raw_get("/MediaBox").clone(self.w)
         p[NameObject("/Resources")] = res_ref
         p[NameObject("/Contents")] = contents
-        self.w.add_page(p)
+        self._append(p)
 
     def finish(self, title: str, author: str, subject: str, doc_id: bytes, date: str) -> bytes:
         info = {"/Title": title, "/Author": author, "/Subject": subject,
@@ -340,4 +374,4 @@ def assemble(plan: PacketPlan, lesson: Lesson, base: Base, base_reader: PdfReade
     teacher = f" ({plan.cls.teacher})" if plan.cls.teacher else ""
     title = f"{lesson.title}: {plan.cls.name}{teacher}"
     data = pk.finish(title, lesson.author, lesson.central_question, doc_id, pdf_date)
-    return data, len(pk.w.pages)
+    return data, pk.pages

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .compose import compose, compose_master
-from .errors import ContentError, Problem, WorksheetError
+from .errors import ContentError, OutputError, Problem, WorksheetError
 from .layout import Layout, available_layouts, load_layout
 from .load import display_path, load_lesson_with_problems
 from .model import Lesson
@@ -143,9 +143,13 @@ def build(
     jobs = plan(load_all(paths), variants, layouts, editions)
     out = Path(output)
     prepare_dir(out)
-    written = []
     for job in jobs:
-        pdf = render_job(job)
+        for target in (out / job.filename, (out / job.filename).with_suffix(".preflight.json")):
+            _check_target(target)
+    # Render everything first: content that fails to lay out leaves no file behind.
+    pdfs = [render_job(job) for job in jobs]
+    written = []
+    for job, pdf in zip(jobs, pdfs, strict=True):
         target = out / job.filename
         write_atomic(target, pdf)
         if preflight:
@@ -153,6 +157,24 @@ def build(
             write_atomic(target.with_suffix(".preflight.json"), report.to_json().encode())
         written.append(Path(display_path(target)))
     return written
+
+
+# The temp file beside a target is named `.<name>.<pid>.<random>.part`: 23 bytes more.
+MAX_NAME_BYTES = 255 - 23
+
+
+def _check_target(target: Path) -> None:
+    """Raise OutputError, before anything is rendered, if `target` cannot be written."""
+    size = len(os.fsencode(target.name))
+    if size > MAX_NAME_BYTES:
+        raise OutputError(f"{target}: the file name is too long ({size} bytes; at most "
+                          f"{MAX_NAME_BYTES}): give the lesson folder a shorter name")
+    try:
+        is_dir = target.is_dir()
+    except OSError as e:
+        raise OutputError(f"{target}: cannot write ({e.strerror})") from None
+    if is_dir:
+        raise OutputError(f"{target}: cannot write: a folder has this name")
 
 
 def check(

@@ -23,9 +23,12 @@ class Reporter:
         self.tty = stream.isatty() if tty is None else tty
         self.width = width
         self._shown = 0.0
+        self._first = 0.0
         self._open = False
 
     def __call__(self, p: Progress) -> None:
+        if p.path and p.done - p.skipped == 1:
+            self._first = p.elapsed  # time left is timed from here: setting up comes first
         if self.tty:
             now = time.monotonic()
             # Redraw at most ten times a second, and always for the last packet.
@@ -48,8 +51,9 @@ class Reporter:
         made = p.done - p.skipped
         rate = p.pages / p.elapsed if p.elapsed > 0 else 0.0
         left = ""
-        if made and p.done < p.total and p.elapsed > 0:
-            left = f"  left {_clock(p.elapsed / made * (p.total - p.done))}"
+        if made > 1 and p.done < p.total and p.elapsed > self._first:
+            per = (p.elapsed - self._first) / (made - 1)
+            left = f"  left {_clock(per * (p.total - p.done))}"
         return (f"[{bar}] {p.done}/{p.total} packets  {p.pages:,} pages  "
                 f"{rate:,.0f} pages/s{left}")
 

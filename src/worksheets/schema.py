@@ -147,10 +147,13 @@ class LessonFile(_Strict):
     documents: list[Id] = Field(min_length=1, max_length=20)
     organizer: OrganizerFile | None = None
     claim: ClaimFile | None = None
-    attribution: Text
+    attribution: Annotated[str, StringConstraints(min_length=1, max_length=180)] = Field(
+        description="Credits, printed on one line at the foot of every page."
+    )
     author: ShortText | None = None
     variants: dict[Id, VariantFile] = Field(
-        default_factory=lambda: {"standard": VariantFile(title="Standard")}
+        default_factory=lambda: {"standard": VariantFile(title="Standard")},
+        max_length=8,  # the teacher master gives each variant a column
     )
 
 

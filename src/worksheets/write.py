@@ -59,7 +59,11 @@ def write_atomic(path: Path, data: bytes) -> None:
     """
     folder = path.parent
     # the pid in the name lets a later run tell a dead run's leftovers from a live one's
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".part", dir=folder)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".part",
+                                   dir=folder)
+    except OSError as e:
+        raise OutputError(f"{path}: cannot write ({e.strerror})") from None
     try:
         umask = os.umask(0)
         os.umask(umask)
