@@ -70,10 +70,10 @@ def test_preflight_catches_a_broken_pdf() -> None:
     report = preflight(_broken(), "broken.pdf", paper="letter", duplex=True)
     assert not report.ok
     assert report.findings == [
-        "font Helvetica is not embedded (or is a Type 3 font)",
         "page 1 is 595 x 842 pt, not letter",
         "page 2 is 595 x 842 pt, not letter",
         "page 3 is 595 x 842 pt, not letter",
+        "font Helvetica is not embedded",
         "page 3 has no extractable text",
         "question 3 on page 1 has no answer lines below it on that page",
         "page 1 has ink within 0.25 in of the edge",

@@ -1,6 +1,6 @@
 """Print preflight: check a finished PDF the way a print shop would, and say what it found.
 
-Fonts embedded (no Type 3), page size, no ink in the outer 0.25 in, every
+Every font that draws text embedded, page size, no ink in the outer 0.25 in, every
 question on the same page as its answer lines, page-count parity for duplex,
 and text on every page that has ink.
 """
@@ -8,15 +8,11 @@ and text on every page that has ink.
 from __future__ import annotations
 
 import ctypes
-import io
 import json
 import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
-
-from pypdf import PdfReader
-from pypdf.errors import PdfReadError
 
 from .layout import PAGE_SIZES
 
@@ -46,17 +42,23 @@ class Report:
 
 def preflight(pdf: bytes, name: str, paper: str | None = None, duplex: bool = False) -> Report:
     """Check one PDF; `paper` is letter or a4 (default: whichever the first page is)."""
+    import pypdfium2
+
     report = Report(name)
+    if not pdf.rstrip().endswith(b"%%EOF"):
+        report.findings.append("not a readable PDF: it is truncated (no %%EOF at the end)")
+        return report
     try:
-        reader = PdfReader(io.BytesIO(pdf), strict=True)
-        pages = list(reader.pages)
-    except (PdfReadError, ValueError, OSError) as e:
+        doc = pypdfium2.PdfDocument(pdf)
+    except pypdfium2.PdfiumError as e:
         report.findings.append(f"not a readable PDF: {e}")
         return report
-    report.pages = len(pages)
-    _fonts(reader, report)
-    _page_size(pages, paper, report)
-    _pages(pdf, report)
+    try:
+        report.pages = len(doc)
+        _page_size([doc[i].get_size() for i in range(len(doc))], paper, report)
+        _pages(doc, report)
+    finally:
+        doc.close()
     report.checks["duplex_even"] = report.pages % 2 == 0
     if duplex and report.pages % 2:
         report.findings.append(f"{report.pages} pages: an odd count; pad to an even count so "
@@ -64,29 +66,7 @@ def preflight(pdf: bytes, name: str, paper: str | None = None, duplex: bool = Fa
     return report
 
 
-def _fonts(reader: PdfReader, report: Report) -> None:
-    seen: dict[str, bool] = {}
-    for page in reader.pages:
-        fonts = page.get("/Resources", {}).get("/Font", {})
-        for ref in fonts.values():
-            f = ref.get_object()
-            name = str(f.get("/BaseFont", f.get("/Name", "?"))).lstrip("/")
-            if f.get("/Subtype") == "/Type3":
-                seen[name] = False
-                continue
-            desc = f.get("/FontDescriptor")
-            if desc is None and "/DescendantFonts" in f:
-                desc = f["/DescendantFonts"][0].get_object().get("/FontDescriptor")
-            d = desc.get_object() if desc is not None else {}
-            seen[name] = any(k in d for k in ("/FontFile", "/FontFile2", "/FontFile3"))
-    report.checks["fonts"] = seen
-    for name, embedded in sorted(seen.items()):
-        if not embedded:
-            report.findings.append(f"font {name} is not embedded (or is a Type 3 font)")
-
-
-def _page_size(pages: list[Any], paper: str | None, report: Report) -> None:
-    sizes = [(float(p.mediabox.width), float(p.mediabox.height)) for p in pages]
+def _page_size(sizes: list[tuple[float, float]], paper: str | None, report: Report) -> None:
     if paper is None and sizes:
         w, h = sizes[0]
         paper = min(PAGE_SIZES, key=lambda k: abs(PAGE_SIZES[k][0] - w) + abs(PAGE_SIZES[k][1] - h))
@@ -113,6 +93,7 @@ class _PageScan:
         self.labels: list[tuple[float, str]] = []
         self.rules: list[float] = []
         self.has_text = False
+        self.fonts: dict[str, bool] = {}  # fonts that draw text: embedded or not
 
     @classmethod
     def of(cls, page: Any) -> _PageScan:
@@ -126,8 +107,11 @@ class _PageScan:
             for obj in page.get_objects():
                 left, bottom, right, top = obj.get_bounds()
                 if obj.type == raw.FPDF_PAGEOBJ_TEXT:
+                    font = raw.FPDFTextObj_GetFont(obj.raw)
+                    name = _font_name(raw, font)
+                    scan.fonts[name] = bool(raw.FPDFFont_GetIsEmbedded(font))
                     m = _QUESTION.match(_obj_text(raw, obj, textpage))
-                    if m and "Bold" in _font_name(raw, obj):
+                    if m and "Bold" in name:
                         scan.labels.append((bottom, m.group(1)))
                 elif obj.type == raw.FPDF_PAGEOBJ_PATH and top - bottom < 2 and right > left:
                     if _stroke_gray(raw, obj) == round(_RULE_GRAY[0] * 255):
@@ -145,8 +129,7 @@ def _obj_text(raw: Any, obj: Any, textpage: Any) -> str:
     return buf.raw.decode("utf-16-le", errors="replace").rstrip("\x00")
 
 
-def _font_name(raw: Any, obj: Any) -> str:
-    font = raw.FPDFTextObj_GetFont(obj.raw)
+def _font_name(raw: Any, font: Any) -> str:
     n = raw.FPDFFont_GetBaseFontName(font, None, 0)
     buf = ctypes.create_string_buffer(n)
     raw.FPDFFont_GetBaseFontName(font, buf, n)
@@ -177,26 +160,28 @@ def _questions(scans: list[_PageScan], report: Report) -> None:
     report.checks["questions_parted"] = parted
 
 
-def _pages(pdf: bytes, report: Report) -> None:
-    """One pdfium pass over the pages: text, questions and their lines, ink near the edge."""
-    import pypdfium2
-
-    doc = pypdfium2.PdfDocument(pdf)
+def _pages(doc: Any, report: Report) -> None:
+    """One pdfium pass over the pages: fonts, text, questions and their lines, edge ink."""
     scans, bad = [], []
-    try:
-        for i in range(len(doc)):
-            page = doc[i]
-            scans.append(_PageScan.of(page))
-            # no ink within 0.25 in of the edge, rendered at 72 dpi (one pixel per point)
-            image = page.render(scale=1, grayscale=True).to_pil().convert("L")
-            w, h = image.size
-            m = int(SAFE_MARGIN) - 1
-            boxes = [(0, 0, w, m), (0, h - m, w, h), (0, 0, m, h), (w - m, 0, w, h)]
-            if any(image.crop(b).getextrema()[0] < 250 for b in boxes):
-                bad.append(i + 1)
-            page.close()
-    finally:
-        doc.close()
+    for i in range(len(doc)):
+        page = doc[i]
+        scans.append(_PageScan.of(page))
+        # no ink within 0.25 in of the edge, rendered at 72 dpi (one pixel per point)
+        image = page.render(scale=1, grayscale=True).to_pil().convert("L")
+        w, h = image.size
+        m = int(SAFE_MARGIN) - 1
+        boxes = [(0, 0, w, m), (0, h - m, w, h), (0, 0, m, h), (w - m, 0, w, h)]
+        if any(image.crop(b).getextrema()[0] < 250 for b in boxes):
+            bad.append(i + 1)
+        page.close()
+    fonts: dict[str, bool] = {}
+    for scan in scans:
+        for name, embedded in scan.fonts.items():
+            fonts[name] = fonts.get(name, True) and embedded
+    report.checks["fonts"] = fonts
+    for name, embedded in sorted(fonts.items()):
+        if not embedded:
+            report.findings.append(f"font {name} is not embedded")
     _text(scans, report)
     _questions(scans, report)
     for n in bad:
