@@ -50,38 +50,6 @@ class Meta:
     keywords: tuple[str, ...] = ()
 
 
-def render(flowables: list[Flowable], layout: Layout, meta: Meta, decor: PageDecor) -> bytes:
-    """Lay out the flowables on the layout's pages and return the PDF."""
-    register_fonts()
-    buf = io.BytesIO()
-    w, h = layout.page_size
-    doc = BaseDocTemplate(
-        buf,
-        pagesize=(w, h),
-        leftMargin=layout.margin_left,
-        rightMargin=layout.margin_right,
-        topMargin=layout.margin_top,
-        bottomMargin=layout.margin_bottom,
-        title=meta.title,
-        author=meta.author,
-        subject=meta.subject,
-        keywords=list(meta.keywords),
-        creator=f"worksheets {__version__}",
-        invariant=1,
-        initialFontName=SANS,
-        initialFontSize=10,
-    )
-    frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body",
-                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
-    doc.addPageTemplates([PageTemplate(id="page", frames=[frame],
-                                       onPage=lambda c, d: _banner(c, layout, decor))])
-    try:
-        doc.build(flowables, canvasmaker=_canvas_class(layout, decor))
-    except LayoutError as e:
-        raise WorksheetError(f"content does not fit on a page: {e}") from None
-    return buf.getvalue()
-
-
 @dataclass(frozen=True)
 class Part:
     """One document of a multi-part render: its flowables, page layout and furniture."""
@@ -133,6 +101,11 @@ def render_parts(parts: Sequence[Part], meta: Meta) -> tuple[bytes, list[range]]
     return buf.getvalue(), ranges
 
 
+def render(flowables: list[Flowable], layout: Layout, meta: Meta, decor: PageDecor) -> bytes:
+    """Lay out the flowables on the layout's pages and return the PDF."""
+    return render_parts([Part(flowables, layout, decor)], meta)[0]
+
+
 @contextmanager
 def _flate_only() -> Iterator[None]:
     # ASCII85 makes every stream a quarter larger and buys nothing in a binary PDF.
@@ -158,7 +131,7 @@ def _part_start(i: int, part: Part) -> Callable[[Canvas, BaseDocTemplate], None]
 
 def _parts_canvas_class(parts: Sequence[Part]) -> Callable[..., Canvas]:
     class _PartsCanvas(Canvas):  # type: ignore[misc]
-        """Like _PagedCanvas, numbering each part's pages on their own."""
+        """Holds pages back until the end so each footer can say "Page x of y" (of its part)."""
 
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
@@ -182,29 +155,6 @@ def _parts_canvas_class(parts: Sequence[Part]) -> Callable[..., Canvas]:
             Canvas.save(self)
 
     return _PartsCanvas
-
-
-def _canvas_class(layout: Layout, decor: PageDecor) -> Callable[..., Canvas]:
-    class _PagedCanvas(Canvas):  # type: ignore[misc]
-        """Holds pages back until the end so each footer can say "Page x of y"."""
-
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-            self._held: list[dict[str, Any]] = []
-
-        def showPage(self) -> None:  # noqa: N802 - reportlab's name
-            self._held.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self) -> None:
-            total = len(self._held)
-            for state in self._held:
-                self.__dict__.update(state)
-                _decorate(self, layout, decor, total)
-                Canvas.showPage(self)
-            Canvas.save(self)
-
-    return _PagedCanvas
 
 
 def _banner(c: Canvas, layout: Layout, decor: PageDecor) -> None:
