@@ -206,7 +206,11 @@ def glyph_problems(lesson: Lesson) -> list[Problem]:
             scan(" ".join([r.prompt, *r.answers.values(), *r.given.values(),
                            *r.translations.values()]), r.origin)
         scan(" ".join([o.title, o.instructions or "", o.corner,
-                       *(c.heading for c in o.columns)]), o.origin)
+                       *(c.heading for c in o.columns),
+                       *(t for c in o.columns for t in c.translations.values()),
+                       *(t for tr in o.translations.values() for t in tr.values())]), o.origin)
+    for v in lesson.variants.values():  # titles print on the teacher master
+        scan(" ".join([v.title, v.description or ""]), v.origin)
     scan(" ".join([lesson.title, lesson.central_question, lesson.attribution]), lesson.origin)
     blocks(lesson.background, lesson.origin.file)
     return out

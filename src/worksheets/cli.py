@@ -44,7 +44,8 @@ def build(lesson_dirs: tuple[str, ...], output: str, edition: str, variants: tup
         edition, (edition,))
     if edition == "both" and "all" in variants:
         editions = ("student", "key", "master")
-    written = _run(run_build, list(lesson_dirs) or None, output, variants, layouts, editions)
+    written = _run(run_build, list(lesson_dirs) or None, output, variants, layouts, editions,
+                   True, lambda message: click.echo(f"warning: {message}", err=True))
     if not quiet:
         for path in written:
             click.echo(f"wrote {path}")
@@ -150,7 +151,8 @@ def preflight_cmd(pdfs: tuple[str, ...], paper: str | None, duplex: bool, strict
             click.echo(f"{path}: ok ({report.pages} pages)")
             continue
         found += 1
-        click.echo(f"{path}: {len(report.findings)} findings")
+        n = len(report.findings)
+        click.echo(f"{path}: {n} finding{'s' if n != 1 else ''}")
         for f in report.findings:
             click.echo(f"  {f}")
     if strict and found:

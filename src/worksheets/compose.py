@@ -33,7 +33,7 @@ from .fonts import SANS, SERIF, register_fonts
 from .layout import Layout
 from .load import normalize_quote
 from .markup import Block, Run
-from .model import Evidence, Organizer, Question, VocabularyTerm
+from .model import Evidence, Organizer, OrganizerColumn, Question, VocabularyTerm
 from .variants import Section, Worksheet
 
 INK = colors.black
@@ -334,13 +334,14 @@ class Cell(Flowable):  # type: ignore[misc]
                  show: bool) -> None:
         super().__init__()
         self.min_height, self.answer, self.given, self.show = min_height, answer, given, show
+        self._wrapped_width: float | None = None
 
     @staticmethod
     def _h(paras: list[Paragraph], width: float) -> float:
         return float(sum(p.wrap(width, 1e9)[1] for p in paras))
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
-        self.width = avail_width
+        self.width = self._wrapped_width = avail_width
         self.height = max(self.min_height, self._h(self.answer, avail_width),
                           self._h(self.given, avail_width))
         return self.width, self.height
@@ -348,6 +349,10 @@ class Cell(Flowable):  # type: ignore[misc]
     def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
         if avail_height < 24:
             return []
+        # A table splitting a row passes the column's width, padding included; the cell
+        # is drawn at the width it was wrapped to, so the text must be fitted at that one.
+        if self._wrapped_width is not None:
+            avail_width = min(avail_width, self._wrapped_width)
         a1, a2 = _fit(self.answer, avail_width, avail_height)
         g1, g2 = _fit(self.given, avail_width, avail_height)
         rest = max(self.min_height - avail_height, 0.0)
@@ -600,7 +605,7 @@ def question_parts(
                            key_style))
     if q.hint and ws.scaffold("hints"):
         parts.append(para(f"{words(ws, 'hint')}: {q.hint}", s.small))
-    if q.starter and ws.scaffold("starters") and q.kind != "choice":
+    if q.starter and ws.scaffold("starters"):
         parts.append(para(f"{words(ws, 'starter')}: {q.starter}", s.small))
     n_lines = max(q.lines, 1)
     parts.append(AnswerArea(n_lines, layout.answer_line_spacing, answer, ws.key, label, s.small))
@@ -640,7 +645,7 @@ def compose_organizer(
             ans = r.answers.get(c.id)
             given = r.given.get(c.id) if show_given else None
             cites = [f"({cite(ws, e, lines)}: \u201c{e.quote}\u201d)" for e in r.evidence
-                     if e.doc in c.documents]
+                     if _column_for(o, e.doc) is c]
             row.append(Cell(
                 r.lines * layout.cell_line_spacing,
                 [para(t, s.cell_key) for t in ([ans] if ans else []) + cites],
@@ -678,6 +683,11 @@ def _repeat(header: list[Flowable], widths: list[float], padding: float,
     return 1 if height + padding < frame_h / 3 else 0
 
 
+def _column_for(o: Organizer, doc: str) -> OrganizerColumn:
+    """The column where a row's evidence from `doc` is cited: the first that uses the document."""
+    return next((c for c in o.columns if doc in c.documents), o.columns[0])
+
+
 def compose_master(sheets: list[Worksheet], layout: Layout) -> list[Flowable]:
     """The one-page teacher master: every question number, its wording, and what each variant shows.
 
@@ -703,17 +713,19 @@ def compose_master(sheets: list[Worksheet], layout: Layout) -> list[Flowable]:
     for q in questions:
         docs = ", ".join(q.documents) if q is not lesson.claim else "all"
         prompt = f"{runs_markup(q.prompt)} <i>({escape(q.skill)}; Doc {escape(docs)})</i>"
-        row: list[Flowable] = [para(str(q.number), head), Paragraph(prompt, small)]
+        # the claim is unnumbered on the worksheets, so it is here too
+        label = "Claim" if q is lesson.claim else str(q.number)
+        row: list[Flowable] = [para(label, head), Paragraph(prompt, small)]
         for ws in sheets:
             asked = q is lesson.claim or any(
                 x.id == q.id for sec in ws.sections for x in (*sec.before, *sec.after))
             supports = [name for name, on in (
-                ("starter", q.starter and ws.scaffold("starters") and q.kind != "choice"),
+                ("starter", q.starter and ws.scaffold("starters")),
                 ("hint", q.hint and ws.scaffold("hints"))) if on]
             text = ("asked" + (" + " + " + ".join(supports) if supports else "")) if asked else "—"
             row.append(para(text, small))
         rows.append(row)
-    first = 26.0
+    first = 32.0  # wide enough for "Claim"
     rest = min(70.0, (width * 0.6 - first) / len(sheets))  # the prompts keep 40% of the width
     prompt_w = width - first - rest * len(sheets)
     widths = [first, prompt_w] + [rest] * len(sheets)

@@ -8,7 +8,7 @@ file behind.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -128,10 +128,12 @@ def build(
     layouts: Sequence[str] = ("letter",),
     editions: Sequence[Edition] = EDITIONS,
     preflight: bool = True,
+    notify: Callable[[str], None] | None = None,
 ) -> list[Path]:
     """Build PDFs for the lessons (default: every lesson in ./content) into `output`.
 
-    Each PDF gets a print preflight report beside it (`<name>.preflight.json`).
+    Each PDF gets a print preflight report beside it (`<name>.preflight.json`);
+    `notify` hears each finding.
 
     Returns the written paths. Raises ContentError (every problem, nothing
     written) or WorksheetError.
@@ -155,6 +157,9 @@ def build(
         if preflight:
             report = check_pdf(pdf, target.name, job.layout.paper)
             write_atomic(target.with_suffix(".preflight.json"), report.to_json().encode())
+            if notify is not None:
+                for finding in report.findings:
+                    notify(f"{display_path(target)}: preflight: {finding}")
         written.append(Path(display_path(target)))
     return written
 

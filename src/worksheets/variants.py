@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from .errors import Location, Problem, WorksheetError
+from .errors import Location, WorksheetError
 from .markup import Block
 from .model import Document, Lesson, Organizer, Question, Variant, VocabularyTerm
 
@@ -96,16 +96,3 @@ def terms_in(
     """The vocabulary terms that occur in these paragraphs, in vocabulary order."""
     text = "\n".join(b.text for b in blocks)
     return tuple(t for t in vocabulary if term_pattern(t).search(text))
-
-
-def unused_terms(lesson: Lesson) -> list[Problem]:
-    """Warnings for declared terms that occur in no document body."""
-    out = []
-    for t in lesson.vocabulary:
-        pat = term_pattern(t)
-        if not any(pat.search("\n".join(b.text for b in body.blocks))
-                   for d in lesson.documents for body in d.bodies.values()):
-            out.append(Problem(t.origin, f"vocabulary term '{t.term}' occurs in no document",
-                               "add the form that occurs to 'forms', or remove the term",
-                               "warning"))
-    return out
