@@ -25,7 +25,7 @@ def _dimension(value: Any) -> Any:
     if isinstance(value, bool):
         return value
     if isinstance(value, int | float):
-        return float(value)
+        return value  # a bare number is points; messages show it as written
     if isinstance(value, str):
         m = _DIM.match(value)
         if m:
@@ -39,6 +39,8 @@ Dim = Annotated[
     BeforeValidator(_dimension, json_schema_input_type=float | str),
     Field(ge=0, le=2000),
 ]
+# A type size: points, with or without a unit ("11", "11pt", "4mm").
+Size = Annotated[float, BeforeValidator(_dimension, json_schema_input_type=float | str)]
 
 PAGE_SIZES = {"letter": (612.0, 792.0), "a4": (595.2756, 841.8898)}
 
@@ -46,7 +48,7 @@ PAGE_SIZES = {"letter": (612.0, 792.0), "a4": (595.2756, 841.8898)}
 class Layout(BaseModel):
     """How a worksheet is put on paper."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
     name: str = Field("letter", description="The layout's name, used in output file names.")
     extends: str | None = Field(None, description="Another layout to start from, by name.")
@@ -56,11 +58,11 @@ class Layout(BaseModel):
     margin_top: Dim = Field(68.76, description="Top margin; the header stands inside it.")
     margin_bottom: Dim = Field(68.76, description="Bottom margin; the footer stands inside it.")
     serif: Literal["serif", "sans"] = Field("serif", description="Face for document texts.")
-    body_size: float = Field(11.0, ge=6, le=40, description="Document text size in points.")
-    text_size: float = Field(10.0, ge=6, le=40, description="Questions and instructions, points.")
-    caption_size: float = Field(8.5, ge=5, le=40, description="Source captions, points.")
-    title_size: float = Field(17.0, ge=8, le=60, description="Lesson title, points.")
-    heading_size: float = Field(13.0, ge=7, le=50, description="Document headings, points.")
+    body_size: Size = Field(11.0, ge=6, le=40, description="Document text size in points.")
+    text_size: Size = Field(10.0, ge=6, le=40, description="Questions and instructions, points.")
+    caption_size: Size = Field(8.5, ge=5, le=40, description="Source captions, points.")
+    title_size: Size = Field(17.0, ge=8, le=60, description="Lesson title, points.")
+    heading_size: Size = Field(13.0, ge=7, le=50, description="Document headings, points.")
     leading: float = Field(1.3, ge=1.0, le=3.0, description="Line height as a multiple of size.")
     justify: bool = Field(False, description="Justify document text (false: ragged right).")
     answer_line_spacing: Dim = Field(24.0, description="Distance between answer lines.")
@@ -133,10 +135,12 @@ def _load(name_or_path: str, problems: list[Problem], chain: tuple[str, ...]) ->
             problems.append(Problem(loaded.at(("extends",)), f"layout '{parent}' extends itself",
                                     "remove the cycle"))
             return None
+        if _find(parent) is None and parent != "letter":
+            problems.append(Problem(loaded.at(("extends",)), f"extends: no layout '{parent}'",
+                                    "choose one of: " + ", ".join(available_layouts())))
+            return None
         parent_layout = _load(parent, problems, (*chain, path.stem))
         if parent_layout is None:
-            if not problems:
-                problems.append(Problem(loaded.at(("extends",)), f"no layout '{parent}'"))
             return None
         base = parent_layout.model_dump(exclude_unset=False)
     merged = {**base, **data, "name": data.get("name", path.stem)}
