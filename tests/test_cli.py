@@ -262,3 +262,15 @@ def test_broken_lessons_in_text_and_json(project: Path, name: str, old: str, new
     first_line = next(ln for ln in out.splitlines() if ": info: " not in ln)
     assert first_line.startswith(f"{shown}:{first['line']}:{first['column']}: "
                                  f"{first['severity']}: {first['message']}")
+
+
+def test_layouts_are_found_beside_the_content_folder(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    code, _, err = run("build", str(LESSON), "--layout", "a4", "-o", "out", "-q")
+    assert code == 0, err
+    assert (elsewhere / "out" / "cuban-missile-crisis-standard-a4-student.pdf").exists()
+    code, _, err = run("build", str(LESSON), "--layout", "legal", "-o", "out2")
+    assert code == 1 and "choose one of: a4, large-print, letter" in err

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -75,48 +76,55 @@ class Layout(BaseModel):
         return PAGE_SIZES[self.paper]
 
 
-def builtin_layout_dirs() -> list[Path]:
-    """Where layouts are looked up by name: ./layouts first."""
-    return [Path.cwd() / "layouts"]
+def layout_dirs(near: Sequence[str | os.PathLike[str]] = ()) -> list[Path]:
+    """Where layouts are looked up by name: ./layouts, then the layouts/ folder of the
+    project each of `near` (lesson folders) belongs to, i.e. beside its content/ folder."""
+    dirs = [Path.cwd() / "layouts"]
+    for lesson in near:
+        d = Path(lesson).resolve().parent.parent / "layouts"
+        if d not in dirs and d.resolve() != dirs[0].resolve():
+            dirs.append(d)
+    return dirs
 
 
-def available_layouts() -> list[str]:
+def available_layouts(dirs: Sequence[Path] | None = None) -> list[str]:
     """Names of the layouts that can be chosen by name."""
     names = {"letter"}
-    for d in builtin_layout_dirs():
+    for d in layout_dirs() if dirs is None else dirs:
         names.update(p.stem for p in d.glob("*.yaml"))
     return sorted(names)
 
 
-def load_layout(name_or_path: str) -> Layout:
+def load_layout(name_or_path: str, dirs: Sequence[Path] | None = None) -> Layout:
     """A layout by name (layouts/NAME.yaml) or by path to a YAML file; raise ContentError."""
     problems: list[Problem] = []
-    layout = _load(name_or_path, problems, ())
+    layout = _load(name_or_path, problems, (), layout_dirs() if dirs is None else list(dirs))
     raise_if_errors(problems)
     assert layout is not None
     return layout
 
 
-def _find(name_or_path: str) -> Path | None:
+def _find(name_or_path: str, dirs: Sequence[Path]) -> Path | None:
     if name_or_path.endswith((".yaml", ".yml")) or os.sep in name_or_path:
         p = Path(name_or_path)
         return p if p.is_file() else None
-    for d in builtin_layout_dirs():
+    for d in dirs:
         p = d / f"{name_or_path}.yaml"
         if p.is_file():
             return p
     return None
 
 
-def _load(name_or_path: str, problems: list[Problem], chain: tuple[str, ...]) -> Layout | None:
+def _load(name_or_path: str, problems: list[Problem], chain: tuple[str, ...],
+          dirs: Sequence[Path]) -> Layout | None:
     from .load import _translate, display_path
 
-    path = _find(name_or_path)
+    path = _find(name_or_path, dirs)
     if path is None:
         if name_or_path == "letter":
             return Layout.model_validate({})
         problems.append(Problem(Location(name_or_path), f"no layout '{name_or_path}'",
-                                "choose one of: " + ", ".join(available_layouts())))
+                                "choose one of: " + ", ".join(available_layouts(dirs))))
         return None
     shown = display_path(path)
     text = read_text(str(path), shown, problems)
@@ -135,11 +143,13 @@ def _load(name_or_path: str, problems: list[Problem], chain: tuple[str, ...]) ->
             problems.append(Problem(loaded.at(("extends",)), f"layout '{parent}' extends itself",
                                     "remove the cycle"))
             return None
-        if _find(parent) is None and parent != "letter":
+        # a layout extends one beside it first
+        near = [path.parent, *dirs]
+        if _find(parent, near) is None and parent != "letter":
             problems.append(Problem(loaded.at(("extends",)), f"extends: no layout '{parent}'",
-                                    "choose one of: " + ", ".join(available_layouts())))
+                                    "choose one of: " + ", ".join(available_layouts(near))))
             return None
-        parent_layout = _load(parent, problems, (*chain, path.stem))
+        parent_layout = _load(parent, problems, (*chain, path.stem), near)
         if parent_layout is None:
             return None
         base = parent_layout.model_dump(exclude_unset=False)

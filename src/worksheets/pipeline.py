@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .compose import compose, compose_master
 from .errors import ContentError, OutputError, Problem, WorksheetError
-from .layout import Layout, available_layouts, load_layout
+from .layout import Layout, available_layouts, layout_dirs, load_layout
 from .load import display_path, load_lesson_with_problems
 from .model import Lesson
 from .preflight import preflight as check_pdf
@@ -76,8 +76,12 @@ def plan(
     editions: Sequence[Edition] = EDITIONS,
 ) -> list[Job]:
     """Every job for these choices; 'all' picks every variant or layout."""
-    names = available_layouts() if "all" in layouts else list(layouts)
-    loaded = [load_layout(n) for n in names]
+    dirs = layout_dirs([lesson.path for lesson in lessons])
+    names = available_layouts(dirs) if "all" in layouts else list(layouts)
+    loaded = [load_layout(n, dirs) for n in names]
+    bad = [pr for n, lay in zip(names, loaded, strict=True) for pr in _layout_problems(n, lay, dirs)]
+    if bad:
+        raise ContentError(bad)
     jobs = []
     problems: list[Problem] = []
     for lesson in lessons:
@@ -96,6 +100,29 @@ def plan(
     if problems:
         raise ContentError(problems)
     return jobs
+
+
+def _layout_problems(name: str, layout: Layout, dirs: Sequence[Path]) -> list[Problem]:
+    """A layout whose page leaves no room to lay out a worksheet, found before any rendering."""
+    from .errors import Location
+    from .layout import _find
+
+    path = _find(name, dirs)
+    where = Location(display_path(path) if path else name)
+    w, h = layout.page_size
+    across = w - layout.margin_left - layout.margin_right
+    down = h - layout.margin_top - layout.margin_bottom
+    out = []
+    if across < 216 or down < 288:
+        out.append(Problem(where, f"the margins leave a text area of {max(across, 0) / 72:.1f} "
+                           f"x {max(down, 0) / 72:.1f} in", "leave at least 3 in across and "
+                           "4 in down"))
+    for field in ("answer_line_spacing", "cell_line_spacing"):
+        value = getattr(layout, field)
+        if not 6 <= value <= 72:
+            out.append(Problem(where, f"{field}: {value:g} pt is out of range",
+                               "use a length from 6pt to 1in"))
+    return out
 
 
 def render_job(job: Job) -> bytes:
@@ -142,7 +169,7 @@ def build(
     if not paths:
         raise WorksheetError("no lessons found under content/ (each lesson is a folder "
                              "with lesson.yaml)")
-    jobs = plan(load_all(paths), variants, layouts, editions)
+    jobs = _one_job_per_file(plan(load_all(paths), variants, layouts, editions))
     out = Path(output)
     prepare_dir(out)
     for job in jobs:
@@ -162,6 +189,23 @@ def build(
                     notify(f"{display_path(target)}: preflight: {finding}")
         written.append(Path(display_path(target)))
     return written
+
+
+def _one_job_per_file(jobs: list[Job]) -> list[Job]:
+    """The jobs without repeats; raise WorksheetError if two lessons would write one file.
+
+    Names that differ only in case are one file on macOS and Windows disks.
+    """
+    seen: dict[str, Job] = {}
+    out = []
+    for job in jobs:
+        first = seen.setdefault(job.filename.casefold(), job)
+        if first is job:
+            out.append(job)
+        elif first.lesson.path != job.lesson.path or first.filename != job.filename:
+            raise WorksheetError(f"{first.lesson.path} and {job.lesson.path} would both write "
+                                 f"{job.filename} (rename one of the lesson folders)")
+    return out
 
 
 # The temp file beside a target is named `.<name>.<pid>.<random>.part`: 23 bytes more.
