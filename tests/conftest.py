@@ -7,11 +7,17 @@ Line numbers quoted in tests refer to these texts: change them with care.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import settings
+
+# CI (.ci/run) sets HYPOTHESIS_PROFILE=ci: the same examples on every run, no timing flakes.
+settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 LESSON_YAML = """\
 title: "A Small Test Lesson"

@@ -19,6 +19,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from .errors import Location, Problem
 
 MAX_FILE_BYTES = 1_000_000
+MAX_CHAR_PROBLEMS = 10  # control characters reported one by one; then a count
 MAX_DEPTH = 50
 
 Path_ = tuple[str | int, ...]
@@ -28,7 +29,8 @@ Path_ = tuple[str | int, ...]
 # The replacement character U+FFFD stands where an earlier program could not read a
 # character: the text was damaged, and it prints as a box.
 _FORBIDDEN = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufffd]"
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufffd"
+    "\ud800-\udfff]"  # and half characters, which only a "\ud800" escape can make
 )
 _REPLACEMENT_HINT = ("a character was lost when the text was copied or converted; "
                      "type the right character in its place")
@@ -91,6 +93,10 @@ def read_text(path: str, display: str, problems: list[Problem]) -> str | None:
         return None
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or raw.count(b"\x00") > len(raw) // 4:
+        problems.append(Problem(Location(display, 1, 1), "the file is saved as UTF-16, not UTF-8",
+                                "save the file with the encoding UTF-8"))
+        return None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
@@ -109,7 +115,13 @@ def read_text(path: str, display: str, problems: list[Problem]) -> str | None:
     # Old Mac files end lines with CR alone; YAML counts those as line breaks too.
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     ok = True
-    for m in _FORBIDDEN.finditer(text):
+    for n, m in enumerate(_FORBIDDEN.finditer(text)):
+        if n == MAX_CHAR_PROBLEMS:
+            more = len(_FORBIDDEN.findall(text, m.start()))
+            problems.append(Problem(Location(display, line, col), f"and {more} more such "
+                                    f"character{'s' if more > 1 else ''} after this one",
+                                    "is the file text? save it as UTF-8 text"))
+            break
         line = text.count("\n", 0, m.start()) + 1
         col = m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
         problems.append(
@@ -127,6 +139,8 @@ def read_text(path: str, display: str, problems: list[Problem]) -> str | None:
 def _describe(ch: str) -> str:
     if ch == "\ufffd":
         return "the replacement character U+FFFD"
+    if "\ud800" <= ch <= "\udfff":
+        return f"half a character (the surrogate U+{ord(ch):04X})"
     if "\u202a" <= ch <= "\u2069" and ch not in "\u2028\u2029":
         return f"a right-to-left control character U+{ord(ch):04X}"
     if ch in "\u2028\u2029":
@@ -345,6 +359,12 @@ def _construct(
                 key = loader.construct_object(k_node)
                 if not isinstance(key, str):
                     key = k_node.value  # `off:` or `1:` as a key: keep the text the author wrote
+            if _FORBIDDEN.search(key) or "\n" in key or "\t" in key:
+                # a key is printed in messages: no line breaks or escapes in it
+                problems.append(Problem(kl, f"{name}a key must be plain text",
+                                        "use a simple name"))
+                out.bad.add((*path, key))
+                continue
             if key in seen:
                 problems.append(
                     Problem(

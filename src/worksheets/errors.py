@@ -43,10 +43,17 @@ class Problem:
         if with_severity or self.severity != "error":
             label = f"{self.severity}: "
         hint = f" ({self.hint})" if self.hint else ""
-        return f"{self.location}: {label}{self.message}{hint}"
+        # one problem, one line: a value quoted in a message may hold a line break
+        line = f"{self.location}: {label}{self.message}{hint}"
+        return line.replace("\r", "\\r").replace("\n", "\\n")
 
     def __str__(self) -> str:
         return self.format()
+
+
+def shorten(text: str, limit: int = 60) -> str:
+    """Text quoted in a message, cut to `limit` characters: a message stays one short line."""
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 class WorksheetError(Exception):

@@ -7,6 +7,7 @@ and reported at once as a `ContentError`.
 from __future__ import annotations
 
 import difflib
+import errno
 import math
 import os
 import types
@@ -21,7 +22,7 @@ from pydantic import BaseModel
 from . import schema
 from ._yaml import Loaded, dotted, load_yaml, read_text, split_front_matter
 from .checks import footer_fit
-from .errors import Location, Problem, raise_if_errors
+from .errors import Location, Problem, raise_if_errors, shorten
 from .markup import Block, parse_body, parse_inline
 from .model import (
     Body,
@@ -117,10 +118,10 @@ def load_lesson_with_problems(path: str | os.PathLike[str]) -> tuple[Lesson | No
         _check_evidence(documents, questions, organizer, variants, problems)
 
     background = _background(lesson_f.background, lesson_l, problems)
-    for name, text in (("title", lesson_f.title), ("attribution", lesson_f.attribution)):
-        fits = footer_fit(text, name)
+    for field, text in (("title", lesson_f.title), ("attribution", lesson_f.attribution)):
+        fits = footer_fit(text, field)
         if fits is not None:
-            problems.append(Problem(lesson_l.at((name,)), f"{name} is too long for the page "
+            problems.append(Problem(lesson_l.at((field,)), f"{field} is too long for the page "
                                     "footer, where it is printed on one line",
                                     f"shorten it to about {fits} characters"))
     if any(p.severity == "error" for p in problems):
@@ -160,6 +161,13 @@ def _background(text: str, ll: Loaded, problems: list[Problem]) -> tuple[Block, 
     return parsed.blocks
 
 
+# More paragraphs than any document a class reads (a 20-page text has a few hundred):
+# laying out so many would take minutes.
+MAX_PARAGRAPHS = 2000
+# A paragraph longer than this (about five pages) is a text missing its blank lines, and
+# laying it out takes time that grows with the square of its length.
+MAX_PARAGRAPH_CHARS = 20_000
+
 # Characters that make a file name hidden, broken or unportable (besides a leading '.').
 _NOT_IN_NAMES = set('\\:*?"<>|') | {chr(c) for c in range(32)} | {"\x7f"}
 
@@ -184,8 +192,12 @@ def _unreadable(path: Path, folder: Path) -> tuple[str, str] | None:
         real = path.resolve(strict=True)
     except FileNotFoundError:
         return "is a link to a file that does not exist", same
-    except (OSError, RuntimeError):  # a link that leads to itself
+    except RuntimeError:  # Python 3.11 and 3.12: a link that leads to itself
         return "is a link that leads round in a circle", same
+    except OSError as e:
+        if e.errno == errno.ELOOP:
+            return "is a link that leads round in a circle", same
+        return f"cannot be read ({e.strerror})", "check the file's permissions"
     if not real.is_relative_to(folder.resolve()):
         return (f"is a link to {real}, outside the lesson folder",
                 "copy the file into the lesson folder; links out of it are not followed")
@@ -373,10 +385,12 @@ def _problem(
     err: Any, path: tuple[Any, ...], is_key: bool, model: type[BaseModel], loaded: Loaded
 ) -> Problem:
     kind = err["type"]
-    name = dotted(path) or "file"
-    value = err.get("input")
+    name = shorten(dotted(path)) or "file"
+    value = full = err.get("input")
+    if isinstance(value, str):
+        value = shorten(value)  # quoted in the message: keep it one short line
     mark = loaded.marks.get(path)
-    raw = mark.raw if mark else None
+    raw = shorten(mark.raw) if mark and mark.raw is not None else None
     shown = raw if raw is not None else value
     ctx = err.get("ctx") or {}
     loc = loaded.at(path)
@@ -400,7 +414,7 @@ def _problem(
         allowed = _fields_at(model, path[:-1])
         close = _did_you_mean(field, allowed)
         hint = f"did you mean '{close}'?" if close else "expected one of: " + ", ".join(allowed)
-        return Problem(loaded.at(path, key=True), f"{where}unknown key '{field}'", hint)
+        return Problem(loaded.at(path, key=True), f"{where}unknown key '{shorten(field)}'", hint)
     if value is None and kind in ("string_type", "int_type", "bool_type"):
         return _empty(name, path, model, loaded)
     if kind == "string_type":
@@ -414,7 +428,7 @@ def _problem(
     if kind == "string_too_short":
         return _empty(name, path, model, loaded)
     if kind == "string_too_long":
-        return Problem(loc, f"{name} is too long: {len(value)} characters",
+        return Problem(loc, f"{name} is too long: {len(full)} characters",
                        f"at most {ctx.get('max_length')} characters")
     if kind == "string_pattern_mismatch":
         if path and path[-1] == "answer":
@@ -638,6 +652,18 @@ def _body(level: str, text: str, first: int, shown: str, problems: list[Problem]
     if not parsed.blocks:
         problems.append(Problem(Location(shown, first, 1), "the document has no text",
                                 "write the text after the front matter"))
+    for b in parsed.blocks:
+        if len(b.text) > MAX_PARAGRAPH_CHARS:
+            problems.append(Problem(Location(shown, b.line, b.col), f"a paragraph of "
+                                    f"{len(b.text)} characters is too long (at most "
+                                    f"{MAX_PARAGRAPH_CHARS})", "separate paragraphs with a "
+                                    "blank line"))
+    if len(parsed.blocks) > MAX_PARAGRAPHS:
+        extra = parsed.blocks[MAX_PARAGRAPHS]
+        problems.append(Problem(Location(shown, extra.line, extra.col),
+                                f"the document has {len(parsed.blocks)} paragraphs, more than "
+                                f"{MAX_PARAGRAPHS}", "a worksheet document is a few pages; "
+                                "use a shorter excerpt"))
     return Body(level, parsed.blocks, Location(shown, first, 1))
 
 
@@ -826,6 +852,13 @@ def _variants(
         problems.append(Problem(ll.at(("variants",), key=True),
                                 "variants: there is no 'standard' variant",
                                 "add 'standard:'; it is the variant built by default"))
+    folded: dict[str, str] = {}
+    for vid in lf.variants:
+        if folded.setdefault(vid.casefold(), vid) != vid:
+            problems.append(Problem(ll.at(("variants", vid), key=True),
+                                    f"variants: '{vid}' and '{folded[vid.casefold()]}' differ "
+                                    "only in case", "their PDF files would have the same name "
+                                    "on many disks: rename one"))
     for vid, v in lf.variants.items():
         base = ("variants", vid)
         for d in docs:

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import difflib
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 ROLES = ("text", "salutation", "closing", "signature")
 
-_ROLE = re.compile(r"\s*\{\.([A-Za-z-]+)\}\s*$")
+_ROLE = re.compile(r"\{\.([A-Za-z-]+)\}\s*$")  # no leading \s*: it made long lines quadratic
 # **term** optionally followed by " (gloss)"; *emphasis*.
 _INLINE = re.compile(
     r"\*\*(?P<term>[^*\n]+?)\*\*(?P<gloss>[ \t]*\((?P<gtext>[^()\n]+)\))?"
@@ -152,7 +153,8 @@ def parse_body(text: str, first_line: int = 1) -> Parsed:
         last = para[-1]
         m = _ROLE.search(last)
         if m:
-            if m.group(1) in ROLES and not "".join(para[:-1]).strip() and not last[: m.start()]:
+            alone = not "".join(para[:-1]).strip() and not last[: m.start()].strip()
+            if m.group(1) in ROLES and alone:
                 # a role marks the paragraph it ends; alone, it would vanish from the page
                 problems.append(
                     (start + len(para) - 1, m.start(1) - 1,
@@ -184,12 +186,13 @@ def parse_body(text: str, first_line: int = 1) -> Parsed:
             offset += len(pieces[-1])
         joined = "".join(pieces).rstrip(" ")
         runs, found = _inline(joined)
+        offsets = [p[0] for p in starts]  # a binary search: a paragraph may have many lines
         for term, gloss, at in found:
-            o, ln_no, c = next(p for p in reversed(starts) if p[0] <= at)
+            o, ln_no, c = starts[bisect_right(offsets, at) - 1]
             glosses.append(Gloss(term, gloss, ln_no, c + at - o))
         open_at = _unclosed_bold(joined)
         if open_at is not None:
-            o, ln_no, c = next(p for p in reversed(starts) if p[0] <= open_at)
+            o, ln_no, c = starts[bisect_right(offsets, open_at) - 1]
             problems.append((ln_no, c + open_at - o, "'**' is not closed: bold text needs '**' on "
                              "both sides", "write **term** (gloss), or remove the stars"))
         # a hard break inside a run becomes its own run

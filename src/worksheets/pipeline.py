@@ -79,7 +79,8 @@ def plan(
     dirs = layout_dirs([lesson.path for lesson in lessons])
     names = available_layouts(dirs) if "all" in layouts else list(layouts)
     loaded = [load_layout(n, dirs) for n in names]
-    bad = [pr for n, lay in zip(names, loaded, strict=True) for pr in _layout_problems(n, lay, dirs)]
+    bad = [pr for n, lay in zip(names, loaded, strict=True)
+           for pr in _layout_problems(n, lay, dirs)]
     if bad:
         raise ContentError(bad)
     jobs = []
