@@ -160,3 +160,16 @@ def lesson_dir(tmp_path: Path) -> LessonDir:
 def runner() -> CliRunner:
     """A Click test runner for the `worksheets` command line."""
     return CliRunner()
+
+
+@pytest.fixture
+def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Run the test in its temporary folder, so messages name short relative paths."""
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def edit(text: str, old: str, new: str) -> str:
+    """`text` with `old` replaced once; fails if `old` is not there (so no case is vacuous)."""
+    assert old in text, f"{old!r} not in the default text"
+    return text.replace(old, new, 1)

@@ -38,6 +38,7 @@ from .conftest import (
     QUESTIONS_YAML,
     VOCABULARY_YAML,
     LessonDir,
+    edit,
 )
 from .pdfutil import ROOT, body_text, norm, pages_text, pdfcheck
 
@@ -45,14 +46,8 @@ Files = Mapping[str, str | bytes | None]
 
 
 @pytest.fixture(autouse=True)
-def _in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(tmp_path)
-
-
-def edit(text: str, old: str, new: str) -> str:
-    """`text` with `old` replaced once; fails if `old` is not there (so no case is vacuous)."""
-    assert old in text, f"{old!r} not in the default text"
-    return text.replace(old, new, 1)
+def _in_tmp(in_tmp: Path) -> None:
+    """Every test here runs in its temporary folder."""
 
 
 def q_edit(old: str, new: str) -> dict[str, str | bytes | None]:

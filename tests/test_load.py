@@ -24,6 +24,7 @@ from .conftest import (
     QUESTIONS_YAML,
     VOCABULARY_YAML,
     LessonDir,
+    edit,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,14 +32,8 @@ SHIPPED = ROOT / "content" / "cuban-missile-crisis"
 
 
 @pytest.fixture(autouse=True)
-def _in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(tmp_path)
-
-
-def edit(text: str, old: str, new: str) -> str:
-    """`text` with `old` replaced once; fails if `old` is not there (so no test is vacuous)."""
-    assert old in text, f"{old!r} not in the default text"
-    return text.replace(old, new, 1)
+def _in_tmp(in_tmp: Path) -> None:
+    """Every test here runs in its temporary folder."""
 
 
 def problems_of(lesson_dir: LessonDir, files: Mapping[str, str | bytes | None]) -> list[str]:

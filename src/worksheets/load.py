@@ -180,6 +180,15 @@ def _present(path: Path) -> bool:
     return path.exists() or path.is_symlink()
 
 
+def _read(path: Path, folder: Path, problems: list[Problem]) -> str | None:
+    """The text of a file inside the lesson folder, or None with the reason in `problems`."""
+    why = _unreadable(path, folder)
+    if why is not None:
+        problems.append(Problem(Location(display_path(path)), f"{path.name} {why[0]}", why[1]))
+        return None
+    return read_text(str(path), display_path(path), problems)
+
+
 def _unreadable(path: Path, folder: Path) -> tuple[str, str] | None:
     """Why `path` cannot be read as a file of the lesson in `folder`: (message, hint).
 
@@ -215,11 +224,7 @@ def _load_file(
     if not _present(path):
         problems.append(Problem(Location(shown), "file is missing", f"create {path.name}"))
         return None
-    why = _unreadable(path, folder)
-    if why is not None:
-        problems.append(Problem(Location(shown), f"{path.name} {why[0]}", why[1]))
-        return None
-    text = read_text(str(path), shown, problems)
+    text = _read(path, folder, problems)
     if text is None:
         return None
     loaded = load_yaml(text, shown, problems)
@@ -575,11 +580,7 @@ def _load_document(
     path: Path, doc_id: str, problems: list[Problem], folder: Path
 ) -> Document | None:
     shown = display_path(path)
-    why = _unreadable(path, folder)
-    if why is not None:
-        problems.append(Problem(Location(shown), f"{path.name} {why[0]}", why[1]))
-        return None
-    text = read_text(str(path), shown, problems)
+    text = _read(path, folder, problems)
     if text is None:
         return None
     fm_text, body_text, body_line = split_front_matter(text)
@@ -608,16 +609,12 @@ def _load_document(
     for extra in sorted(path.parent.glob(f"{doc_id}.*.md")):
         level = extra.name[len(doc_id) + 1 : -3]
         eshown = display_path(extra)
-        why = _unreadable(extra, folder)
-        if why is not None:
-            problems.append(Problem(Location(eshown), f"{extra.name} {why[0]}", why[1]))
-            continue
-        if level == fm.level:
+        if level == fm.level and _unreadable(extra, folder) is None:
             problems.append(Problem(Location(eshown, 1, 1), f"{path.name} already holds the "
                                     f"'{level}' text (its level: is '{fm.level}')",
                                     f"remove one of the two, or change level: in {path.name}"))
             continue
-        etext = read_text(str(extra), eshown, problems)
+        etext = _read(extra, folder, problems)
         if etext is None:
             continue
         efm, ebody, eline = split_front_matter(etext)
