@@ -61,3 +61,17 @@ def test_broken_content_is_rejected() -> None:
     assert [e.message for e in validator("layout").iter_errors(layout)] == [
         "'legal' is not one of ['letter', 'a4']"
     ]
+
+
+def test_shipped_batch_specs_are_valid() -> None:
+    specs = sorted((ROOT / "examples" / "district").glob("*.yaml"))
+    assert len(specs) == 2
+    for spec in specs:
+        text = spec.read_text()
+        assert text.startswith("# yaml-language-server: $schema=../../schemas/batch.schema.json")
+        assert list(validator("batch").iter_errors(yaml.safe_load(text))) == [], spec
+    broken = yaml.safe_load(specs[0].read_text())
+    broken["jobs_per_class"] = 3
+    assert [e.message for e in validator("batch").iter_errors(broken)] == [
+        "Additional properties are not allowed ('jobs_per_class' was unexpected)"
+    ]
