@@ -97,11 +97,38 @@ def available_layouts(dirs: Sequence[Path] | None = None) -> list[str]:
 
 def load_layout(name_or_path: str, dirs: Sequence[Path] | None = None) -> Layout:
     """A layout by name (layouts/NAME.yaml) or by path to a YAML file; raise ContentError."""
+    search = layout_dirs() if dirs is None else list(dirs)
     problems: list[Problem] = []
-    layout = _load(name_or_path, problems, (), layout_dirs() if dirs is None else list(dirs))
+    layout = _load(name_or_path, problems, (), search)
     raise_if_errors(problems)
     assert layout is not None
+    raise_if_errors(_room_problems(layout, name_or_path, search))
     return layout
+
+
+def _room_problems(layout: Layout, name: str, dirs: Sequence[Path]) -> list[Problem]:
+    """A page that leaves no room to lay out a worksheet, found before any rendering.
+
+    Checked on the finished layout only: a file may fix what its `extends:` parent sets.
+    """
+    from .load import display_path
+
+    path = _find(name, dirs)
+    where = Location(display_path(path) if path else name)
+    w, h = layout.page_size
+    across = w - layout.margin_left - layout.margin_right
+    down = h - layout.margin_top - layout.margin_bottom
+    out = []
+    if across < 216 or down < 288:
+        out.append(Problem(where, f"the margins leave a text area of {max(across, 0) / 72:.1f} "
+                           f"x {max(down, 0) / 72:.1f} in", "leave at least 3 in across and "
+                           "4 in down"))
+    for field in ("answer_line_spacing", "cell_line_spacing"):
+        value = getattr(layout, field)
+        if not 6 <= value <= 72:
+            out.append(Problem(where, f"{field}: {value:g} pt is out of range",
+                               "use a length from 6pt to 1in"))
+    return out
 
 
 def _find(name_or_path: str, dirs: Sequence[Path]) -> Path | None:

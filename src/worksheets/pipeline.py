@@ -78,9 +78,12 @@ def plan(
     """Every job for these choices; 'all' picks every variant or layout."""
     dirs = layout_dirs([lesson.path for lesson in lessons])
     names = available_layouts(dirs) if "all" in layouts else list(layouts)
-    loaded = [load_layout(n, dirs) for n in names]
-    bad = [pr for n, lay in zip(names, loaded, strict=True)
-           for pr in _layout_problems(n, lay, dirs)]
+    loaded, bad = [], []
+    for n in names:  # every layout's problems in one report
+        try:
+            loaded.append(load_layout(n, dirs))
+        except ContentError as e:
+            bad.extend(e.problems)
     if bad:
         raise ContentError(bad)
     jobs = []
@@ -101,29 +104,6 @@ def plan(
     if problems:
         raise ContentError(problems)
     return jobs
-
-
-def _layout_problems(name: str, layout: Layout, dirs: Sequence[Path]) -> list[Problem]:
-    """A layout whose page leaves no room to lay out a worksheet, found before any rendering."""
-    from .errors import Location
-    from .layout import _find
-
-    path = _find(name, dirs)
-    where = Location(display_path(path) if path else name)
-    w, h = layout.page_size
-    across = w - layout.margin_left - layout.margin_right
-    down = h - layout.margin_top - layout.margin_bottom
-    out = []
-    if across < 216 or down < 288:
-        out.append(Problem(where, f"the margins leave a text area of {max(across, 0) / 72:.1f} "
-                           f"x {max(down, 0) / 72:.1f} in", "leave at least 3 in across and "
-                           "4 in down"))
-    for field in ("answer_line_spacing", "cell_line_spacing"):
-        value = getattr(layout, field)
-        if not 6 <= value <= 72:
-            out.append(Problem(where, f"{field}: {value:g} pt is out of range",
-                               "use a length from 6pt to 1in"))
-    return out
 
 
 def render_job(job: Job) -> bytes:
