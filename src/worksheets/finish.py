@@ -1,27 +1,117 @@
-"""Finish stage: pypdf work on rendered PDFs (merging, duplex padding)."""
+"""Finish stage: pypdf work on rendered PDFs: assembling packets, duplex padding, metadata."""
 
 from __future__ import annotations
 
 import io
+from typing import cast
 
-from pypdf import PdfReader, PdfWriter
+from pypdf import PageObject, PdfWriter
+from pypdf.generic import (
+    ArrayObject,
+    ByteStringObject,
+    DecodedStreamObject,
+    DictionaryObject,
+    FloatObject,
+    IndirectObject,
+    NameObject,
+    NumberObject,
+    PdfObject,
+    TextStringObject,
+)
+
+STAMP = "/WSStamp"  # the name of a page's stamp (a student's name) among its XObjects
 
 
-def page_count(pdf: bytes) -> int:
-    """The number of pages of a PDF."""
-    return len(PdfReader(io.BytesIO(pdf)).pages)
+class PacketWriter:
+    """A pypdf writer that assembles a packet from rendered PDFs, sharing their objects.
 
+    Pages copied from one PDF share its fonts; a stamped page is a new page whose
+    contents are [the stamp, a base page's content], so a class's worksheets and
+    fonts are written once however many students there are.
+    """
 
-def merge(pdfs: list[bytes], title: str, author: str, pad_even: bool = False) -> bytes:
-    """Join PDFs in order, padding each to an even page count for duplex when asked."""
-    writer = PdfWriter()
-    for pdf in pdfs:
-        reader = PdfReader(io.BytesIO(pdf))
-        writer.append(reader)
-        if pad_even and len(reader.pages) % 2:
-            box = reader.pages[-1].mediabox
-            writer.add_blank_page(width=float(box.width), height=float(box.height))
-    writer.add_metadata({"/Title": title, "/Author": author, "/Producer": "worksheets"})
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    def __init__(self) -> None:
+        self.w = PdfWriter()
+        self.w.pdf_header = "%PDF-1.4"  # as the reportlab parts it is made of
+        do = DecodedStreamObject()
+        do.set_data(f"q {STAMP} Do Q\n".encode())
+        self.do_ref = self._indirect(do)
+        self.tree = cast(DictionaryObject, self.w.root_object["/Pages"])
+        self.pages = 0
+        self._contents: dict[int, IndirectObject] = {}
+        self._resources: dict[tuple[int, int], IndirectObject] = {}
+
+    def _indirect(self, obj: PdfObject) -> IndirectObject:
+        # pypdf has no public call for a new indirect object. Shared objects must be
+        # indirect: pypdf copies a direct array's streams into every page that holds it.
+        return self.w._add_object(obj)
+
+    def _append(self, page: DictionaryObject) -> None:
+        # Straight into the (flat) page tree: add_page() clones every new page all over
+        # again, and its index bookkeeping does not know about pages added this way.
+        page[NameObject("/Parent")] = self.tree.indirect_reference
+        ref = getattr(page, "indirect_reference", None)
+        if ref is None or ref.pdf is not self.w:
+            ref = self._indirect(page)
+        cast(ArrayObject, self.tree["/Kids"]).append(ref)
+        self.tree[NameObject("/Count")] = NumberObject(int(cast(int, self.tree["/Count"])) + 1)
+        self.pages += 1
+
+    def blank(self, box: ArrayObject) -> None:
+        p = DictionaryObject({NameObject("/Type"): NameObject("/Page"),
+                              NameObject("/MediaBox"): box.clone(self.w),
+                              NameObject("/Resources"): DictionaryObject()})
+        self._append(p)
+
+    def copy(self, page: PageObject) -> None:
+        """A page of another PDF, with its resources (shared with what was copied before)."""
+        new = page.clone(self.w, False, ("/Parent", "/StructParents", "/Annots"))
+        self._append(cast(DictionaryObject, new.get_object()))
+
+    def stamp(self, page: PageObject) -> IndirectObject:
+        """A Form XObject drawing a stamp page's content, with that page's resources."""
+        form = page.raw_get("/Contents").get_object().clone(self.w)
+        form[NameObject("/Type")] = NameObject("/XObject")
+        form[NameObject("/Subtype")] = NameObject("/Form")
+        form[NameObject("/BBox")] = ArrayObject(FloatObject(float(x)) for x in page.mediabox)
+        form[NameObject("/Resources")] = page.raw_get("/Resources").clone(self.w)
+        return self._indirect(form)
+
+    def stamped(self, index: int, page: PageObject, stamp: IndirectObject) -> None:
+        """A new page drawing the stamp, then the base page's shared content."""
+        contents = self._contents.get(index)
+        if contents is None:
+            base = page.raw_get("/Contents").clone(self.w)
+            contents = self._contents[index] = self._indirect(ArrayObject([self.do_ref, base]))
+        res = cast(DictionaryObject, page["/Resources"])
+        font = res.raw_get("/Font")
+        key = (stamp.idnum, font.idnum if isinstance(font, IndirectObject) else id(res))
+        res_ref = self._resources.get(key)
+        if res_ref is None:
+            new = DictionaryObject({NameObject(k): v.clone(self.w) for k, v in res.items()
+                                    if k not in ("/ProcSet", "/XObject")})
+            xobjects = DictionaryObject({NameObject(k): v.clone(self.w)
+                                         for k, v in cast(DictionaryObject, res.get(
+                                             "/XObject", DictionaryObject())).items()})
+            xobjects[NameObject(STAMP)] = stamp
+            new[NameObject("/XObject")] = xobjects
+            res_ref = self._resources[key] = self._indirect(new)
+        p = DictionaryObject()
+        p[NameObject("/Type")] = NameObject("/Page")
+        p[NameObject("/MediaBox")] = page.raw_get("/MediaBox").clone(self.w)
+        p[NameObject("/Resources")] = res_ref
+        p[NameObject("/Contents")] = contents
+        self._append(p)
+
+    def finish(self, title: str, author: str, subject: str, doc_id: bytes, date: str) -> bytes:
+        """The packet's bytes, with its metadata and a stable /ID."""
+        info = {"/Title": title, "/Author": author, "/Subject": subject,
+                "/Producer": "worksheets", "/Creator": "worksheets batch"}
+        if date:
+            info["/CreationDate"] = info["/ModDate"] = date
+        self.w.add_metadata({k: TextStringObject(v) for k, v in info.items()})
+        # A stable /ID (pypdf leaves it out): identical inputs give identical bytes.
+        self.w._ID = ArrayObject([ByteStringObject(doc_id), ByteStringObject(doc_id)])
+        out = io.BytesIO()
+        self.w.write(out)
+        return out.getvalue()
