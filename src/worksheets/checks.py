@@ -83,7 +83,9 @@ def content_warnings(lesson: Lesson) -> list[Problem]:
             out.append(Problem(t.origin, f"vocabulary term '{t.term}' occurs in no document text",
                                "add the form the text uses to 'forms', or remove the term",
                                "warning"))
-    declared = {t.term.lower() for t in lesson.vocabulary if t.origin != _doc_origin(lesson, t)}
+    # Terms that come only from an inline gloss carry their document's origin.
+    doc_origins = {d.origin for d in lesson.documents}
+    declared = {t.term.lower() for t in lesson.vocabulary if t.origin not in doc_origins}
     for d in lesson.documents:
         for term, gloss in d.glosses.items():
             if term not in declared:
@@ -112,14 +114,6 @@ def content_warnings(lesson: Lesson) -> list[Problem]:
                                        f"column '{c.id}'", f"add answers: {{{c.id}: ...}}",
                                        "warning"))
     return out
-
-
-def _doc_origin(lesson: Lesson, term: object) -> Location:
-    # Terms that come only from an inline gloss carry their document's origin.
-    for d in lesson.documents:
-        if getattr(term, "origin", None) == d.origin:
-            return d.origin
-    return Location("")
 
 
 # The page footer (render._decorate) sets the title at 8 pt beside "Page x of y" and the
