@@ -274,3 +274,16 @@ def test_layouts_are_found_beside_the_content_folder(tmp_path: Path,
     assert (elsewhere / "out" / "cuban-missile-crisis-standard-a4-student.pdf").exists()
     code, _, err = run("build", str(LESSON), "--layout", "legal", "-o", "out2")
     assert code == 1 and "choose one of: a4, large-print, letter" in err
+
+
+def test_check_warns_about_an_inline_gloss_without_a_definition(project: Path) -> None:
+    vocab = project / "content" / LESSON.name / "vocabulary.yaml"
+    text = vocab.read_text()
+    assert "  - term: cessation\n" in text
+    vocab.write_text(text.replace("  - term: cessation\n", "  - term: cessations\n", 1))
+    code, out, _ = run("check")
+    assert code == 0
+    assert (f"content/{LESSON.name}/documents/B.md:1:1: warning: inline gloss 'cessation' has "
+            "no definition in vocabulary.yaml (add it with a definition; until then the gloss "
+            "'end' is used)") in out.splitlines()
+    assert not [ln for ln in out.splitlines() if "inline gloss 'unilateral'" in ln]
