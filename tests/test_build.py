@@ -263,7 +263,7 @@ def test_line_numbers_and_key_citations(lesson: Lesson, variant: str, layout: st
     """Margin numbers count the document's lines, and each cited range holds its quote."""
     import re
 
-    from worksheets.load import normalize_quote
+    from worksheets.markup import normalize_quote
 
     from .pdfutil import serif_lines
 

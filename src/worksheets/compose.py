@@ -31,8 +31,7 @@ from reportlab.platypus import (
 from .errors import Location, Problem
 from .fonts import SANS, SERIF, register_fonts
 from .layout import Layout
-from .load import normalize_quote
-from .markup import Block, Run
+from .markup import Block, Run, normalize_quote
 from .model import Evidence, Organizer, OrganizerColumn, Question, VocabularyTerm
 from .variants import Section, Worksheet
 

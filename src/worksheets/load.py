@@ -23,7 +23,7 @@ from . import schema
 from ._yaml import Loaded, dotted, load_yaml, read_text, split_front_matter
 from .checks import footer_fit
 from .errors import Location, Problem, raise_if_errors, shorten
-from .markup import Block, parse_body, parse_inline
+from .markup import Block, normalize_quote, parse_body, parse_inline
 from .model import (
     Body,
     Document,
@@ -885,13 +885,6 @@ def _evidence(
 ) -> tuple[Evidence, ...]:
     return tuple(Evidence(e.doc, e.quote, loaded.at((*base, "evidence", j, "quote")))
                  for j, e in enumerate(items))
-
-
-def normalize_quote(text: str) -> str:
-    """Text as quotes are matched: whitespace folded, curly quotes and dashes made plain."""
-    table = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"',
-                           "–": "-", " ": " "})
-    return " ".join(text.translate(table).split()).casefold()
 
 
 def _check_evidence(

@@ -222,3 +222,10 @@ def parse_body(text: str, first_line: int = 1) -> Parsed:
 def plain(runs: tuple[Run, ...]) -> str:
     """The text of runs, hard breaks as spaces."""
     return "".join(" " if r.text == "\n" else r.text for r in runs)
+
+
+def normalize_quote(text: str) -> str:
+    """Text as quotes are matched: whitespace folded, curly quotes and dashes made plain."""
+    table = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"',
+                           "–": "-", " ": " "})
+    return " ".join(text.translate(table).split()).casefold()
