@@ -13,8 +13,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
-from yaml.constructor import ConstructorError
+from yaml.composer import Composer
+from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.resolver import Resolver
 
 from .errors import Location, Problem
 
@@ -148,8 +150,8 @@ def _describe(ch: str) -> str:
     return f"a control character U+{ord(ch):04X}"
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader that refuses aliases and deep nesting while composing."""
+class _Guard(Composer):
+    """Refuses aliases and deep nesting while composing."""
 
     depth = 0
 
@@ -170,6 +172,30 @@ class _Loader(yaml.SafeLoader):
             return super().compose_node(parent, index)
         finally:
             self.depth -= 1
+
+
+class _Loader(_Guard, yaml.SafeLoader):
+    """The pure-Python safe loader: its error messages are the ones authors see."""
+
+
+if yaml.__with_libyaml__:
+    from yaml._yaml import CParser
+
+    class _FastLoader(_Guard, CParser, SafeConstructor, Resolver):  # type: ignore[misc]
+        """libyaml's parser (ten times faster) under the same guarded composer.
+
+        Only well-formed files go this way: on any error the file is parsed
+        again with `_Loader`, whose messages and marks the hints are written for.
+        """
+
+        def __init__(self, stream: str) -> None:
+            CParser.__init__(self, stream)
+            SafeConstructor.__init__(self)
+            Resolver.__init__(self)
+            Composer.__init__(self)
+
+else:  # pragma: no cover - PyYAML wheels ship libyaml
+    _FastLoader = _Loader  # type: ignore[misc, assignment]
 
 
 def _hint_for(problem: str, context: str) -> str:
@@ -221,18 +247,24 @@ _PLAIN = {
 
 def load_yaml(text: str, display: str, problems: list[Problem]) -> Loaded | None:
     """Parse YAML text into plain data plus marks; append problems, return None on failure."""
-    loader = _Loader(text)
+    loader: _Loader | _FastLoader = _FastLoader(text)
     try:
         node = loader.get_single_node()
-    except yaml.MarkedYAMLError as e:
-        problems.append(_syntax_problem(e, display, text))
-        return None
-    except yaml.YAMLError as e:  # pragma: no cover - every PyYAML error carries a mark
-        problems.append(Problem(Location(display, 1, 1), str(e)))
-        return None
-    except RecursionError:
-        problems.append(Problem(Location(display, 1, 1), "nested too deeply", "simplify the file"))
-        return None
+    except (yaml.YAMLError, RecursionError):
+        loader.dispose()
+        loader = _Loader(text)  # again, for the messages authors are shown
+        try:
+            node = loader.get_single_node()
+        except yaml.MarkedYAMLError as e:
+            problems.append(_syntax_problem(e, display, text))
+            return None
+        except yaml.YAMLError as e:  # pragma: no cover - every PyYAML error carries a mark
+            problems.append(Problem(Location(display, 1, 1), str(e)))
+            return None
+        except RecursionError:
+            problems.append(Problem(Location(display, 1, 1), "nested too deeply",
+                                    "simplify the file"))
+            return None
     finally:
         loader.dispose()
     out = Loaded(display, None, lines=text.split("\n"))
@@ -325,13 +357,14 @@ def _construct(
     node: Node,
     path: Path_,
     out: Loaded,
-    loader: _Loader,
+    loader: SafeConstructor,
     problems: list[Problem],
     key_node: Node | None,
 ) -> Any:
     sm = node.start_mark
     km = key_node.start_mark if key_node is not None else sm
-    raw = node.value if isinstance(node, ScalarNode) and node.style is None else None
+    # libyaml marks a plain scalar with style '', PyYAML with None
+    raw = node.value if isinstance(node, ScalarNode) and not node.style else None
     out.marks[path] = Mark(sm.line + 1, sm.column + 1, km.line + 1, km.column + 1, raw)
     here = Location(out.file, sm.line + 1, sm.column + 1)
     name = f"{dotted(path)}: " if path else ""
