@@ -95,3 +95,33 @@ def test_preflight_command(tmp_path: Path, built: Path) -> None:
     truncated.write_bytes(good.read_bytes()[:5000])
     report = preflight_file(truncated)
     assert report.findings[0].startswith("not a readable PDF")
+
+
+def _edges() -> bytes:
+    """Letter pages: a thick rule whose stroke (not its path) enters the band; a white box
+    in the band; ink drawn in a form XObject near the edge; a page kept clear of the band."""
+    buf = io.BytesIO()
+    c = Canvas(buf, pagesize=(612, 792))
+    c.setLineWidth(8)
+    c.line(100, 22, 500, 22)  # the path is 22 pt up, its 8 pt stroke reaches down to 18 pt
+    c.line(100, 30, 500, 30)
+    c.setLineWidth(12)
+    c.line(591, 400, 591, 500)  # the path is 21 pt from the edge, its stroke 15 pt
+    c.showPage()
+    c.setFillColorRGB(1, 1, 1)
+    c.rect(0, 0, 612, 10, stroke=0, fill=1)  # white on white: bounds in the band, no ink
+    c.showPage()
+    c.beginForm("corner")
+    c.rect(2, 2, 20, 20, stroke=0, fill=1)
+    c.endForm()
+    c.doForm("corner")
+    c.showPage()
+    c.rect(18.5, 18.5, 575, 755, stroke=1, fill=0)  # just clear of the band
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def test_edge_ink_is_found_whatever_draws_it() -> None:
+    report = preflight(_edges(), "edges.pdf", paper="letter")
+    assert report.checks["edge_ink_pages"] == [1, 3]

@@ -55,7 +55,7 @@ def preflight(pdf: bytes, name: str, paper: str | None = None, duplex: bool = Fa
         return report
     try:
         report.pages = len(doc)
-        _page_size([doc[i].get_size() for i in range(len(doc))], paper, report)
+        _page_size([doc.get_page_size(i) for i in range(len(doc))], paper, report)
         _pages(doc, report)
     finally:
         doc.close()
@@ -94,6 +94,7 @@ class _PageScan:
         self.rules: list[float] = []
         self.has_text = False
         self.fonts: dict[str, bool] = {}  # fonts that draw text: embedded or not
+        self.clear_of_edges = True  # every object's bounds stay out of the 0.25 in band
 
     @classmethod
     def of(cls, page: Any) -> _PageScan:
@@ -101,12 +102,17 @@ class _PageScan:
         import pypdfium2.raw as raw
 
         scan = cls()
+        width, height = page.get_size()
         known: dict[int | None, str] = {}  # font handle -> name
         textpage = page.get_textpage()
         try:
             scan.has_text = bool(textpage.get_text_range().strip())
             for obj in page.get_objects():
                 left, bottom, right, top = obj.get_bounds()
+                if (obj.type == raw.FPDF_PAGEOBJ_FORM or left < SAFE_MARGIN or bottom < SAFE_MARGIN
+                        or right > width - SAFE_MARGIN or top > height - SAFE_MARGIN):
+                    # a form's objects have bounds in its own space: render to be sure
+                    scan.clear_of_edges = False
                 if obj.type == raw.FPDF_PAGEOBJ_TEXT:
                     font = raw.FPDFTextObj_GetFont(obj.raw)
                     key = ctypes.cast(font, ctypes.c_void_p).value
@@ -189,8 +195,11 @@ def _pages(doc: Any, report: Report) -> None:
     scans, bad = [], []
     for i in range(len(doc)):
         page = doc[i]
-        scans.append(_PageScan.of(page))
-        if _edge_ink(page):
+        scan = _PageScan.of(page)
+        scans.append(scan)
+        # Bounds (stroke width included) inside the safe area mean no ink at the
+        # edge; only other pages are rendered to see whether ink is really there.
+        if not scan.clear_of_edges and _edge_ink(page):
             bad.append(i + 1)
         page.close()
     fonts: dict[str, bool] = {}
