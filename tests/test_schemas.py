@@ -59,7 +59,7 @@ def test_broken_content_is_rejected() -> None:
     ]
     layout = {"paper": "legal", "margin_left": "0.8in"}
     assert [e.message for e in validator("layout").iter_errors(layout)] == [
-        "'legal' is not one of ['letter', 'a4']"
+        "'legal' is not one of ['a4', 'letter']"
     ]
 
 

@@ -154,10 +154,12 @@ class _Guard(Composer):
     """Refuses aliases and deep nesting while composing."""
 
     depth = 0
+    check_event: Any  # from the parser it is mixed with
+    peek_event: Any
 
     def compose_node(self, parent: Node | None, index: Any) -> Node | None:
         if self.check_event(yaml.AliasEvent):
-            ev = self.peek_event()  # type: ignore[no-untyped-call]
+            ev = self.peek_event()
             raise yaml.MarkedYAMLError(
                 problem="aliases (*name) are not allowed",
                 problem_mark=ev.start_mark,
@@ -166,7 +168,7 @@ class _Guard(Composer):
         if self.depth > MAX_DEPTH:
             raise yaml.MarkedYAMLError(
                 problem=f"nested more than {MAX_DEPTH} levels deep",
-                problem_mark=self.peek_event().start_mark,  # type: ignore[no-untyped-call]
+                problem_mark=self.peek_event().start_mark,
             )
         try:
             return super().compose_node(parent, index)
@@ -181,7 +183,7 @@ class _Loader(_Guard, yaml.SafeLoader):
 if yaml.__with_libyaml__:
     from yaml._yaml import CParser
 
-    class _FastLoader(_Guard, CParser, SafeConstructor, Resolver):  # type: ignore[misc]
+    class _FastLoader(_Guard, CParser, SafeConstructor, Resolver):
         """libyaml's parser (ten times faster) under the same guarded composer.
 
         Only well-formed files go this way: on any error the file is parsed

@@ -24,6 +24,8 @@ from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
 from typing import Any
 
+import msgspec
+
 from . import manifest
 from .batchspec import Spec, load_spec
 from .batchspec import SpecFile as BatchSpec  # the spec file's model, for its JSON Schema
@@ -371,7 +373,7 @@ def run(spec_path: str | os.PathLike[str], output: str | os.PathLike[str] | None
     spec = data.spec
     inputs = manifest.inputs_hash(
         spec.path, data.roster.files, spec.lessons,
-        {k: v.model_dump_json() for k, v in sorted(data.layouts.items())},
+        {k: msgspec.json.encode(v).decode() for k, v in sorted(data.layouts.items())},
         {"SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH", "")})
     manifest_path = out / manifest.manifest_name(shard)
     kept: dict[str, manifest.Entry] = {}

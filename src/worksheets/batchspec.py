@@ -1,7 +1,7 @@
 """The batch spec: which lessons, which roster, and how accommodations pick variant x layout.
 
 A spec is a YAML file read with the project's safe loader and validated with
-pydantic; every problem is reported as `path:line:col: message (hint)`.
+msgspec; every problem is reported as `path:line:col: message (hint)`.
 Paths inside the spec are relative to the spec file's folder.
 """
 
@@ -13,61 +13,75 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from msgspec import Meta, Struct, field
 
 from ._yaml import Loaded, load_yaml, read_text
 from .errors import Location, Problem
+from .schema import ID_PATTERN
 
-Id = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$", max_length=64)]
-Text = Annotated[str, StringConstraints(min_length=1, max_length=300)]
-PathText = Annotated[str, StringConstraints(min_length=1, max_length=1000)]
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+Id = Annotated[str, Meta(pattern=ID_PATTERN, max_length=64)]
+Text = Annotated[str, Meta(min_length=1, max_length=300)]
+PathText = Annotated[str, Meta(min_length=1, max_length=1000)]
 
 
-class RosterFile(_Strict):
+class _Strict(Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
+    """Unknown keys are refused; values are never coerced."""
+
+
+class RosterFile(_Strict, frozen=True, kw_only=True):
     """Where the students come from."""
 
-    format: Literal["simple", "oneroster"] = Field(
-        "simple", description="simple (one CSV) or oneroster (a OneRoster 1.1 CSV folder).")
-    file: PathText | None = Field(None, description="simple: the roster CSV.")
-    folder: PathText | None = Field(
-        None, description="oneroster: the folder with users.csv, classes.csv, enrollments.csv.")
-    accommodations: PathText | None = Field(
-        None, description="oneroster: a CSV of accommodations keyed by userSourcedId.")
-    classes: list[Text] | None = Field(
-        None, min_length=1,
-        description="Only these classes (class value, or OneRoster sourcedId or classCode).")
+    format: Annotated[
+        Literal["simple", "oneroster"],
+        Meta(description="simple (one CSV) or oneroster (a OneRoster 1.1 CSV folder)."),
+    ] = "simple"
+    file: Annotated[PathText | None, Meta(description="simple: the roster CSV.")] = None
+    folder: Annotated[
+        PathText | None,
+        Meta(description="oneroster: the folder with users.csv, classes.csv, enrollments.csv."),
+    ] = None
+    accommodations: Annotated[
+        PathText | None,
+        Meta(description="oneroster: a CSV of accommodations keyed by userSourcedId."),
+    ] = None
+    classes: Annotated[
+        Annotated[list[Text], Meta(min_length=1)] | None,
+        Meta(description="Only these classes (class value, or OneRoster sourcedId or classCode)."),
+    ] = None
 
 
-class PickFile(_Strict):
+class PickFile(_Strict, frozen=True, kw_only=True):
     """What one accommodation changes."""
 
-    variant: Id | None = Field(None, description="The lesson variant it calls for.")
-    layout: Text | None = Field(None, description="The layout it calls for (name or path).")
+    variant: Annotated[Id | None, Meta(description="The lesson variant it calls for.")] = None
+    layout: Annotated[
+        Text | None, Meta(description="The layout it calls for (name or path).")] = None
 
 
-class DefaultsFile(_Strict):
+class DefaultsFile(_Strict, frozen=True, kw_only=True):
     """What a student without accommodations gets."""
 
     variant: Id = "standard"
     layout: Text = "letter"
 
 
-class SpecFile(_Strict):
+class SpecFile(_Strict, frozen=True, kw_only=True):
     """A batch spec file."""
 
-    lesson: PathText | None = Field(None, description="One lesson folder.")
-    lessons: list[PathText] | None = Field(None, min_length=1, description="Lesson folders.")
-    school: Text | None = Field(None, description="School or district name for the covers.")
-    date: Text | datetime.date | None = Field(None, description="Date printed on the covers.")
+    lesson: Annotated[PathText | None, Meta(description="One lesson folder.")] = None
+    lessons: Annotated[
+        Annotated[list[PathText], Meta(min_length=1)] | None,
+        Meta(description="Lesson folders."),
+    ] = None
+    school: Annotated[
+        Text | None, Meta(description="School or district name for the covers.")] = None
+    date: Annotated[Text | None, Meta(description="Date printed on the covers.")] = None
     roster: RosterFile
-    defaults: DefaultsFile = DefaultsFile()
-    accommodations: dict[Id, PickFile] = Field(
-        default_factory=dict,
-        description="Roster column -> variant and/or layout; the first listed wins a tie.")
+    defaults: DefaultsFile = field(default_factory=DefaultsFile)
+    accommodations: Annotated[
+        dict[Id, PickFile],
+        Meta(description="Roster column -> variant and/or layout; the first listed wins a tie."),
+    ] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -137,6 +151,9 @@ def load_spec(path: str | os.PathLike[str], problems: list[Problem]) -> Spec | N
     loaded = load_yaml(text, shown, problems) if text is not None else None
     if loaded is None:
         return None
+    if isinstance(loaded.data, dict) and isinstance(loaded.data.get("date"), datetime.date):
+        # an unquoted date is read as one; the covers print it as written
+        loaded.data["date"] = loaded.data["date"].isoformat()
     checked = _validate(SpecFile, loaded, problems)
     if checked is None:
         return None
@@ -208,7 +225,7 @@ def load_spec(path: str | os.PathLike[str], problems: list[Problem]) -> Spec | N
         picks.append(Pick(col, pick.variant, pick.layout, loaded.at(("accommodations", col))))
     if len(problems) > start:
         return None
-    date = f.date.isoformat() if isinstance(f.date, datetime.date) else (f.date or "")
+    date = f.date or ""
     return Spec(
         path=p, shown=shown, lessons=tuple(lessons), school=f.school or "", date=date,
         roster_format=r.format, roster_file=roster_file, roster_folder=roster_folder,

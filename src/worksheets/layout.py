@@ -13,67 +13,88 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from msgspec import Meta, Struct
+from msgspec.structs import asdict
 
 from ._yaml import Loaded, load_yaml, read_text
 from .errors import Location, Problem, raise_if_errors
+from .validate import Issue, convert
 
 _UNITS = {"pt": 1.0, "in": 72.0, "mm": 72.0 / 25.4, "cm": 72.0 / 2.54}
-_DIM = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(pt|in|mm|cm)?\s*$")
-
-
-def _dimension(value: Any) -> Any:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int | float):
-        return value  # a bare number is points; messages show it as written
-    if isinstance(value, str):
-        m = _DIM.match(value)
-        if m:
-            return float(m.group(1)) * _UNITS[m.group(2) or "pt"]
-        raise ValueError(f"'{value}' is not a length (write it like 0.8in, 20mm or 12pt)")
-    return value
-
-
-Dim = Annotated[
-    float,
-    BeforeValidator(_dimension, json_schema_input_type=float | str),
-    Field(ge=0, le=2000),
-]
-# A type size: points, with or without a unit ("11", "11pt", "4mm").
-Size = Annotated[float, BeforeValidator(_dimension, json_schema_input_type=float | str)]
+DIM_PATTERN = r"^\s*(\d+(?:\.\d+)?)\s*(pt|in|mm|cm)?\s*$"
+_DIM = re.compile(DIM_PATTERN)
 
 PAGE_SIZES = {"letter": (612.0, 792.0), "a4": (595.2756, 841.8898)}
 
 
-class Layout(BaseModel):
+Dim = Annotated[float, Meta(ge=0, le=2000)]
+
+
+class Layout(Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
     """How a worksheet is put on paper."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
-
-    name: str = Field("letter", description="The layout's name, used in output file names.")
-    extends: str | None = Field(None, description="Another layout to start from, by name.")
-    paper: Literal["letter", "a4"] = Field("letter", description="Paper size: letter or a4.")
-    margin_left: Dim = Field(57.6, description="Left margin (0.8in on Letter).")
-    margin_right: Dim = Field(57.6, description="Right margin.")
-    margin_top: Dim = Field(68.76, description="Top margin; the header stands inside it.")
-    margin_bottom: Dim = Field(68.76, description="Bottom margin; the footer stands inside it.")
-    serif: Literal["serif", "sans"] = Field("serif", description="Face for document texts.")
-    body_size: Size = Field(11.0, ge=6, le=40, description="Document text size in points.")
-    text_size: Size = Field(10.0, ge=6, le=40, description="Questions and instructions, points.")
-    caption_size: Size = Field(8.5, ge=5, le=40, description="Source captions, points.")
-    title_size: Size = Field(17.0, ge=8, le=60, description="Lesson title, points.")
-    heading_size: Size = Field(13.0, ge=7, le=50, description="Document headings, points.")
-    leading: float = Field(1.3, ge=1.0, le=3.0, description="Line height as a multiple of size.")
-    justify: bool = Field(False, description="Justify document text (false: ragged right).")
-    answer_line_spacing: Dim = Field(24.0, description="Distance between answer lines.")
-    cell_line_spacing: Dim = Field(18.0, description="Height per 'line' of an organizer cell.")
-    footer: bool = Field(True, description="Print the footer (title, page x of y, attribution).")
+    name: Annotated[str, Meta(description="The layout's name, used in output file names.")] = (
+        "letter")
+    extends: Annotated[
+        str | None, Meta(description="Another layout to start from, by name.")] = None
+    paper: Annotated[
+        Literal["letter", "a4"], Meta(description="Paper size: letter or a4.")] = "letter"
+    margin_left: Annotated[Dim, Meta(description="Left margin (0.8in on Letter).")] = 57.6
+    margin_right: Annotated[Dim, Meta(description="Right margin.")] = 57.6
+    margin_top: Annotated[
+        Dim, Meta(description="Top margin; the header stands inside it.")] = 68.76
+    margin_bottom: Annotated[
+        Dim, Meta(description="Bottom margin; the footer stands inside it.")] = 68.76
+    serif: Annotated[
+        Literal["serif", "sans"], Meta(description="Face for document texts.")] = "serif"
+    body_size: Annotated[
+        float, Meta(ge=6, le=40, description="Document text size in points.")] = 11.0
+    text_size: Annotated[
+        float, Meta(ge=6, le=40, description="Questions and instructions, points.")] = 10.0
+    caption_size: Annotated[
+        float, Meta(ge=5, le=40, description="Source captions, points.")] = 8.5
+    title_size: Annotated[float, Meta(ge=8, le=60, description="Lesson title, points.")] = 17.0
+    heading_size: Annotated[
+        float, Meta(ge=7, le=50, description="Document headings, points.")] = 13.0
+    leading: Annotated[
+        float, Meta(ge=1.0, le=3.0, description="Line height as a multiple of size.")] = 1.3
+    justify: Annotated[
+        bool, Meta(description="Justify document text (false: ragged right).")] = False
+    answer_line_spacing: Annotated[
+        Dim, Meta(description="Distance between answer lines.")] = 24.0
+    cell_line_spacing: Annotated[
+        Dim, Meta(description="Height per 'line' of an organizer cell.")] = 18.0
+    footer: Annotated[
+        bool, Meta(description="Print the footer (title, page x of y, attribution).")] = True
 
     @property
     def page_size(self) -> tuple[float, float]:
         """Paper width and height in points."""
         return PAGE_SIZES[self.paper]
+
+
+# The fields that take a length: a number of points, or text with a unit ("0.8in", "20mm").
+LENGTHS = (
+    "margin_left", "margin_right", "margin_top", "margin_bottom", "body_size", "text_size",
+    "caption_size", "title_size", "heading_size", "answer_line_spacing", "cell_line_spacing",
+)
+
+
+def _lengths(data: dict[str, Any], issues: list[Issue]) -> dict[str, Any]:
+    """`data` with lengths written with units in points; a length that cannot be read is
+    an issue, and is left out so that it is reported once."""
+    out = dict(data)
+    for k in LENGTHS:
+        value = out.get(k)
+        if isinstance(value, str):
+            m = _DIM.match(value)
+            if m:
+                out[k] = float(m.group(1)) * _UNITS[m.group(2) or "pt"]
+            else:
+                issues.append(Issue("value_error", (k,), value, msg=f"'{value}' is not a length "
+                                    "(write it like 0.8in, 20mm or 12pt)"))
+                del out[k]
+    return out
 
 
 def layout_dirs(near: Sequence[str | os.PathLike[str]] = ()) -> list[Path]:
@@ -149,7 +170,7 @@ def _load(name_or_path: str, problems: list[Problem], chain: tuple[str, ...],
     path = _find(name_or_path, dirs)
     if path is None:
         if name_or_path == "letter":
-            return Layout.model_validate({})
+            return Layout()
         problems.append(Problem(Location(name_or_path), f"no layout '{name_or_path}'",
                                 "choose one of: " + ", ".join(available_layouts(dirs))))
         return None
@@ -179,14 +200,12 @@ def _load(name_or_path: str, problems: list[Problem], chain: tuple[str, ...],
         parent_layout = _load(parent, problems, (*chain, path.stem), near)
         if parent_layout is None:
             return None
-        base = parent_layout.model_dump(exclude_unset=False)
+        base = asdict(parent_layout)
     merged = {**base, **data, "name": data.get("name", path.stem)}
-    try:
-        return Layout.model_validate(merged)
-    except Exception as e:  # pydantic.ValidationError
-        import pydantic
-
-        if not isinstance(e, pydantic.ValidationError):
-            raise
-        problems.extend(_translate(e, Layout, Loaded(shown, merged, loaded.marks)))
+    issues: list[Issue] = []
+    layout, more = convert(_lengths(merged, issues), Layout)
+    issues += more
+    if issues:
+        problems.extend(_translate(issues, Layout, Loaded(shown, merged, loaded.marks)))
         return None
+    return layout

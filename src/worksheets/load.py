@@ -16,8 +16,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
-import pydantic
-from pydantic import BaseModel
+import msgspec
 
 from . import schema
 from ._yaml import Loaded, dotted, load_yaml, read_text, split_front_matter
@@ -36,8 +35,9 @@ from .model import (
     Variant,
     VocabularyTerm,
 )
+from .validate import Issue, convert, fields_of
 
-M = TypeVar("M", bound=BaseModel)
+M = TypeVar("M", bound=msgspec.Struct)
 
 
 def display_path(path: str | os.PathLike[str]) -> str:
@@ -256,30 +256,31 @@ def _validate(
             )
         )
         return None
-    try:
-        return model.model_validate(data), loaded
-    except pydantic.ValidationError as e:
-        problems.extend(_translate(e, model, loaded))
+    value, issues = convert(data, model)
+    if value is None:
+        problems.extend(_translate(issues, model, loaded))
         return None
+    return value, loaded
 
 
-def _expected_keys_hint(model: type[BaseModel]) -> str:
-    required = [n for n, f in model.model_fields.items() if f.is_required()]
-    return "expected keys: " + ", ".join(required or list(model.model_fields))
+def _expected_keys_hint(model: type[msgspec.Struct]) -> str:
+    fields = fields_of(model)
+    required = [n for n, f in fields.items() if f.required]
+    return "expected keys: " + ", ".join(required or list(fields))
 
 
-# --- pydantic errors -> located problems ----------------------------------------
+# --- validation issues -> located problems ----------------------------------------
 
 
 def _translate(
-    e: pydantic.ValidationError, model: type[BaseModel], loaded: Loaded
+    issues: Sequence[Issue], model: type[msgspec.Struct], loaded: Loaded
 ) -> list[Problem]:
-    errors: list[tuple[Any, tuple[Any, ...], bool]] = []
+    errors: list[tuple[Issue, tuple[Any, ...], bool]] = []
     seen: set[tuple[Any, ...]] = set()
-    for err in e.errors():
-        path, is_key = _data_path(loaded.data, err["loc"])
+    for err in issues:
+        path, is_key = err.loc, err.is_key
         if (path, is_key) in seen or loaded.reported(path):
-            continue  # a union reports once per member; one message is enough
+            continue  # one message for a value is enough
         seen.add((path, is_key))
         errors.append((err, path, is_key))
     # The value of a refused key is not worth a second message.
@@ -288,12 +289,12 @@ def _translate(
     meant = {
         (path[:-1], _did_you_mean(str(path[-1]), _fields_at(model, path[:-1])))
         for err, path, _ in errors
-        if err["type"] == "extra_forbidden"
+        if err.kind == "extra_forbidden"
     }
     return [
         _problem(err, path, is_key, model, loaded)
         for err, path, is_key in errors
-        if not (err["type"] == "missing" and (path[:-1], path[-1]) in meant)
+        if not (err.kind == "missing" and (path[:-1], path[-1]) in meant)
     ]
 
 
@@ -323,50 +324,35 @@ def _did_you_mean(value: str, options: Sequence[str]) -> str | None:
     return _SYNONYMS[close[0]] if close else None
 
 
-def _data_path(data: Any, loc: tuple[Any, ...]) -> tuple[tuple[Any, ...], bool]:
-    """Keep the parts of a pydantic loc that index the data (drop union member tags)."""
-    path: list[Any] = []
-    cur = data
-    for part in loc:
-        if part == "[key]":
-            return tuple(path), True
-        if isinstance(cur, dict) and part in cur:
-            cur = cur[part]
-            path.append(part)
-        elif isinstance(cur, list) and isinstance(part, int) and 0 <= part < len(cur):
-            cur = cur[part]
-            path.append(part)
-        elif isinstance(cur, dict) and isinstance(part, str) and len(path) == len(loc) - 1:
-            path.append(part)  # a missing or unknown key: the last part
-        else:
-            continue
-    return tuple(path), False
+def _is_struct(t: Any) -> typing.TypeGuard[type[msgspec.Struct]]:
+    return isinstance(t, type) and issubclass(t, msgspec.Struct)
 
 
-def _fields_at(model: type[BaseModel], path: tuple[Any, ...]) -> list[str]:
+def _fields_at(model: type[msgspec.Struct], path: tuple[Any, ...]) -> list[str]:
     """The keys allowed in the mapping at `path`."""
     t = _type_at(model, path)
-    if isinstance(t, type) and issubclass(t, BaseModel):
-        return list(t.model_fields)
-    return []
+    return list(fields_of(t)) if _is_struct(t) else []
 
 
-def _required(model: type[BaseModel], path: tuple[Any, ...]) -> bool:
-    """Whether the field at `path` must be given."""
+def _field_at(model: type[msgspec.Struct], path: tuple[Any, ...]) -> Any:
+    """The field (msgspec FieldInfo) at `path`, or None."""
     parent = _type_at(model, path[:-1]) if path else None
-    if isinstance(parent, type) and issubclass(parent, BaseModel):
-        f = parent.model_fields.get(str(path[-1]))
-        return f is not None and f.is_required()
-    return False
+    return fields_of(parent).get(str(path[-1])) if _is_struct(parent) else None
 
 
-def _type_at(model: type[BaseModel], path: tuple[Any, ...]) -> Any:
+def _required(model: type[msgspec.Struct], path: tuple[Any, ...]) -> bool:
+    """Whether the field at `path` must be given."""
+    f = _field_at(model, path)
+    return f is not None and bool(f.required)
+
+
+def _type_at(model: type[msgspec.Struct], path: tuple[Any, ...]) -> Any:
     t: Any = model
     for part in path:
         t = _unwrap(t)
-        if isinstance(t, type) and issubclass(t, BaseModel):
-            f = t.model_fields.get(str(part))
-            t = f.annotation if f else None
+        if _is_struct(t):
+            f = fields_of(t).get(str(part))
+            t = f.type if f else None
         elif typing.get_origin(t) in (list, dict):
             t = typing.get_args(t)[-1]
         else:
@@ -387,17 +373,17 @@ def _unwrap(t: Any) -> Any:
 
 
 def _problem(
-    err: Any, path: tuple[Any, ...], is_key: bool, model: type[BaseModel], loaded: Loaded
+    err: Issue, path: tuple[Any, ...], is_key: bool, model: type[msgspec.Struct], loaded: Loaded
 ) -> Problem:
-    kind = err["type"]
+    kind = err.kind
     name = shorten(dotted(path)) or "file"
-    value = full = err.get("input")
+    value = full = err.input
     if isinstance(value, str):
         value = shorten(value)  # quoted in the message: keep it one short line
     mark = loaded.marks.get(path)
     raw = shorten(mark.raw) if mark and mark.raw is not None else None
     shown = raw if raw is not None else value
-    ctx = err.get("ctx") or {}
+    ctx = err.ctx
     loc = loaded.at(path)
     where = f"{dotted(path[:-1])}: " if path[:-1] else ""  # the enclosing mapping
     if is_key:
@@ -469,13 +455,14 @@ def _problem(
     if kind == "too_long":
         return Problem(loc, f"{name}: too many items", f"at most {ctx.get('max_length')}")
     if kind == "value_error":
-        text = str(ctx.get("error", err["msg"]))
-        msg, _, hint = text.partition(" (")
+        msg, _, hint = err.msg.partition(" (")
         return Problem(loc, f"{name}: {msg}", hint.rstrip(")"))
-    return Problem(loc, f"{name}: {err['msg']}")
+    return Problem(loc, f"{name}: {err.msg}")
 
 
-def _empty(name: str, path: tuple[Any, ...], model: type[BaseModel], loaded: Loaded) -> Problem:
+def _empty(
+    name: str, path: tuple[Any, ...], model: type[msgspec.Struct], loaded: Loaded
+) -> Problem:
     """`key:` with nothing (or only a comment, or "") after it."""
     at = loaded.at(path, key=True)
     value_at = loaded.at(path)
@@ -523,18 +510,19 @@ def _kind(value: Any) -> str:
     return f"a {type(value).__name__}"
 
 
-def _ge(model: type[BaseModel], path: tuple[Any, ...]) -> str:
+def _ge(model: type[msgspec.Struct], path: tuple[Any, ...]) -> str:
     """The allowed range of the number at `path`, as a hint."""
     if path and path[-1] == "lines":
         return "write a whole number from 0 to 30"
-    parent = _type_at(model, path[:-1]) if path else None
-    if isinstance(parent, type) and issubclass(parent, BaseModel):
-        f = parent.model_fields.get(str(path[-1]))
-        bounds = {type(m).__name__: getattr(m, type(m).__name__.lower(), None)
-                  for m in (f.metadata if f else [])}
-        lo, hi = bounds.get("Ge"), bounds.get("Le")
+    f = _field_at(model, path)
+    t = f.type if f is not None else None
+    while typing.get_origin(t) is typing.Annotated:
+        meta = [m for m in typing.get_args(t)[1:] if isinstance(m, msgspec.Meta)]
+        lo = next((m.ge for m in meta if m.ge is not None), None)
+        hi = next((m.le for m in meta if m.le is not None), None)
         if isinstance(lo, int | float) and isinstance(hi, int | float):
             return f"use a number from {lo:g} to {hi:g}"
+        t = typing.get_args(t)[0]
     return "use a smaller or larger value"
 
 

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
+import msgspec
 from pypdf import PdfReader
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
@@ -219,7 +220,7 @@ def render_class_doc(plan: PacketPlan, lesson: Lesson, base: Base) -> tuple[byte
     """The cover followed by one stamp page per student; returns the PDF and cover length."""
     cover_layout = plan.key_layout
     w = cover_layout.page_size[0] - cover_layout.margin_left - cover_layout.margin_right
-    stamps = [Part([Spacer(1, 1)], seat.layout.model_copy(update={"footer": False}),
+    stamps = [Part([Spacer(1, 1)], msgspec.structs.replace(seat.layout, footer=False),
                    PageDecor(footer_left="", stamp=stamp_text(seat, plan.cls)))
               for seat in plan.seats]
     meta = Meta(title=lesson.title, author=lesson.author, subject="")

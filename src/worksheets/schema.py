@@ -1,6 +1,6 @@
 """The shapes of the files an author writes, declared once.
 
-These pydantic models validate what YAML gives us (strictly: text must be
+These msgspec Structs validate what YAML gives us (strictly: text must be
 text) and are the source of the JSON Schema for editors. The loader turns
 validated files into the frozen objects of `model.py`.
 """
@@ -9,17 +9,20 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from msgspec import Meta, Struct, field
+
+# `(?!\n)$`: a pattern's `$` would also match before a final line break.
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]*(?!\n)$"
 
 Id = Annotated[
     str,
-    StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$", max_length=64),
-    Field(description="A stable id: letters, digits, '-' and '_'."),
+    Meta(pattern=ID_PATTERN, max_length=64,
+         description="A stable id: letters, digits, '-' and '_'."),
 ]
-Text = Annotated[str, StringConstraints(min_length=1, max_length=5000)]
-ShortText = Annotated[str, StringConstraints(min_length=1, max_length=300)]
-LongText = Annotated[str, StringConstraints(min_length=1, max_length=20000)]
-Lines = Annotated[int, Field(ge=0, le=30, description="Number of ruled answer lines.")]
+Text = Annotated[str, Meta(min_length=1, max_length=5000)]
+ShortText = Annotated[str, Meta(min_length=1, max_length=300)]
+LongText = Annotated[str, Meta(min_length=1, max_length=20000)]
+Lines = Annotated[int, Meta(ge=0, le=30, description="Number of ruled answer lines.")]
 Skill = Literal["sourcing", "contextualization", "close-reading", "corroboration"]
 Kind = Literal["written", "choice", "true-false"]
 Scaffold = Literal["starters", "hints", "word_bank", "organizer_hints"]
@@ -27,163 +30,180 @@ Language = Literal["es"]
 Translations = dict[Language, ShortText]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+class _Strict(Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
+    """Unknown keys are refused; values are never coerced (text must be text)."""
 
 
-class EvidenceFile(_Strict):
+class EvidenceFile(_Strict, frozen=True, kw_only=True):
     """A quoted phrase from a document that an answer rests on."""
 
-    doc: Id = Field(description="The document's id, e.g. C.")
-    quote: ShortText = Field(description="Words copied exactly from the document's text.")
+    doc: Annotated[Id, Meta(description="The document's id, e.g. C.")]
+    quote: Annotated[ShortText, Meta(description="Words copied exactly from the document's text.")]
 
 
-class QuestionFile(_Strict):
+class QuestionFile(_Strict, frozen=True, kw_only=True):
     """One question of the bank."""
 
     id: Id
-    documents: list[Id] = Field(min_length=1, description="Ids of the documents it is about.")
-    skill: Skill = Field(description="The historical-thinking skill it practises.")
-    kind: Kind = Field("written", description="written, choice or true-false.")
-    prompt: Text = Field(description="The question as printed.")
-    lines: Lines | None = Field(None, description="Answer lines (default 4, 2 for evidence).")
-    choices: list[ShortText] | None = Field(
-        None, min_length=2, max_length=6, description="Choices of a choice question."
-    )
-    answer: Annotated[str, StringConstraints(pattern=r"^[A-F]$")] | bool | None = Field(
-        None, description="The correct letter (choice) or true/false (true-false)."
-    )
-    look_fors: list[Text] = Field(
-        default_factory=list, description="What a strong answer contains (teacher key)."
-    )
-    starter: Text | None = Field(None, description="Sentence starter (scaffold).")
-    hint: Text | None = Field(None, description="Hint (scaffold).")
-    placement: Literal["before", "after"] | None = Field(
-        None, description="Before or after the document text (default: sourcing before)."
-    )
-    evidence: list[EvidenceFile] = Field(
-        default_factory=list, description="Quoted phrases the answer rests on (key cites lines)."
-    )
+    documents: Annotated[
+        list[Id], Meta(min_length=1, description="Ids of the documents it is about.")
+    ]
+    skill: Annotated[Skill, Meta(description="The historical-thinking skill it practises.")]
+    kind: Annotated[Kind, Meta(description="written, choice or true-false.")] = "written"
+    prompt: Annotated[Text, Meta(description="The question as printed.")]
+    lines: Annotated[
+        Lines | None, Meta(description="Answer lines (default 4, 2 for evidence).")
+    ] = None
+    choices: Annotated[
+        Annotated[list[ShortText], Meta(min_length=2, max_length=6)] | None,
+        Meta(description="Choices of a choice question."),
+    ] = None
+    answer: Annotated[
+        Annotated[str, Meta(pattern=r"^[A-F](?!\n)$")] | bool | None,
+        Meta(description="The correct letter (choice) or true/false (true-false)."),
+    ] = None
+    look_fors: Annotated[
+        list[Text], Meta(description="What a strong answer contains (teacher key).")
+    ] = field(default_factory=list)
+    starter: Annotated[Text | None, Meta(description="Sentence starter (scaffold).")] = None
+    hint: Annotated[Text | None, Meta(description="Hint (scaffold).")] = None
+    placement: Annotated[
+        Literal["before", "after"] | None,
+        Meta(description="Before or after the document text (default: sourcing before)."),
+    ] = None
+    evidence: Annotated[
+        list[EvidenceFile],
+        Meta(description="Quoted phrases the answer rests on (key cites lines)."),
+    ] = field(default_factory=list)
 
 
-class QuestionsFile(_Strict):
+class QuestionsFile(_Strict, frozen=True, kw_only=True):
     """questions.yaml"""
 
-    questions: list[QuestionFile] = Field(min_length=1, max_length=500)
+    questions: Annotated[list[QuestionFile], Meta(min_length=1, max_length=500)]
 
 
-class ClaimFile(_Strict):
+class ClaimFile(_Strict, frozen=True, kw_only=True):
     """The closing claim question."""
 
     id: Id = "claim"
     prompt: Text
     lines: Lines = 10
-    look_fors: list[Text] = Field(default_factory=list)
+    look_fors: list[Text] = field(default_factory=list)
     starter: Text | None = None
     hint: Text | None = None
 
 
-class ColumnFile(_Strict):
+class ColumnFile(_Strict, frozen=True, kw_only=True):
     """A column of the graphic organizer."""
 
     id: Id
     heading: ShortText
-    documents: list[Id] = Field(default_factory=list)
-    translations: Translations = Field(default_factory=dict)
+    documents: list[Id] = field(default_factory=list)
+    translations: Translations = field(default_factory=dict)
 
 
-class RowFile(_Strict):
+class RowFile(_Strict, frozen=True, kw_only=True):
     """A row of the graphic organizer."""
 
     id: Id
     prompt: ShortText
     lines: Lines = 4
-    answers: dict[str, Text] = Field(default_factory=dict, description="Key answer per column id.")
-    given: dict[str, Text] = Field(
-        default_factory=dict, description="Partial answer per column id (organizer_hints)."
+    answers: Annotated[dict[str, Text], Meta(description="Key answer per column id.")] = field(
+        default_factory=dict
     )
-    translations: Translations = Field(default_factory=dict)
-    evidence: list[EvidenceFile] = Field(
-        default_factory=list, description="Quoted phrases the row's answers rest on."
-    )
+    given: Annotated[
+        dict[str, Text], Meta(description="Partial answer per column id (organizer_hints).")
+    ] = field(default_factory=dict)
+    translations: Translations = field(default_factory=dict)
+    evidence: Annotated[
+        list[EvidenceFile], Meta(description="Quoted phrases the row's answers rest on.")
+    ] = field(default_factory=list)
 
 
-class OrganizerFile(_Strict):
+class OrganizerFile(_Strict, frozen=True, kw_only=True):
     """The graphic organizer: a comparison table."""
 
     title: ShortText
     instructions: Text | None = None
     corner: ShortText = "Question"
-    columns: list[ColumnFile] = Field(min_length=1, max_length=4)
-    rows: list[RowFile] = Field(min_length=1, max_length=40)
-    translations: dict[Language, dict[Literal["title", "instructions", "corner"], Text]] = Field(
+    columns: Annotated[list[ColumnFile], Meta(min_length=1, max_length=4)]
+    rows: Annotated[list[RowFile], Meta(min_length=1, max_length=40)]
+    translations: dict[Language, dict[Literal["title", "instructions", "corner"], Text]] = field(
         default_factory=dict
     )
 
 
-class VariantFile(_Strict):
+class VariantFile(_Strict, frozen=True, kw_only=True):
     """A differentiated version of the lesson: it picks content, never the page."""
 
     title: ShortText
     description: Text | None = None
     reading_level: Id = "modified"
-    scaffolds: list[Scaffold] = Field(default_factory=list)
+    scaffolds: list[Scaffold] = field(default_factory=list)
     language: Language | None = None
-    questions: list[Id] | None = Field(
-        default=None, description="Question ids to include (default all)."
-    )
-    grade_band: ShortText | None = Field(
-        default=None, description="Grades this variant is written for (default: the lesson's)."
-    )
+    questions: Annotated[
+        list[Id] | None, Meta(description="Question ids to include (default all).")
+    ] = None
+    grade_band: Annotated[
+        ShortText | None,
+        Meta(description="Grades this variant is written for (default: the lesson's)."),
+    ] = None
 
 
-class LessonFile(_Strict):
+def _standard() -> dict[str, VariantFile]:
+    return {"standard": VariantFile(title="Standard")}
+
+
+class LessonFile(_Strict, frozen=True, kw_only=True):
     """lesson.yaml"""
 
     title: ShortText
     central_question: Text
     grade_band: ShortText
     background: LongText
-    documents: list[Id] = Field(min_length=1, max_length=20)
+    documents: Annotated[list[Id], Meta(min_length=1, max_length=20)]
     organizer: OrganizerFile | None = None
     claim: ClaimFile | None = None
-    attribution: Annotated[str, StringConstraints(min_length=1, max_length=180)] = Field(
-        description="Credits, printed on one line at the foot of every page."
-    )
+    attribution: Annotated[
+        str,
+        Meta(min_length=1, max_length=180,
+             description="Credits, printed on one line at the foot of every page."),
+    ]
     author: ShortText | None = None
-    variants: dict[Id, VariantFile] = Field(
-        default_factory=lambda: {"standard": VariantFile(title="Standard")},
-        max_length=8,  # the teacher master gives each variant a column
+    # at most 8: the teacher master gives each variant a column
+    variants: Annotated[dict[Id, VariantFile], Meta(max_length=8)] = field(
+        default_factory=_standard
     )
 
 
-class DocumentFrontMatter(_Strict):
+class DocumentFrontMatter(_Strict, frozen=True, kw_only=True):
     """The front matter of documents/<id>.md."""
 
-    label: ShortText = Field(description='For instance "Document A".')
+    label: Annotated[ShortText, Meta(description='For instance "Document A".')]
     title: ShortText
-    modified: bool = Field(False, description='Print "(Modified)" after the title.')
+    modified: Annotated[bool, Meta(description='Print "(Modified)" after the title.')] = False
     dateline: ShortText | None = None
-    source: Text = Field(description="The source caption printed under the text.")
+    source: Annotated[Text, Meta(description="The source caption printed under the text.")]
     level: Id = "modified"
 
 
-class LevelFrontMatter(_Strict):
+class LevelFrontMatter(_Strict, frozen=True, kw_only=True):
     """The front matter of documents/<id>.<level>.md (optional)."""
 
     level: Id | None = None
 
 
-class TermFile(_Strict):
+class TermFile(_Strict, frozen=True, kw_only=True):
     """A declared vocabulary term."""
 
     term: ShortText
     definition: Text
-    forms: list[ShortText] = Field(default_factory=list)
-    translations: Translations = Field(default_factory=dict)
+    forms: list[ShortText] = field(default_factory=list)
+    translations: Translations = field(default_factory=dict)
 
 
-class VocabularyFile(_Strict):
+class VocabularyFile(_Strict, frozen=True, kw_only=True):
     """vocabulary.yaml"""
 
-    terms: list[TermFile] = Field(default_factory=list, max_length=500)
+    terms: Annotated[list[TermFile], Meta(max_length=500)] = field(default_factory=list)
