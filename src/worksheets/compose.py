@@ -12,7 +12,6 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
-from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT
@@ -31,7 +30,7 @@ from reportlab.platypus import (
 from .errors import Location, Problem
 from .fonts import SANS, SERIF, register_fonts
 from .layout import Layout
-from .markup import Block, Run, normalize_quote
+from .markup import Block, Run, escape, normalize_quote
 from .model import Evidence, Organizer, OrganizerColumn, Question, VocabularyTerm
 from .variants import Section, Worksheet
 

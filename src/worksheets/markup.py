@@ -10,6 +10,7 @@ line break. Every character of the text survives except the markup itself.
 from __future__ import annotations
 
 import difflib
+import html
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
@@ -65,6 +66,11 @@ class Parsed:
     blocks: tuple[Block, ...]
     glosses: tuple[Gloss, ...]
     problems: tuple[tuple[int, int, str, str], ...]
+
+
+def escape(text: str) -> str:
+    """`text` with &, < and > escaped for reportlab's paragraph markup."""
+    return html.escape(text, quote=False)
 
 
 def parse_inline(text: str, line: int = 1, col: int = 1) -> tuple[tuple[Run, ...], list[Gloss]]:

@@ -17,7 +17,6 @@ import io
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from xml.sax.saxutils import escape
 
 import msgspec
 from pypdf import PdfReader
@@ -30,6 +29,7 @@ from .compose import compose
 from .finish import PacketWriter
 from .fonts import SANS, register_fonts
 from .layout import Layout
+from .markup import escape
 from .model import Lesson
 from .render import Meta, PageDecor, Part, render_parts
 from .roster import ClassSection, Student
