@@ -98,44 +98,58 @@ class _PageScan:
 
     @classmethod
     def of(cls, page: Any) -> _PageScan:
-        """Scan one pypdfium2 page."""
+        """Scan one pypdfium2 page (with pdfium's own calls: a wrapper per object costs more
+        than the scan)."""
         import pypdfium2.raw as raw
 
         scan = cls()
         width, height = page.get_size()
         known: dict[int | None, str] = {}  # font handle -> name
+        box = [ctypes.c_float() for _ in range(4)]
+        refs = [ctypes.byref(c) for c in box]
         textpage = page.get_textpage()
+
+        def visit(obj: Any) -> None:
+            kind = raw.FPDFPageObj_GetType(obj)
+            raw.FPDFPageObj_GetBounds(obj, *refs)
+            left, bottom, right, top = (c.value for c in box)
+            if kind == raw.FPDF_PAGEOBJ_FORM:
+                # a form's objects have bounds in its own space: render to be sure
+                scan.clear_of_edges = False
+                for i in range(raw.FPDFFormObj_CountObjects(obj)):
+                    visit(raw.FPDFFormObj_GetObject(obj, i))
+                return
+            if (left < SAFE_MARGIN or bottom < SAFE_MARGIN or right > width - SAFE_MARGIN
+                    or top > height - SAFE_MARGIN):
+                scan.clear_of_edges = False
+            if kind == raw.FPDF_PAGEOBJ_TEXT:
+                font = raw.FPDFTextObj_GetFont(obj)
+                key = ctypes.cast(font, ctypes.c_void_p).value
+                if key not in known:
+                    known[key] = _font_name(raw, font)
+                    scan.fonts[known[key]] = bool(raw.FPDFFont_GetIsEmbedded(font))
+                if "Bold" in known[key]:  # question numbers are bold
+                    m = _QUESTION.match(_obj_text(raw, obj, textpage))
+                    if m:
+                        scan.labels.append((bottom, m.group(1)))
+            elif kind == raw.FPDF_PAGEOBJ_PATH and top - bottom < 2 and right > left:
+                if _stroke_gray(raw, obj) == round(_RULE_GRAY[0] * 255):
+                    scan.rules.append((top + bottom) / 2)
+
         try:
             scan.has_text = bool(textpage.get_text_range().strip())
-            for obj in page.get_objects():
-                left, bottom, right, top = obj.get_bounds()
-                if (obj.type == raw.FPDF_PAGEOBJ_FORM or left < SAFE_MARGIN or bottom < SAFE_MARGIN
-                        or right > width - SAFE_MARGIN or top > height - SAFE_MARGIN):
-                    # a form's objects have bounds in its own space: render to be sure
-                    scan.clear_of_edges = False
-                if obj.type == raw.FPDF_PAGEOBJ_TEXT:
-                    font = raw.FPDFTextObj_GetFont(obj.raw)
-                    key = ctypes.cast(font, ctypes.c_void_p).value
-                    if key not in known:
-                        known[key] = _font_name(raw, font)
-                        scan.fonts[known[key]] = bool(raw.FPDFFont_GetIsEmbedded(font))
-                    if "Bold" in known[key]:  # question numbers are bold
-                        m = _QUESTION.match(_obj_text(raw, obj, textpage))
-                        if m:
-                            scan.labels.append((bottom, m.group(1)))
-                elif obj.type == raw.FPDF_PAGEOBJ_PATH and top - bottom < 2 and right > left:
-                    if _stroke_gray(raw, obj) == round(_RULE_GRAY[0] * 255):
-                        scan.rules.append((top + bottom) / 2)
+            for i in range(raw.FPDFPage_CountObjects(page.raw)):
+                visit(raw.FPDFPage_GetObject(page.raw, i))
         finally:
             textpage.close()
         return scan
 
 
 def _obj_text(raw: Any, obj: Any, textpage: Any) -> str:
-    n = raw.FPDFTextObj_GetText(obj.raw, textpage.raw, None, 0)
+    n = raw.FPDFTextObj_GetText(obj, textpage.raw, None, 0)
     buf = ctypes.create_string_buffer(n)
     out = ctypes.cast(buf, ctypes.POINTER(ctypes.c_ushort))
-    raw.FPDFTextObj_GetText(obj.raw, textpage.raw, out, n)
+    raw.FPDFTextObj_GetText(obj, textpage.raw, out, n)
     return buf.raw.decode("utf-16-le", errors="replace").rstrip("\x00")
 
 
@@ -148,7 +162,7 @@ def _font_name(raw: Any, font: Any) -> str:
 
 def _stroke_gray(raw: Any, obj: Any) -> int | None:
     r, g, b, a = (ctypes.c_uint() for _ in range(4))
-    if not raw.FPDFPageObj_GetStrokeColor(obj.raw, *(ctypes.byref(c) for c in (r, g, b, a))):
+    if not raw.FPDFPageObj_GetStrokeColor(obj, *(ctypes.byref(c) for c in (r, g, b, a))):
         return None
     return r.value if r.value == g.value == b.value else None
 
