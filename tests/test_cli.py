@@ -59,6 +59,11 @@ def test_build_every_combination(project: Path) -> None:
     assert "cuban-missile-crisis-spanish-a4-key.pdf" in files
     assert "cuban-missile-crisis-master-large-print.pdf" in files
     assert not [f for f in (project / "out").iterdir() if f.name.startswith(".")]
+    # rendered in one process instead of a pool: the same files, byte for byte
+    code, _, err = run("build", "--variant", "all", "--layout", "all", "-q", "-o", "one", "-j1")
+    assert code == 0, err
+    assert {f.name: f.read_bytes() for f in (project / "one").iterdir()} == {
+        f.name: f.read_bytes() for f in (project / "out").iterdir()}
 
 
 def test_syntax_error_in_each_content_file_names_file_line_col(project: Path) -> None:

@@ -14,13 +14,11 @@ import gc
 import hashlib
 import os
 import re
-import signal
 import time
 import unicodedata
 from collections.abc import Callable, Generator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field
-from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +33,7 @@ from .load import display_path
 from .model import Lesson
 from .packet import Base, PacketPlan, Seat, assemble, base_parts, render_base
 from .roster import ClassSection, Roster, read_oneroster, read_simple
+from .workers import fork_pool, stop_once
 from .write import prepare_dir, write_atomic
 
 Shard = tuple[int, int]
@@ -302,10 +301,6 @@ _STATE: _State | None = None
 _READERS: dict[str, Any] = {}
 
 
-def _init_worker() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops the run and cleans up
-
-
 def _make(index: int) -> tuple[int, str, int, int]:
     """Build and write one packet; return (index, sha256, bytes, pages)."""
     import io
@@ -409,29 +404,31 @@ def run(spec_path: str | os.PathLike[str], output: str | os.PathLike[str] | None
         _STATE = _State(lessons, bases, plans, out, inputs, _pdf_date())
         _READERS.clear()
         last_write = time.monotonic()
-        results = _results(todo, jobs)
-        try:
-            for index, sha, size, pages in results:
-                p = plans[index]
-                entries[p.filename] = _entry(p, sha, size, pages, inputs)
-                result.outputs.append(out / p.filename)
-                result.pages += pages
-                done += 1
-                now = time.monotonic()
-                # Rewriting the manifest now and then is enough: a packet made but not yet
-                # listed is made again by --resume, replacing the file whole.
-                if now - last_write > 0.5:
-                    manifest.write(manifest_path,
-                                   manifest.document(entries.values(), inputs, shard_text))
-                    last_write = now
-                if progress:
-                    progress(Progress(done, total, result.pages, len(kept), now - started,
-                                      p.filename, pages))
-        finally:
-            results.close()  # on an interrupt: stop the pool; packets being written finish
-            manifest.write(manifest_path, manifest.document(entries.values(), inputs, shard_text))
-            _STATE = None
-            _READERS.clear()
+        with stop_once():  # a second Ctrl-C must not break the pool's shutdown
+            results = _results(todo, jobs)
+            try:
+                for index, sha, size, pages in results:
+                    p = plans[index]
+                    entries[p.filename] = _entry(p, sha, size, pages, inputs)
+                    result.outputs.append(out / p.filename)
+                    result.pages += pages
+                    done += 1
+                    now = time.monotonic()
+                    # Rewriting the manifest now and then is enough: a packet made but not yet
+                    # listed is made again by --resume, replacing the file whole.
+                    if now - last_write > 0.5:
+                        manifest.write(manifest_path,
+                                       manifest.document(entries.values(), inputs, shard_text))
+                        last_write = now
+                    if progress:
+                        progress(Progress(done, total, result.pages, len(kept), now - started,
+                                          p.filename, pages))
+            finally:
+                results.close()  # on an interrupt: stop the pool; packets being written finish
+                manifest.write(manifest_path,
+                               manifest.document(entries.values(), inputs, shard_text))
+                _STATE = None
+                _READERS.clear()
     result.seconds = time.monotonic() - started
     return result
 
@@ -439,7 +436,8 @@ def run(spec_path: str | os.PathLike[str], output: str | os.PathLike[str] | None
 def _results(todo: list[int], jobs: int | None) -> Generator[tuple[int, str, int, int]]:
     """Make the packets, in this process or a pool; yield each as it is written."""
     n = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
-    if n == 1 or "fork" not in get_all_start_methods():  # no fork (Windows): one process
+    pool = fork_pool(n)
+    if pool is None:  # one job, or no fork (Windows): this process makes them all
         for i in todo:
             yield _make(i)
         return
@@ -448,8 +446,6 @@ def _results(todo: list[int], jobs: int | None) -> Generator[tuple[int, str, int
     # object, which would copy the parent's pages into each worker as the run goes on.
     gc.collect()
     gc.freeze()
-    pool = ProcessPoolExecutor(max_workers=n, mp_context=get_context("fork"),
-                               initializer=_init_worker)
     pending: set[Future[tuple[int, str, int, int]]] = set()
     queue = iter(todo)
     try:

@@ -35,9 +35,11 @@ def main() -> None:
               help="Variant name from lesson.yaml, or 'all'. Repeat for several.")
 @click.option("--layout", "layouts", multiple=True, default=["letter"], show_default=True,
               help="Layout name (layouts/NAME.yaml), a path to a layout file, or 'all'.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Processes that render at once (default: the number of cores).")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing on success.")
 def build(lesson_dirs: tuple[str, ...], output: str, edition: str, variants: tuple[str, ...],
-          layouts: tuple[str, ...], quiet: bool) -> None:
+          layouts: tuple[str, ...], jobs: int | None, quiet: bool) -> None:
     from .pipeline import build as run_build
 
     editions: Any = {"both": ("student", "key"), "all": ("student", "key", "master")}.get(
@@ -45,7 +47,7 @@ def build(lesson_dirs: tuple[str, ...], output: str, edition: str, variants: tup
     if edition == "both" and "all" in variants:
         editions = ("student", "key", "master")
     written = _run(run_build, list(lesson_dirs) or None, output, variants, layouts, editions,
-                   True, lambda message: click.echo(f"warning: {message}", err=True))
+                   True, lambda message: click.echo(f"warning: {message}", err=True), jobs)
     if not quiet:
         for path in written:
             click.echo(f"wrote {path}")

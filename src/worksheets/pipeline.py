@@ -17,9 +17,11 @@ from .errors import ContentError, OutputError, Problem, WorksheetError
 from .layout import Layout, available_layouts, layout_dirs, load_layout
 from .load import display_path, load_lesson_with_problems
 from .model import Lesson
+from .preflight import Report
 from .preflight import preflight as check_pdf
 from .render import Meta, PageDecor, render
 from .variants import EDITIONS, Edition, select
+from .workers import fork_pool, stop_once
 from .write import prepare_dir, write_atomic
 
 
@@ -137,11 +139,13 @@ def build(
     editions: Sequence[Edition] = EDITIONS,
     preflight: bool = True,
     notify: Callable[[str], None] | None = None,
+    jobs: int | None = None,
 ) -> list[Path]:
     """Build PDFs for the lessons (default: every lesson in ./content) into `output`.
 
     Each PDF gets a print preflight report beside it (`<name>.preflight.json`);
-    `notify` hears each finding.
+    `notify` hears each finding. PDFs are rendered by `jobs` processes at once
+    (default: one per core); the files are the same, byte for byte, whatever `jobs`.
 
     Returns the written paths. Raises ContentError (every problem, nothing
     written) or WorksheetError.
@@ -150,26 +154,56 @@ def build(
     if not paths:
         raise WorksheetError("no lessons found under content/ (each lesson is a folder "
                              "with lesson.yaml)")
-    jobs = _one_job_per_file(plan(load_all(paths), variants, layouts, editions))
+    todo = _one_job_per_file(plan(load_all(paths), variants, layouts, editions))
     out = Path(output)
     prepare_dir(out)
-    for job in jobs:
+    for job in todo:
         for target in (out / job.filename, (out / job.filename).with_suffix(".preflight.json")):
             _check_target(target)
     # Render everything first: content that fails to lay out leaves no file behind.
-    pdfs = [render_job(job) for job in jobs]
+    made = _render_all(todo, preflight, jobs)
     written = []
-    for job, pdf in zip(jobs, pdfs, strict=True):
+    for job, (pdf, report) in zip(todo, made, strict=True):
         target = out / job.filename
         write_atomic(target, pdf)
-        if preflight:
-            report = check_pdf(pdf, target.name, job.layout.paper)
+        if report is not None:
             write_atomic(target.with_suffix(".preflight.json"), report.to_json().encode())
             if notify is not None:
                 for finding in report.findings:
                     notify(f"{display_path(target)}: preflight: {finding}")
         written.append(Path(display_path(target)))
     return written
+
+
+_TODO: list[Job] = []  # the jobs of a parallel build, inherited by the forked workers
+
+
+def _render_checked(index: int, preflight: bool) -> tuple[bytes, Report | None]:
+    """The PDF of job `index` of `_TODO` and, with `preflight`, its preflight report."""
+    job = _TODO[index]
+    pdf = render_job(job)
+    return pdf, check_pdf(pdf, job.filename, job.layout.paper) if preflight else None
+
+
+def _render_all(
+    todo: list[Job], preflight: bool, jobs: int | None
+) -> list[tuple[bytes, Report | None]]:
+    """Render (and preflight) every job, in forked processes when there are cores to use."""
+    global _TODO
+    _TODO = todo
+    n = min(jobs or os.cpu_count() or 1, len(todo))
+    try:
+        pool = fork_pool(n)
+        if pool is None:
+            return [_render_checked(i, preflight) for i in range(len(todo))]
+        with stop_once():
+            try:
+                return list(pool.map(_render_checked, range(len(todo)),
+                                     [preflight] * len(todo)))
+            finally:
+                pool.shutdown(cancel_futures=True)
+    finally:
+        _TODO = []
 
 
 def _one_job_per_file(jobs: list[Job]) -> list[Job]:

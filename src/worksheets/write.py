@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import tempfile
 from pathlib import Path
 
 from .errors import OutputError
+from .workers import STOPS
 
 
 def prepare_dir(folder: Path) -> None:
@@ -56,7 +58,20 @@ def write_atomic(path: Path, data: bytes) -> None:
     """Write `data` to a temp file beside `path`, fsync it, then rename it onto `path`.
 
     Two runs writing the same path each rename a complete file, so the last one wins whole.
+    A stop signal waits until the file is written: arriving between the temp file's
+    creation and its rename (inside mkstemp, say), it would leave the temp file behind.
     """
+    if not hasattr(signal, "pthread_sigmask"):  # pragma: no cover - Windows
+        _write_atomic(path, data)
+        return
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, STOPS)
+    try:
+        _write_atomic(path, data)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
     folder = path.parent
     # the pid in the name lets a later run tell a dead run's leftovers from a live one's
     try:
