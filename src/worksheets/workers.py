@@ -51,10 +51,12 @@ def fork_pool(n: int) -> ProcessPoolExecutor | None:
     Without fork (Windows), or where the pool's semaphores cannot be made (no /dev/shm
     in some containers, a file size limit), the caller does the work itself.
     """
+    if n < 2:
+        return None
     import multiprocessing  # here: a build with one job need not load it
     from concurrent.futures import ProcessPoolExecutor
 
-    if n < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    if "fork" not in multiprocessing.get_all_start_methods():
         return None
     try:
         return ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("fork"),
