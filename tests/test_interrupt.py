@@ -104,17 +104,17 @@ def test_stop_while_rendering_writes_nothing(tmp_path: Path, sig: int, jobs: str
 
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
-def test_batch_stopped_twice_ends_with_whole_packets(tmp_path: Path,
+def test_batch_stopped_twice_ends_with_whole_packets_all_listed(tmp_path: Path,
                                                                 sig: int) -> None:
     spec = small_district(tmp_path / "d", classes=8, students=2)
     out = tmp_path / "out"
     # each of the two workers stops the run as it starts its third packet
     _stopped_run(out, sig, "pack", 3, "batch", str(spec), "--jobs", "2")
     doc = json.loads((out / "manifest.json").read_text())
-    listed = {e["path"] for e in doc["outputs"]}
-    # a packet a worker was writing as the stop came is finished, perhaps not yet listed
-    # (--resume makes it again, whole)
-    assert len(listed) <= _assert_complete(out) < 8
+    # the packets the workers were writing as the stop came are finished, and listed
+    listed = sorted(e["path"] for e in doc["outputs"])
+    assert 2 <= len(listed) == _assert_complete(out) <= 8
+    assert listed == sorted(p.name for p in out.glob("*.pdf"))
     for e in doc["outputs"]:
         assert hashlib.sha256((out / e["path"]).read_bytes()).hexdigest() == e["sha256"]
 

@@ -33,7 +33,7 @@ from .load import display_path
 from .model import Lesson
 from .packet import Base, PacketPlan, Seat, assemble, base_parts, render_base
 from .roster import ClassSection, Roster, read_oneroster, read_simple
-from .workers import fork_pool, stop_once
+from .workers import deferred_stop, fork_pool
 from .write import prepare_dir, write_atomic
 
 Shard = tuple[int, int]
@@ -301,7 +301,10 @@ _STATE: _State | None = None
 _READERS: dict[str, Any] = {}
 
 
-def _make(index: int) -> tuple[int, str, int, int]:
+Made = tuple[int, str, int, int]  # a packet written: plan index, sha256, bytes, pages
+
+
+def _make(index: int) -> Made:
     """Build and write one packet; return (index, sha256, bytes, pages)."""
     import io
 
@@ -404,67 +407,93 @@ def run(spec_path: str | os.PathLike[str], output: str | os.PathLike[str] | None
         _STATE = _State(lessons, bases, plans, out, inputs, _pdf_date())
         _READERS.clear()
         last_write = time.monotonic()
-        with stop_once():  # a second Ctrl-C must not break the pool's shutdown
-            results = _results(todo, jobs)
-            try:
-                for index, sha, size, pages in results:
-                    p = plans[index]
-                    entries[p.filename] = _entry(p, sha, size, pages, inputs)
-                    result.outputs.append(out / p.filename)
-                    result.pages += pages
-                    done += 1
-                    now = time.monotonic()
-                    # Rewriting the manifest now and then is enough: a packet made but not yet
-                    # listed is made again by --resume, replacing the file whole.
-                    if now - last_write > 0.5:
-                        manifest.write(manifest_path,
-                                       manifest.document(entries.values(), inputs, shard_text))
-                        last_write = now
-                    if progress:
-                        progress(Progress(done, total, result.pages, len(kept), now - started,
-                                          p.filename, pages))
-            finally:
-                results.close()  # on an interrupt: stop the pool; packets being written finish
-                manifest.write(manifest_path,
-                               manifest.document(entries.values(), inputs, shard_text))
-                _STATE = None
-                _READERS.clear()
+
+        def record(made: Made) -> PacketPlan:
+            index, sha, size, pages = made
+            p = plans[index]
+            if p.filename in entries and entries[p.filename]["sha256"] == sha:
+                return p  # handed on twice as the run stopped
+            entries[p.filename] = _entry(p, sha, size, pages, inputs)
+            result.outputs.append(out / p.filename)
+            result.pages += pages
+            return p
+
+        late: list[Made] = []
+        results = _results(todo, jobs, late)
+        try:
+            for made in results:
+                p = record(made)
+                done += 1
+                now = time.monotonic()
+                # Rewriting the manifest now and then is enough: a packet made but not yet
+                # listed is made again by --resume, replacing the file whole.
+                if now - last_write > 0.5:
+                    manifest.write(manifest_path,
+                                   manifest.document(entries.values(), inputs, shard_text))
+                    last_write = now
+                if progress:
+                    progress(Progress(done, total, result.pages, len(kept), now - started,
+                                      p.filename, made[3]))
+        finally:
+            results.close()  # on an interrupt: stop the pool; packets being written finish
+            for made in late:
+                record(made)
+            manifest.write(manifest_path,
+                           manifest.document(entries.values(), inputs, shard_text))
+            _STATE = None
+            _READERS.clear()
     result.seconds = time.monotonic() - started
     return result
 
 
-def _results(todo: list[int], jobs: int | None) -> Generator[tuple[int, str, int, int]]:
-    """Make the packets, in this process or a pool; yield each as it is written."""
+def _results(todo: list[int], jobs: int | None, late: list[Made]) -> Generator[Made]:
+    """Make the packets, in this process or a pool; yield each as it is written.
+
+    A stop signal takes effect between packets. Closed early (on an interrupt), the
+    packets that were being written finish, and go into `late` with any not yet handed
+    on (so one may come twice).
+    """
     n = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
-    pool = fork_pool(n)
-    if pool is None:  # one job, or no fork (Windows): this process makes them all
-        for i in todo:
-            yield _make(i)
-        return
-    # fork: the workers inherit the loaded lessons and rendered bases without pickling.
-    # Freezing the heap first keeps the garbage collector from writing to every inherited
-    # object, which would copy the parent's pages into each worker as the run goes on.
-    gc.collect()
-    gc.freeze()
-    pending: set[Future[tuple[int, str, int, int]]] = set()
-    queue = iter(todo)
-    try:
-        for i in queue:  # a few tasks in flight per worker keeps memory flat
-            pending.add(pool.submit(_make, i))
-            if len(pending) >= 2 * n:
-                break
-        while pending:
-            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
-            for f in sorted(finished, key=lambda f: f.result()[0]):
-                nxt = next(queue, None)
-                if nxt is not None:
-                    pending.add(pool.submit(_make, nxt))
-                yield f.result()
-    except BaseException:
-        # Stop: drop what has not started; what is being written finishes whole (atomic).
-        for f in pending:
-            f.cancel()
-        raise
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-        gc.unfreeze()
+    with deferred_stop() as check:
+        pool = fork_pool(n)
+        if pool is None:  # one job, or no fork (Windows): this process makes them all
+            for i in todo:
+                check()
+                yield _make(i)
+            return
+        # fork: the workers inherit the loaded lessons and rendered bases without pickling.
+        # Freezing the heap first keeps the garbage collector from writing to every
+        # inherited object, which would copy the parent's pages into each worker as the
+        # run goes on.
+        gc.collect()
+        gc.freeze()
+        pending: set[Future[Made]] = set()
+        finished: list[Future[Made]] = []  # done, not yet handed on
+        queue = iter(todo)
+        try:
+            for i in queue:  # a few tasks in flight per worker keeps memory flat
+                pending.add(pool.submit(_make, i))
+                if len(pending) >= 2 * n:
+                    break
+            while pending:
+                done, pending = wait(pending, timeout=0.1, return_when=FIRST_COMPLETED)
+                finished = sorted(done, key=lambda f: f.result()[0])
+                check()
+                while finished:
+                    nxt = next(queue, None)
+                    if nxt is not None:
+                        pending.add(pool.submit(_make, nxt))
+                    yield finished[0].result()
+                    del finished[0]  # only now: closed at the yield, it stays in `finished`
+                    check()
+        except BaseException:
+            # Stop: drop what has not started; what is being written finishes whole.
+            for f in pending:
+                f.cancel()
+            raise
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+            gc.unfreeze()
+            # packets finished while the run stopped are whole: the manifest lists them too
+            late.extend(f.result() for f in [*finished, *pending]
+                        if f.done() and not f.cancelled() and f.exception() is None)

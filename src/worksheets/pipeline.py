@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import wait
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from .preflight import Report
 from .preflight import preflight as check_pdf
 from .render import Meta, PageDecor, render
 from .variants import EDITIONS, Edition, select
-from .workers import fork_pool, stop_once
+from .workers import deferred_stop, fork_pool
 from .write import prepare_dir, write_atomic
 
 
@@ -193,13 +194,19 @@ def _render_all(
     _TODO = todo
     n = min(jobs or os.cpu_count() or 1, len(todo))
     try:
-        pool = fork_pool(n)
-        if pool is None:
-            return [_render_checked(i, preflight) for i in range(len(todo))]
-        with stop_once():
+        with deferred_stop() as check:
+            pool = fork_pool(n)
+            if pool is None:
+                made = []
+                for i in range(len(todo)):
+                    check()
+                    made.append(_render_checked(i, preflight))
+                return made
             try:
-                return list(pool.map(_render_checked, range(len(todo)),
-                                     [preflight] * len(todo)))
+                futures = [pool.submit(_render_checked, i, preflight) for i in range(len(todo))]
+                while wait(futures, timeout=0.1).not_done:
+                    check()
+                return [f.result() for f in futures]
             finally:
                 pool.shutdown(cancel_futures=True)
     finally:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import FrameType
 from typing import TYPE_CHECKING, Any
@@ -17,28 +17,33 @@ STOPS = (signal.SIGINT, signal.SIGTERM)
 
 
 @contextmanager
-def stop_once() -> Iterator[None]:
-    """Within the block, the first stop signal raises KeyboardInterrupt; later ones are ignored.
+def deferred_stop() -> Iterator[Callable[[], None]]:
+    """Within the block a stop signal only takes note; `check()` then raises KeyboardInterrupt.
 
-    A second Ctrl-C arriving while a process pool shuts down would break the pool's
-    handshake with its workers and leave the run hanging; once stopping, stopping again
-    has nothing to add. Outside the main thread (where Python cannot set handlers)
-    the block runs as is.
+    A KeyboardInterrupt thrown into a process pool's bookkeeping at an arbitrary moment
+    (a lock held, a task half submitted, results half collected) can hang its shutdown
+    or lose a finished packet, and a second Ctrl-C during the shutdown is worse; so the
+    code that runs a pool calls `check()` where stopping is safe. Outside the main
+    thread (where Python cannot set handlers) signals are left as they are.
     """
+    stops: list[int] = []
+
+    def check() -> None:
+        if stops:
+            raise KeyboardInterrupt
+
     if threading.current_thread() is not threading.main_thread():
-        yield
+        yield check
         return
     before: dict[signal.Signals, Any] = {sig: signal.getsignal(sig) for sig in STOPS}
 
-    def stop(signum: int, frame: FrameType | None) -> None:
-        for sig in STOPS:
-            signal.signal(sig, signal.SIG_IGN)
-        raise KeyboardInterrupt
+    def note(signum: int, frame: FrameType | None) -> None:
+        stops.append(signum)
 
     for sig in STOPS:
-        signal.signal(sig, stop)
+        signal.signal(sig, note)
     try:
-        yield
+        yield check
     finally:
         for sig, handler in before.items():
             signal.signal(sig, handler)
@@ -60,12 +65,14 @@ def fork_pool(n: int) -> ProcessPoolExecutor | None:
         return None
     try:
         return ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("fork"),
-                                   initializer=_ignore_ctrl_c)
+                                   initializer=_ignore_stops)
     except OSError:
         return None
 
 
-def _ignore_ctrl_c() -> None:
-    # Ctrl-C reaches every process of the terminal's group: the parent stops the run
-    # and cleans up, the workers carry on with the task in hand until it is shut down
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+def _ignore_stops() -> None:
+    # Ctrl-C reaches every process of the terminal's group, and a job runner may signal
+    # them all: the parent stops the run and cleans up, the workers finish the task in
+    # hand (a file is written whole) and leave when the pool shuts down
+    for sig in STOPS:
+        signal.signal(sig, signal.SIG_IGN)
