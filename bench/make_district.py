@@ -5,7 +5,8 @@
 Writes OUT_DIR/roster.csv (the simple roster format) and OUT_DIR/district.yaml
 (a batch spec for the shipped lesson content/cuban-missile-crisis). Every
 student has a distinct name, many with accents; about 16% need reading
-support, 11% Spanish support and 5% large print (some two of these).
+support, 11% Spanish support and 5% large print (some two of these); the first six
+students cover every combination, so any district needs every version.
 """
 
 from __future__ import annotations
@@ -33,6 +34,12 @@ Zielińska Hoang Gutiérrez Ahmed Larsen Olawale Jiménez Kovač Murphy Sato Ál
 Williams Brown Jones Miller Davis Wilson Anderson Thomas Taylor Moore Jackson White Harris
 Clark Lewis Robinson Walker Young Allen King Wright Scott Torres Hill Flores Green Adams Nelson
 Baker Hall Rivera Campbell Mitchell Carter Roberts""".split()
+
+
+# The first students of the district get every version (variant x paper) there is, so a
+# district of any size needs the same shared worksheets and memory compares by size alone.
+EVERY_VERSION = [(reading, spanish, large) for large in (False, True)
+                 for reading, spanish in ((False, False), (True, False), (False, True))]
 
 
 def names(n: int, rng: random.Random) -> list[str]:
@@ -71,6 +78,8 @@ def main() -> None:
             for _ in range(a.students):
                 r = rng.random()
                 flags = (r < 0.16, 0.16 <= r < 0.27, rng.random() < 0.05)
+                if k < len(EVERY_VERSION):
+                    flags = EVERY_VERSION[k]
                 w.writerow([people[k], f"S{100000 + k}", cls, teachers[c], period,
                             *("yes" if f else "no" for f in flags)])
                 k += 1
