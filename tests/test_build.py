@@ -148,7 +148,8 @@ def test_metadata_and_bookmarks(lesson: Lesson, student: bytes, key: bytes) -> N
     r = PdfReader(io.BytesIO(student))
     assert r.metadata is not None
     assert r.metadata.title == lesson.title
-    assert r.metadata.author
+    assert r.metadata.author == lesson.author == (
+        "worksheets contributors; documents adapted from the Stanford History Education Group")
     assert r.metadata.subject == lesson.central_question
     outline = [o.title for o in r.outline]  # type: ignore[union-attr]
     assert outline[:1] == [lesson.title]
