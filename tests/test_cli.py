@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from worksheets import __version__
 from worksheets.cli import main
 
-from .pdfutil import LESSON, ROOT
+from .pdfutil import LESSON, ROOT, norm, pages_text
 
 
 @pytest.fixture
@@ -292,3 +292,19 @@ def test_check_warns_about_an_inline_gloss_without_a_definition(project: Path) -
             "no definition in vocabulary.yaml (add it with a definition; until then the gloss "
             "'end' is used)") in out.splitlines()
     assert not [ln for ln in out.splitlines() if "inline gloss 'unilateral'" in ln]
+
+
+def test_a_gloss_only_term_keeps_its_capitals_in_the_box(project: Path) -> None:
+    doc = project / "content" / LESSON.name / "documents" / "C.md"
+    text = doc.read_text()
+    assert "NATO Council" in text
+    doc.write_text(text.replace("NATO Council", "**NATO Council** (the allies' leaders)", 1))
+    code, out, _ = run("check")
+    assert code == 0
+    assert "inline gloss 'NATO Council' has no definition in vocabulary.yaml" in out
+    code, _, err = run("build", "-q", "-j1")
+    assert code == 0, err
+    pages = [norm(t) for t in pages_text(project / "output" /
+                                         f"{LESSON.name}-standard-letter-student.pdf")]
+    box = [t for t in pages if "the allies' leaders" in t]
+    assert box and not any("nato council" in t for t in pages), pages

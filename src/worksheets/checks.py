@@ -88,7 +88,7 @@ def content_warnings(lesson: Lesson) -> list[Problem]:
     declared = {t.term.lower() for t in lesson.vocabulary if t.origin not in doc_origins}
     for d in lesson.documents:
         for term, gloss in d.glosses.items():
-            if term not in declared:
+            if term.lower() not in declared:
                 out.append(Problem(d.origin, f"inline gloss '{term}' has no definition in "
                                    "vocabulary.yaml", f"add it with a definition; until then the "
                                    f"gloss '{gloss}' is used", "warning"))

@@ -12,7 +12,7 @@ import math
 import os
 import types
 import typing
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -22,7 +22,7 @@ from . import schema
 from ._yaml import Loaded, dotted, load_yaml, read_text, split_front_matter
 from .checks import footer_fit
 from .errors import Location, Problem, raise_if_errors, shorten
-from .markup import Block, normalize_quote, parse_body, parse_inline
+from .markup import Block, Gloss, normalize_quote, parse_body, parse_inline
 from .model import (
     Body,
     Document,
@@ -593,7 +593,8 @@ def _load_document(
         return None
     fm = v[0]
     bodies = {fm.level: _body(fm.level, body_text, body_line, shown, problems)}
-    glosses = {g.term.lower(): g.gloss for g in parse_body(body_text, body_line).glosses}
+    glosses: dict[str, str] = {}
+    _add_glosses(glosses, parse_body(body_text, body_line).glosses)
     for extra in sorted(path.parent.glob(f"{doc_id}.*.md")):
         level = extra.name[len(doc_id) + 1 : -3]
         eshown = display_path(extra)
@@ -615,8 +616,7 @@ def _load_document(
                                             f"level '{ev[0].level}' does not match the file name",
                                             f"the file name says '{level}'"))
         bodies[level] = _body(level, ebody, eline, eshown, problems)
-        for g in parse_body(ebody, eline).glosses:
-            glosses.setdefault(g.term.lower(), g.gloss)
+        _add_glosses(glosses, parse_body(ebody, eline).glosses)
     return Document(
         id=doc_id,
         label=fm.label,
@@ -759,6 +759,15 @@ def _check_kind(q: schema.QuestionFile, i: int, ql: Loaded, problems: list[Probl
                                     "add kind: choice, or remove choices"))
 
 
+def _add_glosses(into: dict[str, str], found: Iterable[Gloss]) -> None:
+    """Add the glosses of terms not yet in `into` (whatever their case), as first written."""
+    known = {term.lower() for term in into}
+    for g in found:
+        if g.term.lower() not in known:
+            into[g.term] = g.gloss
+            known.add(g.term.lower())
+
+
 # --- vocabulary, organizer, variants ------------------------------------------------
 
 
@@ -773,9 +782,9 @@ def _vocabulary(
                 vy[1].at(("terms", i)),
             )
     for d in docs:
-        for key, gloss in d.glosses.items():
-            if key not in terms:
-                terms[key] = VocabularyTerm(key, gloss, (), {}, d.origin)
+        for term, gloss in d.glosses.items():
+            if term.lower() not in terms:
+                terms[term.lower()] = VocabularyTerm(term, gloss, (), {}, d.origin)
     return tuple(sorted(terms.values(), key=lambda t: t.term.lower()))
 
 

@@ -33,7 +33,7 @@ class Document:
     dateline: str | None
     source: tuple[Run, ...]
     bodies: dict[str, Body]
-    glosses: dict[str, str]  # inline glosses: term -> gloss
+    glosses: dict[str, str]  # inline glosses: term as first written -> gloss
     origin: Location
 
 
