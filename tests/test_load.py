@@ -1026,3 +1026,30 @@ def test_a_reading_level_that_exists(lesson_dir: LessonDir) -> None:
     assert sorted(a.bodies) == ["modified", "simplified"]
     assert a.bodies["simplified"].blocks[0].role == "closing"
     assert a.glosses == {"treaty": "agreement"}  # the main text's gloss wins
+
+
+@pytest.mark.parametrize("value", [
+    # folded: YAML turns the blank line into a single line break
+    ">\n  The first paragraph\n  of the background.\n\n  The second paragraph.\n",
+    ">-\n  The first paragraph\n  of the background.\n\n\n  The second paragraph.\n",
+    # plain and quoted values over several lines fold the same way
+    "The first paragraph\n  of the background.\n\n  The second paragraph.\n",
+    "\"The first paragraph\n  of the background.\n\n  The second paragraph.\"\n",
+])
+def test_background_paragraphs_whatever_the_yaml_style(lesson_dir: LessonDir,
+                                                       value: str) -> None:
+    text = edit(LESSON_YAML, "|\n  The first paragraph of the background.\n\n"
+                "  The second paragraph of the background.\n", value)
+    lesson, problems = load_lesson_with_problems(lesson_dir({"lesson.yaml": text}))
+    assert problems == [] and lesson is not None
+    assert [b.text for b in lesson.background] == [
+        "The first paragraph of the background.", "The second paragraph."]
+
+
+def test_folded_background_problems_are_at_their_line(lesson_dir: LessonDir) -> None:
+    text = edit(LESSON_YAML, "|\n  The first paragraph of the background.\n\n"
+                "  The second paragraph of the background.\n",
+                ">\n  The first paragraph\n  of the background.\n\n  The **second one.\n")
+    assert problems_of(lesson_dir, {"lesson.yaml": text}) == [
+        "lesson/lesson.yaml:8:7: background: '**' is not closed: bold text needs '**' on both "
+        "sides (write **term** (gloss), or remove the stars)"]

@@ -151,14 +151,33 @@ def _background(text: str, ll: Loaded, problems: list[Problem]) -> tuple[Block, 
     at = ll.at(("background",))
     line = ll.lines[at.line - 1] if 0 < at.line <= len(ll.lines) else ""
     first, indent = at.line, at.col - 1
-    if line[at.col - 1 : at.col] in ("|", ">"):  # a block: the text starts on the next line
+    style = line[at.col - 1 : at.col]
+    if style in ("|", ">"):  # a block: the text starts on the next line
         first += 1
         nxt = ll.lines[first - 1] if first <= len(ll.lines) else ""
         indent = len(nxt) - len(nxt.lstrip(" "))
+    if style == ">":
+        # YAML folds a `>` block's blank lines into single line breaks, which would run the
+        # paragraphs together: read the block's lines as written, as for `|`
+        text = _block_lines(ll.lines, first, indent)
+    elif style != "|":
+        # a plain or quoted value over several lines: each line break in the value is
+        # where the author left a blank line
+        text = text.replace("\n", "\n\n")
     parsed = parse_body(text, first)
     for ln, col, msg, hint in parsed.problems:
         problems.append(Problem(Location(ll.file, ln, col + indent), f"background: {msg}", hint))
     return parsed.blocks
+
+
+def _block_lines(lines: list[str], first: int, indent: int) -> str:
+    """The lines of a block scalar starting at line `first`, without their indentation."""
+    out = []
+    for raw in lines[first - 1 :]:
+        if raw.strip() and len(raw) - len(raw.lstrip(" ")) < indent:
+            break
+        out.append(raw[indent:])
+    return "\n".join(out)
 
 
 # More paragraphs than any document a class reads (a 20-page text has a few hundred):
