@@ -498,3 +498,25 @@ def test_progress_bar_on_a_terminal_and_log_lines_elsewhere() -> None:
     assert log.getvalue().splitlines() == ["[1/4] wrote a.pdf (300 pages)",
                                            "[2/4] wrote b.pdf (300 pages)",
                                            "[4/4] wrote d.pdf (300 pages)"]
+
+
+def test_a_long_name_is_fitted_to_the_page(tmp_path: Path) -> None:
+    from worksheets.preflight import preflight_file
+
+    name = ("María Guadalupe Fernández de la Concepción Rodríguez-Santiago "
+            "Villaseñor y Ñúñez-Castellanos")
+    cls = "AP United States History Honors Seminar, Section Three"
+    write_tree(tmp_path / "d", {"district.yaml": SPEC, "roster.csv": HEADER + "".join(
+        f"{n},S{i},\"{cls}\",Teacher,6,no,no,{lp}\n"
+        for i, (n, lp) in enumerate([(name, "no"), ("Ana Li", "no"), (name + " II", "yes")]))})
+    out = tmp_path / "out"
+    r = run_cli("batch", tmp_path / "d" / "district.yaml", "-o", out, "--jobs", "1")
+    assert r.exit_code == 0, r.output
+    packets = pdfs(out)
+    assert len(packets) == 1  # large print is on Letter paper too
+    # (a blank page after the cover pads it for duplex: no text there is right)
+    report = preflight_file(packets[0], write_report=False)
+    assert report.checks["edge_ink_pages"] == [], report.findings
+    first = PdfReader(packets[0]).pages
+    stamped = [p.extract_text() for p in first if "María Guadalupe" in p.extract_text()]
+    assert stamped  # the start of the name is always printed, whole or shortened with '…'

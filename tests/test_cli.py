@@ -170,6 +170,44 @@ def test_check_reports_errors_and_warnings(project: Path) -> None:
     assert run("check", "--strict")[0] == 1
 
 
+def test_a_narrow_layout_fits_the_footer_and_check_says_so(project: Path) -> None:
+    (project / "layouts" / "narrow.yaml").write_text(
+        "extends: letter\nname: narrow\nmargin_left: 2.5in\nmargin_right: 2.5in\n")
+    code, out, _ = run("check", "--all")
+    assert code == 0
+    footer = [ln for ln in out.splitlines() if "for the footer" in ln]
+    lesson_yaml = f"content/{LESSON.name}/lesson.yaml:1:1"
+    assert footer == [
+        f"{lesson_yaml}: warning: attribution is too long for the footer of layout 'narrow' "
+        "(3.50 in wide): shortened to 'Documents adapted from the Stanford History Education "
+        "Group (SHEG), Cuban Missile Crisis…' (shorten the attribution, or widen the "
+        "layout's text block)",
+        f"{lesson_yaml}: warning: title is too long for the footer of layout 'narrow' "
+        "(3.50 in wide): printed at 7.1 pt instead of 8 (shorten the title, or widen the "
+        "layout's text block)",
+    ]
+    code, _, err = run("build", "--layout", "narrow", "-q")
+    assert code == 0, err
+    pdf = project / "output" / f"{LESSON.name}-standard-narrow-student.pdf"
+    last = norm(pages_text(pdf)[-1])
+    assert last.endswith("Page 16 of 16 Documents adapted from the Stanford History Education "
+                         "Group (SHEG), Cuban Missile Crisis…")
+    # the title and "Page x of y" do not overlap: the title ends left of where it starts
+    import pypdfium2
+
+    page = pypdfium2.PdfDocument(pdf)[0]
+    text = page.get_textpage()
+    found = {}
+    for phrase in ("Secret Deal", "Page 1 of"):  # the last on the page: the footer's
+        search = text.search(phrase)
+        while (hit := search.get_next()) is not None:
+            index, count = hit
+            found[phrase] = text.get_charbox(index), text.get_charbox(index + count - 1)
+    (_, title_end), (page_start, _) = found["Secret Deal"], found["Page 1 of"]
+    assert title_end[1] == page_start[1]  # the same line
+    assert title_end[2] < page_start[0]
+
+
 def test_check_all_reports_layout_trouble(project: Path) -> None:
     q = project / "content" / LESSON.name / "questions.yaml"
     q.write_text(q.read_text().replace("lines: 3", "lines: 30", 1))

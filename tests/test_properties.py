@@ -252,3 +252,22 @@ def test_loader_locations_lie_inside_the_file(case: tuple[str, str]) -> None:
             # the lines of the file, and one more for its end
             assert 1 <= loc.line <= len(lines), p.format()
             assert 1 <= loc.col <= len(lines[loc.line - 1]) + 1, p.format()
+
+
+@given(text=st.text(st.sampled_from("abc ÉéŽ,.·-WMil"), min_size=0, max_size=300),
+       room=st.floats(min_value=6, max_value=600), size=st.sampled_from([6.5, 8.0, 9.0]))
+def test_a_fitted_line_fits_and_is_the_text_or_its_start(text: str, room: float,
+                                                        size: float) -> None:
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from worksheets.fonts import SANS, register_fonts
+    from worksheets.render import fit_line
+
+    register_fonts()
+    shown, fitted = fit_line(text, SANS, size, room, 5.5)
+    assert 5.5 <= fitted <= size
+    assert stringWidth(shown, SANS, fitted) <= room
+    if shown == text:
+        return
+    assert fitted == 5.5 and shown.endswith("…")
+    assert text.startswith(shown[:-1])

@@ -12,6 +12,7 @@ from functools import lru_cache
 
 from .errors import Location, Problem
 from .fonts import missing_glyphs
+from .layout import Layout
 from .markup import Block, plain
 from .model import SKILLS, Lesson
 from .variants import term_pattern
@@ -138,6 +139,34 @@ def footer_fit(text: str, what: str) -> int | None:
     if width <= room and len(text) <= FOOTER_MAX_CHARS:
         return None
     return max(1, min(int(len(text) * room / width), FOOTER_MAX_CHARS))
+
+
+def footer_problems(lesson: Lesson, layout: Layout) -> list[Problem]:
+    """Warnings for a title or attribution that the layout's footer must shrink or shorten."""
+    from .fonts import SANS, register_fonts
+    from .render import fit_line, footer_room
+
+    if not layout.footer:
+        return []
+    register_fonts()
+    across = layout.page_size[0] - layout.margin_left - layout.margin_right
+    out = []
+    for field, text, size, room, smallest in (
+        ("title", lesson.title, 8.0, footer_room(layout, 99), 6.5),
+        ("attribution", lesson.attribution, 6.5, across, 5.5),
+    ):
+        shown, fitted = fit_line(text, SANS, size, room, smallest)
+        if shown != text:
+            how = f"shortened to '{shown}'"
+        elif fitted != size:
+            how = f"printed at {fitted:g} pt instead of {size:g}"
+        else:
+            continue
+        out.append(Problem(lesson.origin, f"{field} is too long for the footer of layout "
+                           f"'{layout.name}' ({across / 72:.2f} in wide): {how}",
+                           f"shorten the {field}, or widen the layout's text block",
+                           "warning"))
+    return out
 
 
 def _script_hint(ch: str) -> str:

@@ -259,6 +259,7 @@ def check(
     """
     from .checks import (
         content_warnings,
+        footer_problems,
         glyph_problems,
         readability,
         readability_report,
@@ -280,7 +281,11 @@ def check(
             problems.extend(readability_warnings(lesson, scores))
             problems.extend(readability_report(lesson, scores))
     if render_all and loaded:
-        for job in plan(loaded, ["all"], ["all"], ("student", "key", "master")):
+        jobs = plan(loaded, ["all"], ["all"], ("student", "key", "master"))
+        for lesson in loaded:
+            for layout in {j.layout.name: j.layout for j in jobs}.values():
+                problems.extend(footer_problems(lesson, layout))
+        for job in jobs:
             with collect_layout_warnings() as found:
                 render_job(job)
             where = f"variant {job.variant}, layout {job.layout.name}, {job.edition}"

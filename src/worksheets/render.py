@@ -6,6 +6,7 @@ The only module that builds a doc template and draws page furniture.
 from __future__ import annotations
 
 import io
+import math
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ from typing import Any
 
 from reportlab import rl_config
 from reportlab.lib import colors
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -169,9 +171,47 @@ def _banner(c: Canvas, layout: Layout, decor: PageDecor) -> None:
         c.setFont(SANS + "-Bold", 10)
         c.drawString(layout.margin_left, y, decor.banner)
     if decor.stamp:
-        c.setFont(SANS, 9)
-        c.drawRightString(w - layout.margin_right, y, decor.stamp)
+        room = w - layout.margin_left - layout.margin_right
+        if decor.banner:
+            room -= stringWidth(decor.banner, SANS + "-Bold", 10) + 12
+        stamp, size = fit_line(decor.stamp, SANS, 9, room, 6.5)
+        c.setFont(SANS, size)
+        c.drawRightString(w - layout.margin_right, y, stamp)
     c.restoreState()
+
+
+def footer_room(layout: Layout, pages: int) -> float:
+    """The width left for the footer's title beside the widest "Page x of y"."""
+    across = layout.page_size[0] - layout.margin_left - layout.margin_right
+    return float(across - stringWidth(f"Page {pages} of {pages}", SANS, 8) - 12)
+
+
+def fit_line(text: str, font: str, size: float, room: float,
+             smallest: float) -> tuple[str, float]:
+    """`text` and a size for it to fit `room` points on one line.
+
+    The size shrinks (in tenths of a point) down to `smallest`; below that the text is
+    cut at a word, or else a letter, and ends with an ellipsis.
+    """
+    width = stringWidth(text, font, size)
+    if width <= room:
+        return text, size
+    fitted = max(smallest, math.floor(size * room / width * 10) / 10)  # width ~ size
+    if stringWidth(text, font, fitted) <= room:
+        return text, fitted
+    # the longest start of the text that fits with its ellipsis
+    lo, hi = 0, len(text)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if stringWidth(text[:mid].rstrip() + "\u2026", font, smallest) <= room:
+            lo = mid
+        else:
+            hi = mid - 1
+    cut = text[:lo]
+    space = cut.rfind(" ")
+    if space > lo * 2 // 3 and not text[lo : lo + 1].isspace():  # a word, if not too much
+        cut = cut[:space]
+    return cut.rstrip(" ,;:·-") + "\u2026", smallest
 
 
 def _decorate(c: Canvas, layout: Layout, decor: PageDecor, total: int,
@@ -187,10 +227,16 @@ def _decorate(c: Canvas, layout: Layout, decor: PageDecor, total: int,
         c.setStrokeColor(colors.Color(0.45, 0.45, 0.45))
         c.setLineWidth(0.5)
         c.line(left, y + 11, right, y + 11)
+        # a title too long for a narrow layout is printed smaller, or shortened: never
+        # over "Page x of y" (`worksheets check --all` warns)
+        title, size = fit_line(decor.footer_left, SANS, 8, footer_room(layout, total), 6.5)
+        c.setFont(SANS, size)
+        c.drawString(left, y, title)
         c.setFont(SANS, 8)
-        c.drawString(left, y, decor.footer_left)
         c.drawRightString(right, y, f"Page {n} of {total}")
         if decor.footer_right:
-            c.setFont(SANS, 6.5)
-            c.drawString(left, y - 10, decor.footer_right[:180])
+            credit, size = fit_line(decor.footer_right, SANS, 6.5, right - left, 5.5)
+            c.setFont(SANS, size)
+            c.drawString(left, y - 10, credit)
     c.restoreState()
+
