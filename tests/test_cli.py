@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from worksheets import __version__
 from worksheets.cli import main
 
-from .pdfutil import LESSON, ROOT, norm, pages_text
+from .pdfutil import LESSON, ROOT, assert_in_order, norm, pages_text
 
 
 @pytest.fixture
@@ -346,3 +346,39 @@ def test_a_gloss_only_term_keeps_its_capitals_in_the_box(project: Path) -> None:
                                          f"{LESSON.name}-standard-letter-student.pdf")]
     box = [t for t in pages if "the allies' leaders" in t]
     assert box and not any("nato council" in t for t in pages), pages
+
+
+def test_a_variant_that_leaves_a_document_out(project: Path) -> None:
+    lesson_yaml = project / "content" / LESSON.name / "lesson.yaml"
+    lesson_yaml.write_text(lesson_yaml.read_text() + (
+        "  short:\n"
+        "    title: \"Kennedy and Dobrynin\"\n"
+        "    description: \"Documents B and C only, for a single period.\"\n"
+        "    documents: [B, C]\n"))
+    code, out, _ = run("check")
+    assert code == 0
+    left_out = [ln.split(": warning: ", 1)[1] for ln in out.splitlines() if "leaves out" in ln]
+    assert left_out and all(
+        "cites document A, which variant 'short' leaves out: its key points to a text the "
+        "class does not have" in ln for ln in left_out), left_out
+    code, _, err = run("build", "--variant", "short", "--variant", "standard", "-q", "-j1")
+    assert code == 0, err
+    short = pages_text(project / "output" / f"{LESSON.name}-short-letter-student.pdf")
+    full = pages_text(project / "output" / f"{LESSON.name}-standard-letter-student.pdf")
+    text, whole = norm(" ".join(short)), norm(" ".join(full))
+    assert "Document A" in whole and "Document A" not in text
+    assert_in_order(text, ["Document B", "Document C"])
+    # the questions on Documents B and C keep their numbers; those on A are gone
+    from worksheets import load_lesson
+    from worksheets.markup import plain
+
+    lesson = load_lesson(project / "content" / LESSON.name)
+    on_a = [q for q in lesson.questions if "A" in q.documents]
+    kept = [q for q in lesson.questions if "A" not in q.documents]
+    assert on_a and kept
+    for q in lesson.questions:
+        printed = f"{q.number}. {norm(plain(q.prompt))}"
+        assert printed in whole
+        assert (printed in text) == (q in kept), q.id
+    assert_in_order(text, [f"{q.number}. " for q in kept])
+    assert len(short) < len(full)

@@ -1053,3 +1053,57 @@ def test_folded_background_problems_are_at_their_line(lesson_dir: LessonDir) -> 
     assert problems_of(lesson_dir, {"lesson.yaml": text}) == [
         "lesson/lesson.yaml:8:7: background: '**' is not closed: bold text needs '**' on both "
         "sides (write **term** (gloss), or remove the stars)"]
+
+
+SHORT = """variants:
+  standard:
+    title: "Standard"
+  short:
+    title: "Short"
+    reading_level: simplified
+    documents: [B]
+"""
+
+
+def test_a_variant_may_leave_documents_out(lesson_dir: LessonDir) -> None:
+    from worksheets.variants import select
+
+    files = {"lesson.yaml": edit(LESSON_YAML, 'variants:\n  standard:\n    title: "Standard"\n',
+                                 SHORT),
+             # only B has a simplified text: A needs none, since `short` leaves it out
+             "documents/B.simplified.md": "We want trade.\n"}
+    lesson, problems = load_lesson_with_problems(lesson_dir(files))
+    assert problems == [] and lesson is not None
+    assert lesson.variants["short"].documents == ("B",)
+    ws = select(lesson, "short")
+    assert [s.document.id for s in ws.sections] == ["B"]
+    assert [s.blocks[0].text for s in ws.sections] == ["We want trade."]
+    # questions on A (alone or with B) go with it; the others keep their numbers
+    assert [(q.id, q.number) for s in ws.sections for q in s.after] == [("b-choice", 2)]
+    full = select(lesson, "standard")
+    assert [s.document.id for s in full.sections] == ["A", "B"]
+
+
+def test_variant_documents_are_checked(lesson_dir: LessonDir) -> None:
+    text = edit(LESSON_YAML, 'variants:\n  standard:\n    title: "Standard"\n', """variants:
+  standard:
+    title: "Standard"
+    documents: []
+  short:
+    title: "Short"
+    documents: [B, b, Bee, B]
+    questions: [b-choice, ab-true]
+""")
+    assert problems_of(lesson_dir, {"lesson.yaml": text}) == [
+        "lesson/lesson.yaml:35:16: variants.standard.documents: the list is empty (name at "
+        "least one document, or leave the key out for all)",
+        "lesson/lesson.yaml:38:20: variants.short.documents: unknown document 'b' (did you "
+        "mean 'B'?)",
+        "lesson/lesson.yaml:38:23: variants.short.documents: unknown document 'Bee' (expected "
+        "one of: A, B)",
+        "lesson/lesson.yaml:38:28: variants.short.documents: document 'B' appears twice (list "
+        "it once)",
+        "lesson/lesson.yaml:39:27: variants.short.questions: question 'ab-true' is about "
+        "document A, which the variant leaves out (add A to its documents, or take 'ab-true' "
+        "out)",
+    ]

@@ -75,9 +75,11 @@ def grade_ceiling(band: str) -> int | None:
 def content_warnings(lesson: Lesson) -> list[Problem]:
     """Warnings for content that is valid but probably a mistake."""
     out: list[Problem] = []
-    levels = {v.reading_level for v in lesson.variants.values()}
+    printed = {(d.id, v.reading_level) for d in lesson.documents
+               for v in lesson.variants.values() if v.shows_document(d.id)}
     bodies = {(d.id, lvl): "\n".join(b.text for b in body.blocks)
-              for d in lesson.documents for lvl, body in d.bodies.items() if lvl in levels}
+              for d in lesson.documents for lvl, body in d.bodies.items()
+              if (d.id, lvl) in printed}
     for t in lesson.vocabulary:
         pat = term_pattern(t)
         if not any(pat.search(text) for text in bodies.values()):
@@ -113,6 +115,38 @@ def content_warnings(lesson: Lesson) -> list[Problem]:
                 if c.id not in r.answers:
                     out.append(Problem(r.origin, f"organizer row '{r.id}' has no answer for "
                                        f"column '{c.id}'", f"add answers: {{{c.id}: ...}}",
+                                       "warning"))
+    out.extend(_left_out_warnings(lesson))
+    return out
+
+
+def _left_out_warnings(lesson: Lesson) -> list[Problem]:
+    """What a variant that leaves documents out still points students or teachers to."""
+    out: list[Problem] = []
+    for v in lesson.variants.values():
+        if v.documents is None:
+            continue
+        if not any(v.shows(q) for q in lesson.questions):
+            out.append(Problem(v.origin, f"variant '{v.id}' asks no question: every question "
+                               "is about a document it leaves out",
+                               "add documents to the variant, or questions on the ones it has",
+                               "warning"))
+        if lesson.organizer is None:
+            continue
+        for c in lesson.organizer.columns:
+            gone = [d for d in c.documents if not v.shows_document(d)]
+            if gone and len(gone) == len(c.documents):
+                out.append(Problem(v.origin, f"variant '{v.id}' leaves out document "
+                                   f"{' and '.join(gone)}, which organizer column '{c.id}' "
+                                   "is about", "add the document to the variant, or expect "
+                                   "students to fill in that column without it", "warning"))
+        for r in lesson.organizer.rows:
+            for e in r.evidence:
+                if not v.shows_document(e.doc):
+                    out.append(Problem(e.origin, f"organizer row '{r.id}' cites document "
+                                       f"{e.doc}, which variant '{v.id}' leaves out: its key "
+                                       "points to a text the class does not have",
+                                       "expect it, or add the document to the variant",
                                        "warning"))
     return out
 
@@ -249,7 +283,8 @@ def readability_warnings(lesson: Lesson, scores: list[Readability]) -> list[Prob
         if top is None:
             continue
         for r in scores:
-            if r.level == v.reading_level and r.grade > top + 0.5:
+            if r.level == v.reading_level and v.shows_document(r.document) and \
+                    r.grade > top + 0.5:
                 out.append(Problem(r.origin, f"document {r.document} ({r.level}) reads at grade "
                                    f"{r.grade:.1f}, above variant '{v.id}' (grades {band})",
                                    "shorten sentences and use common words, or raise the "
@@ -261,7 +296,8 @@ def readability_report(lesson: Lesson, scores: list[Readability]) -> list[Proble
     """An info line per document body: its grade estimate and the variants that use it."""
     out = []
     for r in scores:
-        users = [v.id for v in lesson.variants.values() if v.reading_level == r.level]
+        users = [v.id for v in lesson.variants.values()
+                 if v.reading_level == r.level and v.shows_document(r.document)]
         used = f"used by {', '.join(users)}" if users else "used by no variant"
         out.append(Problem(r.origin, f"document {r.document} ({r.level}): reading grade "
                            f"{r.grade:.1f}, {r.words} words, {used}", "Flesch-Kincaid", "info"))

@@ -872,9 +872,26 @@ def _variants(
                                     f"variants: '{vid}' and '{folded[vid.casefold()]}' differ "
                                     "only in case", "their PDF files would have the same name "
                                     "on many disks: rename one"))
+    doc_ids = [d.id for d in docs]
     for vid, v in lf.variants.items():
         base = ("variants", vid)
+        for j, d_id in enumerate(v.documents or ()):
+            if d_id not in lf.documents:
+                close = _did_you_mean(d_id, list(lf.documents))
+                hint = (f"did you mean '{close}'?" if close else
+                        "expected one of: " + ", ".join(lf.documents))
+                problems.append(Problem(ll.at((*base, "documents", j)),
+                                        f"variants.{vid}.documents: unknown document '{d_id}'",
+                                        hint))
+        _twice(v.documents or [], ll, (*base, "documents"), "document", problems)
+        if v.documents == []:
+            problems.append(Problem(ll.at((*base, "documents")),
+                                    f"variants.{vid}.documents: the list is empty",
+                                    "name at least one document, or leave the key out for all"))
+        shown = set(v.documents) if v.documents is not None else set(doc_ids)
         for d in docs:
+            if d.id not in shown:
+                continue
             if v.reading_level not in d.bodies:
                 problems.append(Problem(
                     ll.at((*base, "reading_level")),
@@ -883,15 +900,26 @@ def _variants(
                     f"write documents/{d.id}.{v.reading_level}.md, or use one of: "
                     + ", ".join(sorted(d.bodies))))
         _twice(v.questions or [], ll, (*base, "questions"), "question", problems)
+        by_id = {q.id: q for q in questions}
         for j, q in enumerate(v.questions or ()):
             if q not in qids:
                 close = _did_you_mean(q, qids)
                 hint = f"did you mean '{close}'?" if close else "see questions.yaml for ids"
                 problems.append(Problem(ll.at((*base, "questions", j)),
                                         f"variants.{vid}.questions: unknown question '{q}'", hint))
+                continue
+            left_out = [d for d in by_id[q].documents if d not in shown]
+            if left_out:
+                problems.append(Problem(
+                    ll.at((*base, "questions", j)),
+                    f"variants.{vid}.questions: question '{q}' is about document "
+                    f"{' and '.join(left_out)}, which the variant leaves out",
+                    f"add {' and '.join(left_out)} to its documents, or take '{q}' out"))
         out[vid] = Variant(vid, v.title, v.description, v.reading_level, frozenset(v.scaffolds),
                            v.language, tuple(v.questions) if v.questions is not None else None,
-                           ll.at(base, key=True), v.grade_band)
+                           ll.at(base, key=True), v.grade_band,
+                           tuple(d for d in lf.documents if d in shown)
+                           if v.documents is not None else None)
     return out
 
 
@@ -913,11 +941,12 @@ def _check_evidence(
              for d in documents for level, body in d.bodies.items()}
     cited: list[tuple[Evidence, list[Variant]]] = []
     for q in questions:
-        shown = [v for v in variants.values() if v.questions is None or q.id in v.questions]
+        shown = [v for v in variants.values() if v.shows(q)]
         cited.extend((e, shown) for e in q.evidence)
     if organizer is not None:
         for r in organizer.rows:
-            cited.extend((e, list(variants.values())) for e in r.evidence)
+            cited.extend((e, [v for v in variants.values() if v.shows_document(e.doc)])
+                         for e in r.evidence)
     for e, shown in cited:
         if e.doc not in docs:
             close = difflib.get_close_matches(e.doc, list(docs), n=1)

@@ -117,7 +117,7 @@ class Organizer:
 
 @dataclass(frozen=True)
 class Variant:
-    """A differentiated version: reading level, scaffolds, language, questions."""
+    """A differentiated version: reading level, scaffolds, language, documents, questions."""
 
     id: str
     title: str
@@ -128,6 +128,16 @@ class Variant:
     questions: tuple[str, ...] | None
     origin: Location
     grade_band: str | None = None
+    documents: tuple[str, ...] | None = None  # None: every document
+
+    def shows_document(self, doc_id: str) -> bool:
+        """Whether this variant prints the document."""
+        return self.documents is None or doc_id in self.documents
+
+    def shows(self, q: Question) -> bool:
+        """Whether this variant asks the question: chosen, and on documents it prints."""
+        return (self.questions is None or q.id in self.questions) and all(
+            self.shows_document(d) for d in q.documents)
 
 
 @dataclass(frozen=True)

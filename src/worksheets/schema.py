@@ -142,6 +142,11 @@ class VariantFile(_Strict, frozen=True, kw_only=True):
     reading_level: Id = "modified"
     scaffolds: list[Scaffold] = field(default_factory=list)
     language: Language | None = None
+    documents: Annotated[
+        list[Id] | None,
+        Meta(description="Document ids to include, printed in the lesson's order (default "
+             "all). Questions on a document left out are left out too."),
+    ] = None
     questions: Annotated[
         list[Id] | None, Meta(description="Question ids to include (default all).")
     ] = None

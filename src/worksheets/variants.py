@@ -58,10 +58,12 @@ def select(lesson: Lesson, variant: str = "standard", edition: Edition = "studen
             f"(choose one of: {', '.join(lesson.variants)})"
         )
     v = lesson.variants[variant]
-    chosen = [q for q in lesson.questions if v.questions is None or q.id in v.questions]
+    chosen = [q for q in lesson.questions if v.shows(q)]
     sections = []
     used_terms: list[str] = []
     for doc in lesson.documents:
+        if not v.shows_document(doc.id):
+            continue
         body = doc.bodies.get(v.reading_level) or next(iter(doc.bodies.values()))
         terms = terms_in(lesson.vocabulary, body.blocks)
         used_terms.extend(t.term for t in terms)
