@@ -1082,6 +1082,12 @@ def test_a_variant_may_leave_documents_out(lesson_dir: LessonDir) -> None:
     assert [(q.id, q.number) for s in ws.sections for q in s.after] == [("b-choice", 2)]
     full = select(lesson, "standard")
     assert [s.document.id for s in full.sections] == ["A", "B"]
+    from worksheets.checks import content_warnings
+
+    assert [p.format() for p in content_warnings(lesson) if "leaves out" in p.message] == [
+        "lesson/lesson.yaml:35:3: warning: variant 'short' leaves out document A, which "
+        "organizer column 'first' is about (add the document to the variant, or expect "
+        "students to fill in that column without it)"]
 
 
 def test_variant_documents_are_checked(lesson_dir: LessonDir) -> None:

@@ -134,10 +134,10 @@ def _left_out_warnings(lesson: Lesson) -> list[Problem]:
         if lesson.organizer is None:
             continue
         for c in lesson.organizer.columns:
-            gone = [d for d in c.documents if not v.shows_document(d)]
-            if gone and len(gone) == len(c.documents):
+            if c.documents and not any(v.shows_document(d) for d in c.documents):
                 out.append(Problem(v.origin, f"variant '{v.id}' leaves out document "
-                                   f"{' and '.join(gone)}, which organizer column '{c.id}' "
+                                   f"{' and '.join(c.documents)}, which organizer column "
+                                   f"'{c.id}' "
                                    "is about", "add the document to the variant, or expect "
                                    "students to fill in that column without it", "warning"))
         for r in lesson.organizer.rows:

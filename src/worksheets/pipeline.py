@@ -282,9 +282,9 @@ def check(
             problems.extend(readability_report(lesson, scores))
     if render_all and loaded:
         jobs = plan(loaded, ["all"], ["all"], ("student", "key", "master"))
-        for lesson in loaded:
-            for layout in {j.layout.name: j.layout for j in jobs}.values():
-                problems.extend(footer_problems(lesson, layout))
+        layouts = {j.layout.name: j.layout for j in jobs}.values()
+        problems.extend(p for lesson in loaded for layout in layouts
+                        for p in footer_problems(lesson, layout))
         for job in jobs:
             with collect_layout_warnings() as found:
                 render_job(job)
