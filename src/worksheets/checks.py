@@ -163,10 +163,11 @@ def footer_fit(text: str, what: str) -> int | None:
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
     from .fonts import SANS, register_fonts
+    from .render import footer_room
 
     register_fonts()
     if what == "title":
-        size, room = 8.0, FOOTER_WIDTH - stringWidth("Page 999 of 999", SANS, 8.0) - 12
+        size, room = 8.0, footer_room(FOOTER_WIDTH, 999)
     else:
         size, room = 6.5, FOOTER_WIDTH
     width = stringWidth(text, SANS, size)
@@ -186,7 +187,7 @@ def footer_problems(lesson: Lesson, layout: Layout) -> list[Problem]:
     across = layout.page_size[0] - layout.margin_left - layout.margin_right
     out = []
     for field, text, size, room, smallest in (
-        ("title", lesson.title, 8.0, footer_room(layout, 99), 6.5),
+        ("title", lesson.title, 8.0, footer_room(across, 99), 6.5),
         ("attribution", lesson.attribution, 6.5, across, 5.5),
     ):
         shown, fitted = fit_line(text, SANS, size, room, smallest)

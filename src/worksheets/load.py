@@ -330,6 +330,12 @@ _SYNONYMS = {
 }
 
 
+def _choice_hint(value: str, options: Sequence[str]) -> str:
+    """'did you mean X?' for a near miss, else the options there are."""
+    close = _did_you_mean(value, options)
+    return f"did you mean '{close}'?" if close else "expected one of: " + ", ".join(options)
+
+
 def _did_you_mean(value: str, options: Sequence[str]) -> str | None:
     """The option the author most likely meant by `value`, if any is close."""
     for o in options:
@@ -422,9 +428,8 @@ def _problem(
     if kind == "extra_forbidden":
         field = str(path[-1])
         allowed = _fields_at(model, path[:-1])
-        close = _did_you_mean(field, allowed)
-        hint = f"did you mean '{close}'?" if close else "expected one of: " + ", ".join(allowed)
-        return Problem(loaded.at(path, key=True), f"{where}unknown key '{shorten(field)}'", hint)
+        return Problem(loaded.at(path, key=True), f"{where}unknown key '{shorten(field)}'",
+                       _choice_hint(field, allowed))
     if value is None and kind in ("string_type", "int_type", "bool_type"):
         return _empty(name, path, model, loaded)
     if kind == "string_type":
@@ -713,11 +718,9 @@ def _questions(
         positions = []
         for j, d in enumerate(q.documents):
             if d not in doc_ids:
-                close = _did_you_mean(d, doc_ids)
-                hint = (f"did you mean '{close}'?" if close
-                        else "expected one of: " + ", ".join(doc_ids))
                 problems.append(Problem(ql.at(("questions", i, "documents", j)),
-                                        f"questions[{i}].documents: unknown document '{d}'", hint))
+                                        f"questions[{i}].documents: unknown document '{d}'",
+                                        _choice_hint(d, doc_ids)))
             else:
                 positions.append(doc_ids.index(d))
         _check_kind(q, i, ql, problems)
@@ -825,12 +828,9 @@ def _organizer(
         _twice(c.documents, ll, ("organizer", "columns", ci, "documents"), "document", problems)
         for j, d in enumerate(c.documents):
             if d not in doc_ids:
-                close = _did_you_mean(d, doc_ids)
-                hint = f"did you mean '{close}'?" if close else "expected one of: " + ", ".join(
-                    doc_ids)
                 problems.append(Problem(ll.at(("organizer", "columns", ci, "documents", j)),
                                         f"organizer.columns[{ci}].documents: "
-                                        f"unknown document '{d}'", hint))
+                                        f"unknown document '{d}'", _choice_hint(d, doc_ids)))
     rows = []
     for ri, r in enumerate(o.rows):
         for what in ("answers", "given"):
@@ -877,12 +877,9 @@ def _variants(
         base = ("variants", vid)
         for j, d_id in enumerate(v.documents or ()):
             if d_id not in lf.documents:
-                close = _did_you_mean(d_id, list(lf.documents))
-                hint = (f"did you mean '{close}'?" if close else
-                        "expected one of: " + ", ".join(lf.documents))
                 problems.append(Problem(ll.at((*base, "documents", j)),
                                         f"variants.{vid}.documents: unknown document '{d_id}'",
-                                        hint))
+                                        _choice_hint(d_id, lf.documents)))
         _twice(v.documents or [], ll, (*base, "documents"), "document", problems)
         if v.documents == []:
             problems.append(Problem(ll.at((*base, "documents")),

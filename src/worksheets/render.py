@@ -180,9 +180,8 @@ def _banner(c: Canvas, layout: Layout, decor: PageDecor) -> None:
     c.restoreState()
 
 
-def footer_room(layout: Layout, pages: int) -> float:
+def footer_room(across: float, pages: int) -> float:
     """The width left for the footer's title beside the widest "Page x of y"."""
-    across = layout.page_size[0] - layout.margin_left - layout.margin_right
     return float(across - stringWidth(f"Page {pages} of {pages}", SANS, 8) - 12)
 
 
@@ -229,7 +228,8 @@ def _decorate(c: Canvas, layout: Layout, decor: PageDecor, total: int,
         c.line(left, y + 11, right, y + 11)
         # a title too long for a narrow layout is printed smaller, or shortened: never
         # over "Page x of y" (`worksheets check --all` warns)
-        title, size = fit_line(decor.footer_left, SANS, 8, footer_room(layout, total), 6.5)
+        title, size = fit_line(decor.footer_left, SANS, 8, footer_room(right - left, total),
+                               6.5)
         c.setFont(SANS, size)
         c.drawString(left, y, title)
         c.setFont(SANS, 8)
@@ -239,4 +239,3 @@ def _decorate(c: Canvas, layout: Layout, decor: PageDecor, total: int,
             c.setFont(SANS, size)
             c.drawString(left, y - 10, credit)
     c.restoreState()
-
