@@ -9,7 +9,7 @@ import pytest
 from pypdf import PdfReader
 
 import worksheets
-from worksheets.layout import load_layout
+from worksheets.load.layout import load_layout
 from worksheets.markup import plain
 from worksheets.model import Lesson
 from worksheets.pipeline import Job, render_job

@@ -115,7 +115,7 @@ def test_unknown_variant_and_layout(project: Path) -> None:
 
 def test_layout_extends_and_validation(project: Path) -> None:
     (project / "layouts" / "mine.yaml").write_text("extends: a4\nbody_size: 12\n")
-    from worksheets.layout import load_layout
+    from worksheets.load.layout import load_layout
 
     mine = load_layout("mine")
     a4 = load_layout("a4")

@@ -18,8 +18,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from worksheets.checks import glyph_problems
-from worksheets.layout import load_layout
 from worksheets.load import load_lesson_with_problems
+from worksheets.load.layout import load_layout
 from worksheets.markup import plain
 from worksheets.model import Lesson
 from worksheets.pipeline import Job, render_job
@@ -261,7 +261,7 @@ def test_a_fitted_line_fits_and_is_the_text_or_its_start(text: str, room: float,
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
     from worksheets.fonts import SANS, register_fonts
-    from worksheets.render import fit_line
+    from worksheets.measure import fit_line
 
     register_fonts()
     shown, fitted = fit_line(text, SANS, size, room, 5.5)

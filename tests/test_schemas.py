@@ -9,7 +9,7 @@ import jsonschema
 import pytest
 import yaml
 
-from worksheets._yaml import split_front_matter
+from worksheets.load.yaml import split_front_matter
 from worksheets.schemas import json_schemas
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -16,10 +16,11 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from worksheets import batchspec, schema
-from worksheets._yaml import split_front_matter
-from worksheets.layout import Layout
-from worksheets.validate import Issue, convert, issues_in
+from worksheets import batchspec
+from worksheets.load import shapes as schema
+from worksheets.load.layout import Layout
+from worksheets.load.validate import Issue, convert, issues_in
+from worksheets.load.yaml import split_front_matter
 
 ROOT = Path(__file__).resolve().parent.parent
 LESSON = ROOT / "content" / "cuban-missile-crisis"

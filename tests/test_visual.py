@@ -9,7 +9,7 @@ import pytest
 from PIL import Image, ImageChops
 
 import worksheets
-from worksheets.layout import load_layout
+from worksheets.load.layout import load_layout
 from worksheets.pipeline import Job, render_job
 
 from .pdfutil import GOLDEN, LESSON, ROOT, UPDATE

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from worksheets import _yaml
+from worksheets.load import yaml as _yaml
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 

@@ -28,8 +28,8 @@ from . import manifest
 from .batchspec import Spec, load_spec
 from .batchspec import SpecFile as BatchSpec  # the spec file's model, for its JSON Schema
 from .errors import ContentError, Location, Problem, WorksheetError, raise_if_errors
-from .layout import Layout, load_layout
 from .load import display_path
+from .load.layout import Layout, load_layout
 from .model import Lesson
 from .packet import Base, PacketPlan, Seat, assemble, base_parts, render_base
 from .roster import ClassSection, Roster, read_oneroster, read_simple

@@ -15,9 +15,9 @@ from typing import Annotated, Literal
 
 from msgspec import Meta, Struct, field
 
-from ._yaml import Loaded, load_yaml, read_text
 from .errors import Location, Problem
-from .schema import ID_PATTERN
+from .load.shapes import ID_PATTERN
+from .load.yaml import Loaded, load_yaml, read_text
 
 Id = Annotated[str, Meta(pattern=ID_PATTERN, max_length=64)]
 Text = Annotated[str, Meta(min_length=1, max_length=300)]
@@ -139,7 +139,8 @@ class Spec:
 
 def load_spec(path: str | os.PathLike[str], problems: list[Problem]) -> Spec | None:
     """Read and validate a batch spec; append problems and return None when it is unusable."""
-    from .load import _validate, display_path
+    from .load.files import display_path
+    from .load.issues import validate_file
 
     p = Path(path)
     shown = display_path(p)
@@ -154,7 +155,7 @@ def load_spec(path: str | os.PathLike[str], problems: list[Problem]) -> Spec | N
     if isinstance(loaded.data, dict) and isinstance(loaded.data.get("date"), datetime.date):
         # an unquoted date is read as one; the covers print it as written
         loaded.data["date"] = loaded.data["date"].isoformat()
-    checked = _validate(SpecFile, loaded, problems)
+    checked = validate_file(SpecFile, loaded, problems)
     if checked is None:
         return None
     f = checked[0]

@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from .errors import Location, Problem
 from .fonts import missing_glyphs
-from .layout import Layout
+from .load.layout import Layout
 from .markup import Block, plain
 from .model import SKILLS, Lesson
 from .variants import term_pattern
@@ -151,35 +151,10 @@ def _left_out_warnings(lesson: Lesson) -> list[Problem]:
     return out
 
 
-# The page footer (render._decorate) sets the title at 8 pt beside "Page x of y" and the
-# attribution at 6.5 pt (at most 180 characters), each on one line of the text width
-# of the shipped layouts (6.9 in on Letter and A4).
-FOOTER_WIDTH = 496.8
-FOOTER_MAX_CHARS = 180
-
-
-def footer_fit(text: str, what: str) -> int | None:
-    """None if `text` fits its line of the page footer, else about how many characters do."""
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-
-    from .fonts import SANS, register_fonts
-    from .render import footer_room
-
-    register_fonts()
-    if what == "title":
-        size, room = 8.0, footer_room(FOOTER_WIDTH, 999)
-    else:
-        size, room = 6.5, FOOTER_WIDTH
-    width = stringWidth(text, SANS, size)
-    if width <= room and len(text) <= FOOTER_MAX_CHARS:
-        return None
-    return max(1, min(int(len(text) * room / width), FOOTER_MAX_CHARS))
-
-
 def footer_problems(lesson: Lesson, layout: Layout) -> list[Problem]:
     """Warnings for a title or attribution that the layout's footer must shrink or shorten."""
     from .fonts import SANS, register_fonts
-    from .render import fit_line, footer_room
+    from .measure import fit_line, footer_room
 
     if not layout.footer:
         return []

@@ -192,7 +192,7 @@ def _run(fn: Any, *args: Any) -> Any:
 @click.argument("content", default="content", type=click.Path(file_okay=False))
 def list_(content: str) -> None:
     """List the lessons under CONTENT with their variants, and the layouts."""
-    from .layout import available_layouts
+    from .load.layout import available_layouts
     from .pipeline import find_lessons, load_all
 
     lessons = _run(load_all, _run(find_lessons, content))

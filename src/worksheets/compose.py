@@ -29,7 +29,7 @@ from reportlab.platypus import (
 
 from .errors import Location, Problem
 from .fonts import SANS, SERIF, register_fonts
-from .layout import Layout
+from .load.layout import Layout
 from .markup import Block, Run, escape, normalize_quote
 from .model import Evidence, Organizer, OrganizerColumn, Question, VocabularyTerm
 from .variants import Section, Worksheet

@@ -28,7 +28,7 @@ from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 from .compose import compose
 from .finish import PacketWriter
 from .fonts import SANS, register_fonts
-from .layout import Layout
+from .load.layout import Layout
 from .markup import escape
 from .model import Lesson
 from .render import Meta, PageDecor, Part, render_parts

@@ -15,8 +15,8 @@ from pathlib import Path
 
 from .compose import compose, compose_master
 from .errors import ContentError, OutputError, Problem, WorksheetError
-from .layout import Layout, available_layouts, layout_dirs, load_layout
 from .load import display_path, load_lesson_with_problems
+from .load.layout import Layout, available_layouts, layout_dirs, load_layout
 from .model import Lesson
 from .preflight import Report
 from .preflight import preflight as check_pdf

@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .layout import PAGE_SIZES
+from .load.layout import PAGE_SIZES
 
 SAFE_MARGIN = 18.0  # points: 0.25 in
 _QUESTION = re.compile(r"^(\d+)\.(?:\s|$)")

@@ -6,7 +6,6 @@ The only module that builds a doc template and draws page furniture.
 from __future__ import annotations
 
 import io
-import math
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -29,7 +28,8 @@ from reportlab.platypus.doctemplate import LayoutError
 from . import __version__
 from .errors import WorksheetError
 from .fonts import SANS, register_fonts
-from .layout import Layout
+from .load.layout import Layout
+from .measure import fit_line, footer_room
 
 
 @dataclass(frozen=True)
@@ -178,39 +178,6 @@ def _banner(c: Canvas, layout: Layout, decor: PageDecor) -> None:
         c.setFont(SANS, size)
         c.drawRightString(w - layout.margin_right, y, stamp)
     c.restoreState()
-
-
-def footer_room(across: float, pages: int) -> float:
-    """The width left for the footer's title beside the widest "Page x of y"."""
-    return float(across - stringWidth(f"Page {pages} of {pages}", SANS, 8) - 12)
-
-
-def fit_line(text: str, font: str, size: float, room: float,
-             smallest: float) -> tuple[str, float]:
-    """`text` and a size for it to fit `room` points on one line.
-
-    The size shrinks (in tenths of a point) down to `smallest`; below that the text is
-    cut at a word, or else a letter, and ends with an ellipsis.
-    """
-    width = stringWidth(text, font, size)
-    if width <= room:
-        return text, size
-    fitted = max(smallest, math.floor(size * room / width * 10) / 10)  # width ~ size
-    if stringWidth(text, font, fitted) <= room:
-        return text, fitted
-    # the longest start of the text that fits with its ellipsis
-    lo, hi = 0, len(text)
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        if stringWidth(text[:mid].rstrip() + "\u2026", font, smallest) <= room:
-            lo = mid
-        else:
-            hi = mid - 1
-    cut = text[:lo]
-    space = cut.rfind(" ")
-    if space > lo * 2 // 3 and not text[lo : lo + 1].isspace():  # a word, if not too much
-        cut = cut[:space]
-    return cut.rstrip(" ,;:·-") + "\u2026", smallest
 
 
 def _decorate(c: Canvas, layout: Layout, decor: PageDecor, total: int,

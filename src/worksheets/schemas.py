@@ -8,16 +8,16 @@ from typing import Any
 
 import msgspec
 
-from . import schema
-from .layout import DIM_PATTERN, LENGTHS, Layout
+from .load import shapes
+from .load.layout import DIM_PATTERN, LENGTHS, Layout
 
 
 def _models() -> dict[str, type[msgspec.Struct]]:
     models: dict[str, type[msgspec.Struct]] = {
-        "lesson": schema.LessonFile,
-        "questions": schema.QuestionsFile,
-        "vocabulary": schema.VocabularyFile,
-        "document": schema.DocumentFrontMatter,
+        "lesson": shapes.LessonFile,
+        "questions": shapes.QuestionsFile,
+        "vocabulary": shapes.VocabularyFile,
+        "document": shapes.DocumentFrontMatter,
         "layout": Layout,
     }
     try:

@@ -16,9 +16,9 @@ from typing import Annotated, Any, Literal
 from msgspec import Meta, Struct
 from msgspec.structs import asdict
 
-from ._yaml import Loaded, load_yaml, read_text
-from .errors import Location, Problem, raise_if_errors
+from ..errors import Location, Problem, raise_if_errors
 from .validate import Issue, convert
+from .yaml import Loaded, load_yaml, read_text
 
 _UNITS = {"pt": 1.0, "in": 72.0, "mm": 72.0 / 25.4, "cm": 72.0 / 2.54}
 DIM_PATTERN = r"^\s*(\d+(?:\.\d+)?)\s*(pt|in|mm|cm)?\s*$"
@@ -132,7 +132,7 @@ def _room_problems(layout: Layout, name: str, dirs: Sequence[Path]) -> list[Prob
 
     Checked on the finished layout only: a file may fix what its `extends:` parent sets.
     """
-    from .load import display_path
+    from .files import display_path
 
     path = _find(name, dirs)
     where = Location(display_path(path) if path else name)
@@ -165,7 +165,8 @@ def _find(name_or_path: str, dirs: Sequence[Path]) -> Path | None:
 
 def _load(name_or_path: str, problems: list[Problem], chain: tuple[str, ...],
           dirs: Sequence[Path]) -> Layout | None:
-    from .load import _translate, display_path
+    from .files import display_path
+    from .issues import translate
 
     path = _find(name_or_path, dirs)
     if path is None:
@@ -206,6 +207,6 @@ def _load(name_or_path: str, problems: list[Problem], chain: tuple[str, ...],
     layout, more = convert(_lengths(merged, issues), Layout)
     issues += more
     if issues:
-        problems.extend(_translate(issues, Layout, Loaded(shown, merged, loaded.marks)))
+        problems.extend(translate(issues, Layout, Loaded(shown, merged, loaded.marks)))
         return None
     return layout

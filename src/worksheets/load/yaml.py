@@ -18,7 +18,7 @@ from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import Resolver
 
-from .errors import Location, Problem
+from ..errors import Location, Problem
 
 MAX_FILE_BYTES = 1_000_000
 MAX_CHAR_PROBLEMS = 10  # control characters reported one by one; then a count

@@ -1,0 +1,159 @@
+"""Documents: front matter and body text of each reading level, glosses collected."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from ..errors import Location, Problem
+from ..markup import Gloss, parse_body, parse_inline
+from ..model import (
+    Body,
+    Document,
+)
+from . import shapes
+from .files import display_path, present, read_lesson_file, unreadable
+from .issues import did_you_mean, validate_file
+from .yaml import Loaded, load_yaml, split_front_matter
+
+# More paragraphs than any document a class reads (a 20-page text has a few hundred):
+# laying out so many would take minutes.
+MAX_PARAGRAPHS = 2000
+# A paragraph longer than this (about five pages) is a text missing its blank lines, and
+# laying it out takes time that grows with the square of its length.
+MAX_PARAGRAPH_CHARS = 20_000
+
+
+# --- documents -----------------------------------------------------------------
+
+
+def load_documents(
+    folder: Path, lesson: shapes.LessonFile, ll: Loaded, problems: list[Problem],
+    known: list[str],
+) -> list[Document]:
+    """Load the listed documents; fill `known` with the ids references may name.
+
+    A listed document that is missing or broken is reported once, at its own
+    file or listing, not again at each question or column that names it.
+    """
+    docs: list[Document] = []
+    seen: set[str] = set()
+    docdir = folder / "documents"
+    available = sorted(p.name[:-3] for p in docdir.glob("*.md") if "." not in p.name[:-3])
+    for i, doc_id in enumerate(lesson.documents):
+        where = ll.at(("documents", i))
+        if doc_id in seen:
+            problems.append(Problem(where, f"documents: '{doc_id}' is listed twice",
+                                    "list each document once"))
+            continue
+        seen.add(doc_id)
+        known.append(doc_id)
+        path = docdir / f"{doc_id}.md"
+        if not present(path):
+            close = did_you_mean(doc_id, available)
+            hint = f"did you mean '{close}'?" if close else f"create documents/{doc_id}.md"
+            problems.append(Problem(where, f"documents: no file documents/{doc_id}.md", hint))
+            if close and close not in lesson.documents:
+                known.append(close)  # the file the author meant: references to it are fine
+            continue
+        doc = load_document(path, doc_id, problems, folder)
+        if doc is not None:
+            docs.append(doc)
+    return docs
+
+
+def load_document(
+    path: Path, doc_id: str, problems: list[Problem], folder: Path
+) -> Document | None:
+    shown = display_path(path)
+    text = read_lesson_file(path, folder, problems)
+    if text is None:
+        return None
+    fm_text, body_text, body_line = split_front_matter(text)
+    if not fm_text:
+        if text.split("\n", 1)[0].strip() == "---":
+            problems.append(Problem(Location(shown, 1, 1), "the front matter is not closed",
+                                    "end it with a line '---' before the text"))
+        else:
+            problems.append(Problem(Location(shown, 1, 1), "missing front matter",
+                                    "start the file with '---', label:, title:, source:, "
+                                    "then '---'"))
+        return None
+    loaded = load_yaml(fm_text, shown, problems)
+    if loaded is None:
+        return None
+    if loaded.data is None:
+        problems.append(Problem(Location(shown, 1, 1), "the front matter is empty",
+                                "write label:, title: and source: between the '---' lines"))
+        return None
+    v = validate_file(shapes.DocumentFrontMatter, loaded, problems)
+    if v is None:
+        return None
+    fm = v[0]
+    bodies = {fm.level: _body(fm.level, body_text, body_line, shown, problems)}
+    glosses: dict[str, str] = {}
+    add_glosses(glosses, parse_body(body_text, body_line).glosses)
+    for extra in sorted(path.parent.glob(f"{doc_id}.*.md")):
+        level = extra.name[len(doc_id) + 1 : -3]
+        eshown = display_path(extra)
+        if level == fm.level and unreadable(extra, folder) is None:
+            problems.append(Problem(Location(eshown, 1, 1), f"{path.name} already holds the "
+                                    f"'{level}' text (its level: is '{fm.level}')",
+                                    f"remove one of the two, or change level: in {path.name}"))
+            continue
+        etext = read_lesson_file(extra, folder, problems)
+        if etext is None:
+            continue
+        efm, ebody, eline = split_front_matter(etext)
+        if efm:
+            el = load_yaml(efm, eshown, problems)
+            if el is not None:
+                ev = validate_file(shapes.LevelFrontMatter, el, problems, empty_ok=True)
+                if ev is not None and ev[0].level not in (None, level):
+                    problems.append(Problem(el.at(("level",)),
+                                            f"level '{ev[0].level}' does not match the file name",
+                                            f"the file name says '{level}'"))
+        bodies[level] = _body(level, ebody, eline, eshown, problems)
+        add_glosses(glosses, parse_body(ebody, eline).glosses)
+    return Document(
+        id=doc_id,
+        label=fm.label,
+        title=fm.title,
+        modified=fm.modified,
+        dateline=fm.dateline,
+        source=parse_inline(fm.source)[0],
+        bodies=bodies,
+        glosses=glosses,
+        origin=Location(shown, 1, 1),
+    )
+
+
+def _body(level: str, text: str, first: int, shown: str, problems: list[Problem]) -> Body:
+    parsed = parse_body(text, first)
+    for line, col, msg, hint in parsed.problems:
+        problems.append(Problem(Location(shown, line, col), msg, hint))
+    if not parsed.blocks:
+        problems.append(Problem(Location(shown, first, 1), "the document has no text",
+                                "write the text after the front matter"))
+    for b in parsed.blocks:
+        if len(b.text) > MAX_PARAGRAPH_CHARS:
+            problems.append(Problem(Location(shown, b.line, b.col), f"a paragraph of "
+                                    f"{len(b.text)} characters is too long (at most "
+                                    f"{MAX_PARAGRAPH_CHARS})", "separate paragraphs with a "
+                                    "blank line"))
+    if len(parsed.blocks) > MAX_PARAGRAPHS:
+        extra = parsed.blocks[MAX_PARAGRAPHS]
+        problems.append(Problem(Location(shown, extra.line, extra.col),
+                                f"the document has {len(parsed.blocks)} paragraphs, more than "
+                                f"{MAX_PARAGRAPHS}", "a worksheet document is a few pages; "
+                                "use a shorter excerpt"))
+    return Body(level, parsed.blocks, Location(shown, first, 1))
+
+
+def add_glosses(into: dict[str, str], found: Iterable[Gloss]) -> None:
+    """Add the glosses of terms not yet in `into` (whatever their case), as first written."""
+    known = {term.lower() for term in into}
+    for g in found:
+        if g.term.lower() not in known:
+            into[g.term] = g.gloss
+            known.add(g.term.lower())

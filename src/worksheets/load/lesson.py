@@ -1,0 +1,352 @@
+"""A lesson folder on disk -> a validated `Lesson`.
+
+Every problem in every file is collected, each with file:line:col and a hint,
+and reported at once as a `ContentError`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, TypeVar
+
+import msgspec
+
+from ..errors import Location, Problem, raise_if_errors
+from ..markup import Block, normalize_quote, parse_body, parse_inline
+from ..measure import footer_fit
+from ..model import (
+    Document,
+    Evidence,
+    Lesson,
+    Organizer,
+    OrganizerColumn,
+    OrganizerRow,
+    Question,
+    Variant,
+    VocabularyTerm,
+)
+from . import shapes
+from .documents import load_document, load_documents
+from .files import NOT_IN_NAMES, display_path, present, read_lesson_file
+from .issues import choice_hint, did_you_mean, twice, validate_file
+from .questions import evidence_of, load_questions
+from .yaml import Loaded, load_yaml
+
+
+def load_lesson(path: str | os.PathLike[str]) -> Lesson:
+    """Load and validate the lesson folder at `path`; raise ContentError listing every problem."""
+    lesson, problems = load_lesson_with_problems(path)
+    raise_if_errors(problems)
+    assert lesson is not None
+    return lesson
+
+
+def load_lesson_with_problems(path: str | os.PathLike[str]) -> tuple[Lesson | None, list[Problem]]:
+    """Load a lesson, returning it (None when it has errors) with every problem found."""
+    problems: list[Problem] = []
+    folder = Path(path)
+    shown = display_path(folder)
+    if not present(folder / "lesson.yaml"):
+        hint = "a lesson folder holds lesson.yaml, questions.yaml and documents/"
+        problems.append(Problem(Location(shown), "no lesson.yaml in this folder", hint))
+        return None, problems
+    name = folder.resolve().name
+    if name.startswith(".") or len(name) > 100 or any(c in name for c in NOT_IN_NAMES):
+        # the folder name is the lesson id, and the id starts every output file name
+        problems.append(Problem(Location(shown), f"the folder name {name!r} cannot be used in "
+                                "the names of the PDF files", "rename the folder with letters, "
+                                "digits and '-', at most 100 characters, not starting with '.'"))
+
+    lesson_y = _load_file(folder / "lesson.yaml", shapes.LessonFile, problems, folder)
+    questions_y = _load_file(folder / "questions.yaml", shapes.QuestionsFile, problems, folder)
+    vocab_path = folder / "vocabulary.yaml"
+    vocab_y = (
+        _load_file(vocab_path, shapes.VocabularyFile, problems, folder, empty_ok=True)
+        if present(vocab_path)
+        else None
+    )
+    if lesson_y is None:
+        # Without lesson.yaml nothing can be cross-checked, but the documents'
+        # own problems are still worth reporting in the same run.
+        for path in sorted((folder / "documents").glob("*.md")):
+            if "." not in path.name[:-3]:
+                load_document(path, path.name[:-3], problems, folder)
+        return None, problems
+    lesson_f, lesson_l = lesson_y
+
+    doc_ids: list[str] = []  # ids that references may name
+    documents = load_documents(folder, lesson_f, lesson_l, problems, doc_ids)
+    questions: tuple[Question, ...] = ()
+    if questions_y is not None:
+        questions = load_questions(questions_y[0], questions_y[1], doc_ids, problems)
+    claim = None
+    if lesson_f.claim is not None:
+        c = lesson_f.claim
+        if any(q.id == c.id for q in questions):
+            problems.append(Problem(lesson_l.at(("claim", "id")), f"claim.id: '{c.id}' is also "
+                                    "the id of a question in questions.yaml",
+                                    "give the claim its own id"))
+        claim = Question(
+            id=c.id, number=len(questions) + 1, documents=tuple(doc_ids), skill="corroboration",
+            kind="written", prompt=parse_inline(c.prompt)[0], lines=c.lines,
+            look_fors=tuple(c.look_fors), starter=c.starter, hint=c.hint,
+            origin=lesson_l.at(("claim",)),
+        )
+    if vocab_y is not None:
+        twice([t.term for t in vocab_y[0].terms], vocab_y[1], ("terms",), "term", problems,
+               ("term",), fold=True)
+    vocabulary = _vocabulary(documents, vocab_y)
+    organizer = _organizer(lesson_f, lesson_l, doc_ids, problems)
+    variants = _variants(lesson_f, lesson_l, documents, questions, problems)
+    # A listed document that did not load is reported once; checking quotes
+    # against it would only repeat that at every citation.
+    if {d.id for d in documents} >= set(lesson_f.documents):
+        _check_evidence(documents, questions, organizer, variants, problems)
+
+    background = _background(lesson_f.background, lesson_l, problems)
+    for field, text in (("title", lesson_f.title), ("attribution", lesson_f.attribution)):
+        fits = footer_fit(text, field)
+        if fits is not None:
+            problems.append(Problem(lesson_l.at((field,)), f"{field} is too long for the page "
+                                    "footer, where it is printed on one line",
+                                    f"shorten it to about {fits} characters"))
+    if any(p.severity == "error" for p in problems):
+        return None, problems
+    lesson = Lesson(
+        id=folder.resolve().name,
+        path=shown,
+        title=lesson_f.title,
+        central_question=lesson_f.central_question,
+        grade_band=lesson_f.grade_band,
+        background=background,
+        documents=tuple(documents),
+        questions=questions,
+        claim=claim,
+        vocabulary=vocabulary,
+        organizer=organizer,
+        attribution=lesson_f.attribution,
+        author=lesson_f.author or "worksheets",
+        variants=variants,
+        origin=Location(lesson_l.file, 1, 1),
+    )
+    return lesson, problems
+
+
+def _background(text: str, ll: Loaded, problems: list[Problem]) -> tuple[Block, ...]:
+    """The background's paragraphs; markup problems located in lesson.yaml."""
+    at = ll.at(("background",))
+    line = ll.lines[at.line - 1] if 0 < at.line <= len(ll.lines) else ""
+    first, indent = at.line, at.col - 1
+    style = line[at.col - 1 : at.col]
+    if style in ("|", ">"):  # a block: the text starts on the next line
+        first += 1
+        nxt = ll.lines[first - 1] if first <= len(ll.lines) else ""
+        indent = len(nxt) - len(nxt.lstrip(" "))
+    if style == ">":
+        # YAML folds a `>` block's blank lines into single line breaks, which would run the
+        # paragraphs together: read the block's lines as written, as for `|`
+        text = _block_lines(ll.lines, first, indent)
+    elif style != "|":
+        # a plain or quoted value over several lines: each line break in the value is
+        # where the author left a blank line
+        text = text.replace("\n", "\n\n")
+    parsed = parse_body(text, first)
+    for ln, col, msg, hint in parsed.problems:
+        problems.append(Problem(Location(ll.file, ln, col + indent), f"background: {msg}", hint))
+    return parsed.blocks
+
+
+def _block_lines(lines: list[str], first: int, indent: int) -> str:
+    """The lines of a block scalar starting at line `first`, without their indentation."""
+    out = []
+    for raw in lines[first - 1 :]:
+        if raw.strip() and len(raw) - len(raw.lstrip(" ")) < indent:
+            break
+        out.append(raw[indent:])
+    return "\n".join(out)
+
+
+M = TypeVar("M", bound=msgspec.Struct)
+
+
+def _load_file(
+    path: Path, model: type[M], problems: list[Problem], folder: Path, empty_ok: bool = False
+) -> tuple[M, Loaded] | None:
+    shown = display_path(path)
+    if not present(path):
+        problems.append(Problem(Location(shown), "file is missing", f"create {path.name}"))
+        return None
+    text = read_lesson_file(path, folder, problems)
+    if text is None:
+        return None
+    loaded = load_yaml(text, shown, problems)
+    if loaded is None:
+        return None
+    return validate_file(model, loaded, problems, empty_ok)
+
+
+# --- vocabulary, organizer, variants ------------------------------------------------
+
+
+def _vocabulary(
+    docs: list[Document], vy: tuple[shapes.VocabularyFile, Loaded] | None
+) -> tuple[VocabularyTerm, ...]:
+    terms: dict[str, VocabularyTerm] = {}
+    if vy is not None:
+        for i, t in enumerate(vy[0].terms):
+            terms[t.term.lower()] = VocabularyTerm(
+                t.term, t.definition, tuple(t.forms), _texts(t.translations),
+                vy[1].at(("terms", i)),
+            )
+    for d in docs:
+        for term, gloss in d.glosses.items():
+            if term.lower() not in terms:
+                terms[term.lower()] = VocabularyTerm(term, gloss, (), {}, d.origin)
+    return tuple(sorted(terms.values(), key=lambda t: t.term.lower()))
+
+
+def _texts(d: Mapping[Any, str]) -> dict[str, str]:
+    """A mapping with Literal keys as the plain `dict[str, str]` of the model."""
+    return {str(k): v for k, v in d.items()}
+
+
+def _organizer(
+    lf: shapes.LessonFile, ll: Loaded, doc_ids: list[str], problems: list[Problem]
+) -> Organizer | None:
+    o = lf.organizer
+    if o is None:
+        return None
+    col_ids = [c.id for c in o.columns]
+    twice(col_ids, ll, ("organizer", "columns"), "column id", problems, ("id",))
+    twice([r.id for r in o.rows], ll, ("organizer", "rows"), "row id", problems, ("id",))
+    for ci, c in enumerate(o.columns):
+        twice(c.documents, ll, ("organizer", "columns", ci, "documents"), "document", problems)
+        for j, d in enumerate(c.documents):
+            if d not in doc_ids:
+                problems.append(Problem(ll.at(("organizer", "columns", ci, "documents", j)),
+                                        f"organizer.columns[{ci}].documents: "
+                                        f"unknown document '{d}'", choice_hint(d, doc_ids)))
+    rows = []
+    for ri, r in enumerate(o.rows):
+        for what in ("answers", "given"):
+            for key in getattr(r, what):
+                if key not in col_ids:
+                    close = did_you_mean(key, col_ids)
+                    hint = f"did you mean '{close}'?" if close else "expected: " + ", ".join(
+                        dict.fromkeys(col_ids))
+                    problems.append(Problem(ll.at(("organizer", "rows", ri, what, key), key=True),
+                                            f"organizer.rows[{ri}].{what}: unknown column '{key}'",
+                                            hint))
+        rows.append(OrganizerRow(r.id, r.prompt, r.lines, dict(r.answers), dict(r.given),
+                                 _texts(r.translations), ll.at(("organizer", "rows", ri)),
+                                 evidence_of(r.evidence, ll, ("organizer", "rows", ri))))
+    return Organizer(
+        title=o.title, instructions=o.instructions, corner=o.corner,
+        columns=tuple(OrganizerColumn(c.id, c.heading, tuple(c.documents), _texts(c.translations))
+                      for c in o.columns),
+        rows=tuple(rows),
+        translations={k: _texts(v) for k, v in o.translations.items()},
+        origin=ll.at(("organizer",)),
+    )
+
+
+def _variants(
+    lf: shapes.LessonFile, ll: Loaded, docs: list[Document], questions: tuple[Question, ...],
+    problems: list[Problem],
+) -> dict[str, Variant]:
+    out: dict[str, Variant] = {}
+    qids = [q.id for q in questions]
+    if "standard" not in lf.variants:
+        problems.append(Problem(ll.at(("variants",), key=True),
+                                "variants: there is no 'standard' variant",
+                                "add 'standard:'; it is the variant built by default"))
+    folded: dict[str, str] = {}
+    for vid in lf.variants:
+        if folded.setdefault(vid.casefold(), vid) != vid:
+            problems.append(Problem(ll.at(("variants", vid), key=True),
+                                    f"variants: '{vid}' and '{folded[vid.casefold()]}' differ "
+                                    "only in case", "their PDF files would have the same name "
+                                    "on many disks: rename one"))
+    doc_ids = [d.id for d in docs]
+    for vid, v in lf.variants.items():
+        base = ("variants", vid)
+        for j, d_id in enumerate(v.documents or ()):
+            if d_id not in lf.documents:
+                problems.append(Problem(ll.at((*base, "documents", j)),
+                                        f"variants.{vid}.documents: unknown document '{d_id}'",
+                                        choice_hint(d_id, lf.documents)))
+        twice(v.documents or [], ll, (*base, "documents"), "document", problems)
+        if v.documents == []:
+            problems.append(Problem(ll.at((*base, "documents")),
+                                    f"variants.{vid}.documents: the list is empty",
+                                    "name at least one document, or leave the key out for all"))
+        shown = set(v.documents) if v.documents is not None else set(doc_ids)
+        for d in docs:
+            if d.id not in shown:
+                continue
+            if v.reading_level not in d.bodies:
+                problems.append(Problem(
+                    ll.at((*base, "reading_level")),
+                    f"variants.{vid}.reading_level: "
+                    f"document {d.id} has no '{v.reading_level}' text",
+                    f"write documents/{d.id}.{v.reading_level}.md, or use one of: "
+                    + ", ".join(sorted(d.bodies))))
+        twice(v.questions or [], ll, (*base, "questions"), "question", problems)
+        by_id = {q.id: q for q in questions}
+        for j, q in enumerate(v.questions or ()):
+            if q not in qids:
+                close = did_you_mean(q, qids)
+                hint = f"did you mean '{close}'?" if close else "see questions.yaml for ids"
+                problems.append(Problem(ll.at((*base, "questions", j)),
+                                        f"variants.{vid}.questions: unknown question '{q}'", hint))
+                continue
+            left_out = [d for d in by_id[q].documents if d not in shown]
+            if left_out:
+                problems.append(Problem(
+                    ll.at((*base, "questions", j)),
+                    f"variants.{vid}.questions: question '{q}' is about document "
+                    f"{' and '.join(left_out)}, which the variant leaves out",
+                    f"add {' and '.join(left_out)} to its documents, or take '{q}' out"))
+        out[vid] = Variant(vid, v.title, v.description, v.reading_level, frozenset(v.scaffolds),
+                           v.language, tuple(v.questions) if v.questions is not None else None,
+                           ll.at(base, key=True), v.grade_band,
+                           tuple(d for d in lf.documents if d in shown)
+                           if v.documents is not None else None)
+    return out
+
+
+def _check_evidence(
+    documents: list[Document], questions: tuple[Question, ...], organizer: Organizer | None,
+    variants: dict[str, Variant], problems: list[Problem],
+) -> None:
+    """Each quoted phrase must stand in every reading level a variant that shows it uses."""
+    docs = {d.id: d for d in documents}
+    texts = {(d.id, level): normalize_quote(" ".join(b.text for b in body.blocks))
+             for d in documents for level, body in d.bodies.items()}
+    cited: list[tuple[Evidence, list[Variant]]] = []
+    for q in questions:
+        shown = [v for v in variants.values() if v.shows(q)]
+        cited.extend((e, shown) for e in q.evidence)
+    if organizer is not None:
+        for r in organizer.rows:
+            cited.extend((e, [v for v in variants.values() if v.shows_document(e.doc)])
+                         for e in r.evidence)
+    for e, shown in cited:
+        if e.doc not in docs:
+            close = difflib.get_close_matches(e.doc, list(docs), n=1)
+            hint = f"did you mean '{close[0]}'?" if close else "expected one of: " + ", ".join(docs)
+            problems.append(Problem(e.origin, f"evidence names unknown document '{e.doc}'", hint))
+            continue
+        levels = sorted({v.reading_level for v in shown if (e.doc, v.reading_level) in texts})
+        for level in levels:
+            if normalize_quote(e.quote) not in texts[(e.doc, level)]:
+                users = ", ".join(v.id for v in shown if v.reading_level == level)
+                body = docs[e.doc].bodies[level]
+                problems.append(Problem(
+                    e.origin,
+                    f"evidence quote \"{e.quote}\" is not in {body.origin.file} "
+                    f"({level} text, used by {users})",
+                    "copy the words exactly from that text, or keep them in it"))
