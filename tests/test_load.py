@@ -1066,7 +1066,7 @@ SHORT = """variants:
 
 
 def test_a_variant_may_leave_documents_out(lesson_dir: LessonDir) -> None:
-    from worksheets.variants import select
+    from worksheets.select import select
 
     files = {"lesson.yaml": edit(LESSON_YAML, 'variants:\n  standard:\n    title: "Standard"\n',
                                  SHORT),

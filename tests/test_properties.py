@@ -23,7 +23,7 @@ from worksheets.load.layout import load_layout
 from worksheets.markup import plain
 from worksheets.model import Lesson
 from worksheets.pipeline import Job, render_job
-from worksheets.variants import select
+from worksheets.select import select
 
 from .conftest import DEFAULT_FILES
 from .pdfutil import body_text

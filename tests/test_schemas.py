@@ -9,8 +9,8 @@ import jsonschema
 import pytest
 import yaml
 
+from worksheets.jsonschema import json_schemas
 from worksheets.load.yaml import split_front_matter
-from worksheets.schemas import json_schemas
 
 ROOT = Path(__file__).resolve().parent.parent
 LESSON = ROOT / "content" / "cuban-missile-crisis"

@@ -342,17 +342,6 @@ def _entry(p: PacketPlan, sha: str, size: int, pages: int, inputs: str) -> manif
             "inputs": inputs}
 
 
-def _clean_stale(out: Path, names: set[str]) -> None:
-    # write_atomic's temp files are `.NAME.XXXX.part`; a killed run may leave some.
-    for tmp in out.glob(".*.part"):
-        stem = tmp.name[1:].rsplit(".", 2)[0]
-        if stem in names:
-            try:
-                tmp.unlink()
-            except FileNotFoundError:
-                pass
-
-
 def run(spec_path: str | os.PathLike[str], output: str | os.PathLike[str] | None = None,
         jobs: int | None = None, resume: bool = False, shard: Shard | None = None,
         dry_run: bool = False, progress: Callable[[Progress], None] | None = None) -> Result:
@@ -387,8 +376,7 @@ def run(spec_path: str | os.PathLike[str], output: str | os.PathLike[str] | None
     result = Result(planned=items, manifest=manifest_path)
     if dry_run:
         return result
-    prepare_dir(out)
-    _clean_stale(out, {p.filename for p in plans} | {manifest_path.name})
+    prepare_dir(out, [p.filename for p in plans] + [manifest_path.name])
     shard_text = f"{shard[0]}/{shard[1]}" if shard else None
     entries = dict(kept)
     manifest.write(manifest_path, manifest.document(entries.values(), inputs, shard_text))

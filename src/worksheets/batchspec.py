@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Literal
 
-from msgspec import Meta, Struct, field
+from msgspec import Meta, field
 
 from .errors import Location, Problem
-from .load.shapes import ID_PATTERN
+from .load.shapes import ID_PATTERN, Strict
 from .load.yaml import Loaded, load_yaml, read_text
 
 Id = Annotated[str, Meta(pattern=ID_PATTERN, max_length=64)]
@@ -24,11 +24,7 @@ Text = Annotated[str, Meta(min_length=1, max_length=300)]
 PathText = Annotated[str, Meta(min_length=1, max_length=1000)]
 
 
-class _Strict(Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
-    """Unknown keys are refused; values are never coerced."""
-
-
-class RosterFile(_Strict, frozen=True, kw_only=True):
+class RosterFile(Strict, frozen=True, kw_only=True):
     """Where the students come from."""
 
     format: Annotated[
@@ -50,7 +46,7 @@ class RosterFile(_Strict, frozen=True, kw_only=True):
     ] = None
 
 
-class PickFile(_Strict, frozen=True, kw_only=True):
+class PickFile(Strict, frozen=True, kw_only=True):
     """What one accommodation changes."""
 
     variant: Annotated[Id | None, Meta(description="The lesson variant it calls for.")] = None
@@ -58,14 +54,14 @@ class PickFile(_Strict, frozen=True, kw_only=True):
         Text | None, Meta(description="The layout it calls for (name or path).")] = None
 
 
-class DefaultsFile(_Strict, frozen=True, kw_only=True):
+class DefaultsFile(Strict, frozen=True, kw_only=True):
     """What a student without accommodations gets."""
 
     variant: Id = "standard"
     layout: Text = "letter"
 
 
-class SpecFile(_Strict, frozen=True, kw_only=True):
+class SpecFile(Strict, frozen=True, kw_only=True):
     """A batch spec file."""
 
     lesson: Annotated[PathText | None, Meta(description="One lesson folder.")] = None

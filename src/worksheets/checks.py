@@ -15,7 +15,7 @@ from .fonts import missing_glyphs
 from .load.layout import Layout
 from .markup import Block, plain
 from .model import SKILLS, Lesson
-from .variants import term_pattern
+from .select import term_pattern
 
 _SENTENCE_END = re.compile(r"[.!?]+(?:[\"')\]]*)(?=\s|$)")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
@@ -159,7 +159,7 @@ def footer_problems(lesson: Lesson, layout: Layout) -> list[Problem]:
     if not layout.footer:
         return []
     register_fonts()
-    across = layout.page_size[0] - layout.margin_left - layout.margin_right
+    across = layout.text_width
     out = []
     for field, text, size, room, smallest in (
         ("title", lesson.title, 8.0, footer_room(across, 99), 6.5),

@@ -97,7 +97,7 @@ def schema(output: str) -> None:
     Editors use them for checking and completion: put
     `# yaml-language-server: $schema=<path>/lesson.schema.json` on the first line.
     """
-    from .schemas import write_schemas
+    from .jsonschema import write_schemas
 
     for path in _run(write_schemas, output):
         click.echo(f"wrote {path}")

@@ -6,11 +6,13 @@ Nothing here imports YAML, reportlab or Click.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal, get_args
 
 from .errors import Location
 from .markup import Block, Run
 
-SKILLS = ("sourcing", "contextualization", "close-reading", "corroboration")
+Skill = Literal["sourcing", "contextualization", "close-reading", "corroboration"]
+SKILLS: tuple[Skill, ...] = get_args(Skill)
 
 
 @dataclass(frozen=True)
@@ -64,7 +66,7 @@ class Question:
     id: str
     number: int
     documents: tuple[str, ...]
-    skill: str
+    skill: Skill
     kind: str
     prompt: tuple[Run, ...]
     lines: int

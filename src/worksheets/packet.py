@@ -33,7 +33,7 @@ from .markup import escape
 from .model import Lesson
 from .render import Meta, PageDecor, Part, render_parts
 from .roster import ClassSection, Student
-from .variants import select
+from .select import select
 
 
 @dataclass(frozen=True)
@@ -219,7 +219,7 @@ def layout_pages(plan: PacketPlan, base: Base, cover_pages: int) -> tuple[list[i
 def render_class_doc(plan: PacketPlan, lesson: Lesson, base: Base) -> tuple[bytes, int]:
     """The cover followed by one stamp page per student; returns the PDF and cover length."""
     cover_layout = plan.key_layout
-    w = cover_layout.page_size[0] - cover_layout.margin_left - cover_layout.margin_right
+    w = cover_layout.text_width
     stamps = [Part([Spacer(1, 1)], msgspec.structs.replace(seat.layout, footer=False),
                    PageDecor(footer_left="", stamp=stamp_text(seat, plan.cls)))
               for seat in plan.seats]

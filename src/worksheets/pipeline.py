@@ -21,7 +21,7 @@ from .model import Lesson
 from .preflight import Report
 from .preflight import preflight as check_pdf
 from .render import Meta, PageDecor, render
-from .variants import EDITIONS, Edition, select
+from .select import EDITIONS, Edition, select
 from .workers import deferred_stop, fork_pool
 from .write import prepare_dir, write_atomic
 

@@ -14,11 +14,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .ink import RULE
 from .load.layout import PAGE_SIZES
 
 SAFE_MARGIN = 18.0  # points: 0.25 in
 _QUESTION = re.compile(r"^(\d+)\.(?:\s|$)")
-_RULE_GRAY = (0.45, 0.45, 0.45)  # answer lines are stroked in this gray (compose.RULE)
+_RULE_GRAY = round(RULE.red * 255)  # answer lines are stroked in this gray
 
 
 @dataclass
@@ -133,7 +134,7 @@ class _PageScan:
                     if m:
                         scan.labels.append((bottom, m.group(1)))
             elif kind == raw.FPDF_PAGEOBJ_PATH and top - bottom < 2 and right > left:
-                if _stroke_gray(raw, obj) == round(_RULE_GRAY[0] * 255):
+                if _stroke_gray(raw, obj) == _RULE_GRAY:
                     scan.rules.append((top + bottom) / 2)
 
         try:

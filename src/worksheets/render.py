@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from reportlab import rl_config
-from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
@@ -28,6 +27,7 @@ from reportlab.platypus.doctemplate import LayoutError
 from . import __version__
 from .errors import WorksheetError
 from .fonts import SANS, register_fonts
+from .ink import INK, RULE
 from .load.layout import Layout
 from .measure import fit_line, footer_room
 
@@ -81,8 +81,7 @@ def render_parts(parts: Sequence[Part], meta: Meta) -> tuple[bytes, list[range]]
     for i, part in enumerate(parts):
         lay, w_h = part.layout, part.layout.page_size
         frame = Frame(lay.margin_left, lay.margin_bottom,
-                      w_h[0] - lay.margin_left - lay.margin_right,
-                      w_h[1] - lay.margin_top - lay.margin_bottom, id=f"body{i}",
+                      lay.text_width, lay.frame_height, id=f"body{i}",
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
         templates.append(PageTemplate(id=f"part{i}", frames=[frame], pagesize=w_h,
                                       onPage=_part_start(i, part)))
@@ -166,12 +165,12 @@ def _banner(c: Canvas, layout: Layout, decor: PageDecor) -> None:
     w, h = layout.page_size
     y = h - layout.margin_top + 14
     c.saveState()
-    c.setFillColor(colors.black)
+    c.setFillColor(INK)
     if decor.banner:
         c.setFont(SANS + "-Bold", 10)
         c.drawString(layout.margin_left, y, decor.banner)
     if decor.stamp:
-        room = w - layout.margin_left - layout.margin_right
+        room = layout.text_width
         if decor.banner:
             room -= stringWidth(decor.banner, SANS + "-Bold", 10) + 12
         stamp, size = fit_line(decor.stamp, SANS, 9, room, 6.5)
@@ -187,10 +186,10 @@ def _decorate(c: Canvas, layout: Layout, decor: PageDecor, total: int,
     left, right = layout.margin_left, w - layout.margin_right
     n = c.getPageNumber() if number is None else number
     c.saveState()
-    c.setFillColor(colors.black)
+    c.setFillColor(INK)
     if layout.footer:
         y = layout.margin_bottom - 24
-        c.setStrokeColor(colors.Color(0.45, 0.45, 0.45))
+        c.setStrokeColor(RULE)
         c.setLineWidth(0.5)
         c.line(left, y + 11, right, y + 11)
         # a title too long for a narrow layout is printed smaller, or shortened: never

@@ -6,14 +6,16 @@ import os
 import re
 import signal
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from .errors import OutputError
 from .workers import STOPS
 
 
-def prepare_dir(folder: Path) -> None:
-    """Create the output folder, or explain why it cannot be used."""
+def prepare_dir(folder: Path, mine: Iterable[str] = ()) -> None:
+    """Create the output folder, or explain why it cannot be used; remove stale temp files
+    (see `remove_stale_parts`)."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except (FileExistsError, NotADirectoryError):
@@ -23,18 +25,24 @@ def prepare_dir(folder: Path) -> None:
         raise OutputError(f"{folder}: cannot create the output folder ({e.strerror})") from None
     if not os.access(folder, os.W_OK):
         raise OutputError(f"{folder}: the output folder is not writable")
-    remove_stale_parts(folder)
+    remove_stale_parts(folder, mine)
 
 
 _PART = re.compile(r"^\..+\.(\d+)\.[^.]+\.part$")
 
 
-def remove_stale_parts(folder: Path) -> list[Path]:
-    """Delete temp files left by runs that were killed (their process no longer exists)."""
+def remove_stale_parts(folder: Path, mine: Iterable[str] = ()) -> list[Path]:
+    """Delete temp files left by runs that were killed (their process no longer exists),
+    and temp files without a process id of the names in `mine`."""
+    names = set(mine)
     removed = []
     for p in folder.glob(".*.part"):
         m = _PART.match(p.name)
-        if m is None or _alive(int(m.group(1))):
+        if m is None:
+            stale = p.name[1:].rsplit(".", 2)[0] in names
+        else:
+            stale = not _alive(int(m.group(1)))
+        if not stale:
             continue
         try:
             p.unlink()

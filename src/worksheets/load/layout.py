@@ -72,6 +72,16 @@ class Layout(Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
         """Paper width and height in points."""
         return PAGE_SIZES[self.paper]
 
+    @property
+    def text_width(self) -> float:
+        """The width of the text block: the page less its side margins."""
+        return self.page_size[0] - self.margin_left - self.margin_right
+
+    @property
+    def frame_height(self) -> float:
+        """The height of the text block: the page less its top and bottom margins."""
+        return self.page_size[1] - self.margin_top - self.margin_bottom
+
 
 # The fields that take a length: a number of points, or text with a unit ("0.8in", "20mm").
 LENGTHS = (
@@ -136,9 +146,7 @@ def _room_problems(layout: Layout, name: str, dirs: Sequence[Path]) -> list[Prob
 
     path = _find(name, dirs)
     where = Location(display_path(path) if path else name)
-    w, h = layout.page_size
-    across = w - layout.margin_left - layout.margin_right
-    down = h - layout.margin_top - layout.margin_bottom
+    across, down = layout.text_width, layout.frame_height
     out = []
     if across < 216 or down < 288:
         out.append(Problem(where, f"the margins leave a text area of {max(across, 0) / 72:.1f} "

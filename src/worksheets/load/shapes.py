@@ -11,6 +11,8 @@ from typing import Annotated, Literal
 
 from msgspec import Meta, Struct, field
 
+from ..model import Skill
+
 # `(?!\n)$`: a pattern's `$` would also match before a final line break.
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]*(?!\n)$"
 
@@ -23,25 +25,24 @@ Text = Annotated[str, Meta(min_length=1, max_length=5000)]
 ShortText = Annotated[str, Meta(min_length=1, max_length=300)]
 LongText = Annotated[str, Meta(min_length=1, max_length=20000)]
 Lines = Annotated[int, Meta(ge=0, le=30, description="Number of ruled answer lines.")]
-Skill = Literal["sourcing", "contextualization", "close-reading", "corroboration"]
 Kind = Literal["written", "choice", "true-false"]
 Scaffold = Literal["starters", "hints", "word_bank", "organizer_hints"]
 Language = Literal["es"]
 Translations = dict[Language, ShortText]
 
 
-class _Strict(Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
+class Strict(Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
     """Unknown keys are refused; values are never coerced (text must be text)."""
 
 
-class EvidenceFile(_Strict, frozen=True, kw_only=True):
+class EvidenceFile(Strict, frozen=True, kw_only=True):
     """A quoted phrase from a document that an answer rests on."""
 
     doc: Annotated[Id, Meta(description="The document's id, e.g. C.")]
     quote: Annotated[ShortText, Meta(description="Words copied exactly from the document's text.")]
 
 
-class QuestionFile(_Strict, frozen=True, kw_only=True):
+class QuestionFile(Strict, frozen=True, kw_only=True):
     """One question of the bank."""
 
     id: Id
@@ -77,13 +78,13 @@ class QuestionFile(_Strict, frozen=True, kw_only=True):
     ] = field(default_factory=list)
 
 
-class QuestionsFile(_Strict, frozen=True, kw_only=True):
+class QuestionsFile(Strict, frozen=True, kw_only=True):
     """questions.yaml"""
 
     questions: Annotated[list[QuestionFile], Meta(min_length=1, max_length=500)]
 
 
-class ClaimFile(_Strict, frozen=True, kw_only=True):
+class ClaimFile(Strict, frozen=True, kw_only=True):
     """The closing claim question."""
 
     id: Id = "claim"
@@ -94,7 +95,7 @@ class ClaimFile(_Strict, frozen=True, kw_only=True):
     hint: Text | None = None
 
 
-class ColumnFile(_Strict, frozen=True, kw_only=True):
+class ColumnFile(Strict, frozen=True, kw_only=True):
     """A column of the graphic organizer."""
 
     id: Id
@@ -103,7 +104,7 @@ class ColumnFile(_Strict, frozen=True, kw_only=True):
     translations: Translations = field(default_factory=dict)
 
 
-class RowFile(_Strict, frozen=True, kw_only=True):
+class RowFile(Strict, frozen=True, kw_only=True):
     """A row of the graphic organizer."""
 
     id: Id
@@ -121,7 +122,7 @@ class RowFile(_Strict, frozen=True, kw_only=True):
     ] = field(default_factory=list)
 
 
-class OrganizerFile(_Strict, frozen=True, kw_only=True):
+class OrganizerFile(Strict, frozen=True, kw_only=True):
     """The graphic organizer: a comparison table."""
 
     title: ShortText
@@ -134,7 +135,7 @@ class OrganizerFile(_Strict, frozen=True, kw_only=True):
     )
 
 
-class VariantFile(_Strict, frozen=True, kw_only=True):
+class VariantFile(Strict, frozen=True, kw_only=True):
     """A differentiated version of the lesson: it picks content, never the page."""
 
     title: ShortText
@@ -160,7 +161,7 @@ def _standard() -> dict[str, VariantFile]:
     return {"standard": VariantFile(title="Standard")}
 
 
-class LessonFile(_Strict, frozen=True, kw_only=True):
+class LessonFile(Strict, frozen=True, kw_only=True):
     """lesson.yaml"""
 
     title: ShortText
@@ -182,7 +183,7 @@ class LessonFile(_Strict, frozen=True, kw_only=True):
     )
 
 
-class DocumentFrontMatter(_Strict, frozen=True, kw_only=True):
+class DocumentFrontMatter(Strict, frozen=True, kw_only=True):
     """The front matter of documents/<id>.md."""
 
     label: Annotated[ShortText, Meta(description='For instance "Document A".')]
@@ -193,13 +194,13 @@ class DocumentFrontMatter(_Strict, frozen=True, kw_only=True):
     level: Id = "modified"
 
 
-class LevelFrontMatter(_Strict, frozen=True, kw_only=True):
+class LevelFrontMatter(Strict, frozen=True, kw_only=True):
     """The front matter of documents/<id>.<level>.md (optional)."""
 
     level: Id | None = None
 
 
-class TermFile(_Strict, frozen=True, kw_only=True):
+class TermFile(Strict, frozen=True, kw_only=True):
     """A declared vocabulary term."""
 
     term: ShortText
@@ -208,7 +209,7 @@ class TermFile(_Strict, frozen=True, kw_only=True):
     translations: Translations = field(default_factory=dict)
 
 
-class VocabularyFile(_Strict, frozen=True, kw_only=True):
+class VocabularyFile(Strict, frozen=True, kw_only=True):
     """vocabulary.yaml"""
 
     terms: Annotated[list[TermFile], Meta(max_length=500)] = field(default_factory=list)

@@ -1,0 +1,83 @@
+"""The teacher master: every question number with what each variant shows."""
+
+from __future__ import annotations
+
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import (
+    Flowable,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from ..fonts import SANS
+from ..ink import INK, SHADE
+from ..load.layout import Layout
+from ..markup import escape
+from ..select import Worksheet
+from .flowables import Bookmark
+from .styles import para, runs_markup, styles
+from .worksheet import repeat_header
+
+
+def compose_master(sheets: list[Worksheet], layout: Layout) -> list[Flowable]:
+    """The one-page teacher master: every question number, its wording, and what each variant shows.
+
+    A variant never rewords or renumbers a question, so the wording is printed
+    once and each variant's column says whether it asks it and with which supports.
+    """
+    s = styles(layout)
+    lesson = sheets[0].lesson
+    width = layout.text_width
+    size = min(s.cell.fontSize - 1.5, 9.0)
+    small = ParagraphStyle("master", parent=s.cell, fontSize=size, leading=size * 1.2)
+    head = ParagraphStyle("master-head", parent=s.cell_head, fontSize=size, leading=size * 1.2)
+    header: list[Flowable] = [para("No.", head), para("Question", head)]
+    for ws in sheets:
+        v = ws.variant
+        extra = [v.reading_level + " texts"]
+        if v.language:
+            extra.append(f"glossary: {v.language}")
+        header.append(Paragraph(f"{escape(v.title)}<br/><font size={size - 1}>"
+                                f"{escape(', '.join(extra))}</font>", head))
+    rows: list[list[Flowable]] = [header]
+    questions = [*lesson.questions, *([lesson.claim] if lesson.claim else [])]
+    for q in questions:
+        docs = ", ".join(q.documents) if q is not lesson.claim else "all"
+        prompt = f"{runs_markup(q.prompt)} <i>({escape(q.skill)}; Doc {escape(docs)})</i>"
+        # the claim is unnumbered on the worksheets, so it is here too
+        label = "Claim" if q is lesson.claim else str(q.number)
+        row: list[Flowable] = [para(label, head), Paragraph(prompt, small)]
+        for ws in sheets:
+            asked = q is lesson.claim or any(
+                x.id == q.id for sec in ws.sections for x in (*sec.before, *sec.after))
+            supports = [name for name, on in (
+                ("starter", q.starter and ws.scaffold("starters")),
+                ("hint", q.hint and ws.scaffold("hints"))) if on]
+            text = ("asked" + (" + " + " + ".join(supports) if supports else "")) if asked else "—"
+            row.append(para(text, small))
+        rows.append(row)
+    first = 32.0  # wide enough for "Claim"
+    rest = min(70.0, (width * 0.6 - first) / len(sheets))  # the prompts keep 40% of the width
+    prompt_w = width - first - rest * len(sheets)
+    widths = [first, prompt_w] + [rest] * len(sheets)
+    frame_h = layout.frame_height
+    table = Table(rows, colWidths=widths, repeatRows=repeat_header(header, widths, 12, frame_h),
+                  splitInRow=1)
+    table.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), SANS),
+        ("GRID", (0, 0), (-1, -1), 0.5, INK),
+        ("BACKGROUND", (0, 0), (-1, 0), SHADE),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+    ]))
+    return [
+        Bookmark("master", "Teacher master"),
+        para(f"Teacher master: {lesson.title}", s.heading),
+        para("Every question has the same number in every variant, so one class can work "
+             "from different versions together.", s.small),
+        Spacer(1, 4),
+        table,
+    ]

@@ -1,0 +1,338 @@
+"""One worksheet: header, word bank, each document with its questions, organizer, claim.
+
+Pure and small: one function per kind of content. The student edition and the
+key are composed from the same objects, and every answer area is as tall as
+the key's answer needs, so both editions break pages in the same places.
+"""
+
+from __future__ import annotations
+
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import (
+    CondPageBreak,
+    Flowable,
+    KeepTogether,
+    PageBreak,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from ..errors import Location
+from ..fonts import SANS
+from ..ink import INK, RULE, SHADE
+from ..load.layout import Layout
+from ..markup import Block, escape, normalize_quote
+from ..model import Evidence, Organizer, OrganizerColumn, Question, VocabularyTerm
+from ..select import Section, Worksheet
+from .flowables import AnswerArea, Bookmark, Cell, Keep, NumberedParagraph, line_texts
+from .strings import STRINGS, words
+from .styles import Styles, para, runs_markup, styles
+
+# --- compose -------------------------------------------------------------------------
+
+
+def compose(ws: Worksheet, layout: Layout) -> list[Flowable]:
+    """The whole worksheet as a list of flowables."""
+    s = styles(layout)
+    bodies = {sec.document.id: numbered_body(sec.blocks, s, layout) for sec in ws.sections}
+    lines = {doc: body[1] for doc, body in bodies.items()}
+    story: list[Flowable] = [*compose_header(ws, s, layout)]
+    if ws.word_bank:
+        story.append(compose_word_bank(ws, s, layout))
+    for section in ws.sections:
+        story.extend(compose_section(ws, section, s, layout, bodies[section.document.id][0],
+                                     lines))
+    if ws.organizer is not None:
+        story.extend(compose_organizer(ws, ws.organizer, s, layout, lines))
+    if ws.claim is not None:
+        story.append(CondPageBreak(6 * layout.answer_line_spacing))
+        story.append(para(words(ws, "claim"), s.heading))
+        story.append(compose_question(ws, ws.claim, s, layout, lines, numbered=False))
+    return story
+
+
+def compose_header(ws: Worksheet, s: Styles, layout: Layout) -> list[Flowable]:
+    """Name / Class / Date lines, the title, the central question and the background."""
+    width = layout.text_width
+    labels = [words(ws, k) for k in ("name", "class", "date")]
+    cells = [[para(f"{lb}:", s.text) for lb in labels]]
+    t = Table(cells, colWidths=[width * 0.5, width * 0.25, width * 0.25], rowHeights=[22])
+    t.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), SANS),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.6, INK),
+        ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 10),
+    ]))
+    lesson = ws.lesson
+    out: list[Flowable] = [t, Spacer(1, 10), Bookmark("title", lesson.title),
+                           para(lesson.title, s.title)]
+    out.append(Paragraph(f"<b>{escape(words(ws, 'central'))}:</b> "
+                         f"{escape(lesson.central_question)}", s.subheading))
+    out.append(para(f"{words(ws, 'background')}", s.subheading))
+    out.extend(Paragraph(runs_markup(b.runs), s.body) for b in lesson.background)
+    lang = ws.variant.language
+    if lang:
+        d = STRINGS["directions"]
+        out.append(Paragraph(f"<b>{escape(d['en'])}</b><br/><b>{escape(d[lang])}</b>", s.text))
+    return out
+
+
+def compose_word_bank(ws: Worksheet, s: Styles, layout: Layout) -> Flowable:
+    """A boxed list of the vocabulary words the variant's texts use."""
+    text = "   •   ".join(escape(w) for w in ws.word_bank)
+    # splitInRow: a bank longer than a page splits instead of failing the build
+    t = Table([[Paragraph(f"<b>{escape(words(ws, 'word_bank'))}:</b> {text}", s.text)]],
+              splitInRow=1)
+    t.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), SANS),
+                           ("BOX", (0, 0), (-1, -1), 0.8, INK),
+                           ("TOPPADDING", (0, 0), (-1, -1), 5),
+                           ("BOTTOMPADDING", (0, 0), (-1, -1), 6)]))
+    return t
+
+
+def compose_section(
+    ws: Worksheet, sec: Section, s: Styles, layout: Layout, body: list[NumberedParagraph],
+    lines: dict[str, list[str]],
+) -> list[Flowable]:
+    """One document: heading, sourcing questions, numbered text, caption, vocabulary, questions."""
+    d = sec.document
+    title = f"{d.label}: {d.title}"
+    mod = f" ({words(ws, 'modified')})" if d.modified else ""
+    head: list[Flowable] = [Bookmark(f"doc-{d.id}", title),
+                            Paragraph(f"{escape(title)}{escape(mod)}", s.heading)]
+    if d.dateline:
+        head.append(para(d.dateline, s.dateline))
+    out: list[Flowable] = [CondPageBreak(layout.page_size[1] * 0.25), KeepTogether(head)]
+    if sec.before:
+        out.extend(_headed(para(words(ws, "before"), s.subheading),
+                           [compose_question(ws, q, s, layout, lines) for q in sec.before]))
+        out.append(Spacer(1, 6))
+    out.extend(body)
+    out.append(Paragraph(runs_markup(d.source), s.caption))
+    if sec.vocabulary:
+        out.append(compose_vocabulary_box(ws, sec.vocabulary, s, layout, d.origin,
+                                          f"the vocabulary box of {d.label}"))
+    if sec.after:
+        out.extend(_headed(para(words(ws, "after"), s.subheading),
+                           [compose_question(ws, q, s, layout, lines) for q in sec.after]))
+    return out
+
+
+def _headed(heading: Flowable, questions: list[Keep]) -> list[Flowable]:
+    """Questions, each kept whole, the heading kept on the page of the first.
+
+    KeepTogether must not nest: an inner one reports an endless height.
+    """
+    first, *rest = questions
+    return [Keep([heading, *first._content], first.origin, first.what, first.page_height), *rest]
+
+
+def compose_block(b: Block, s: Styles) -> NumberedParagraph:
+    """A paragraph of a document body in its role's style."""
+    style = {"closing": s.closing, "signature": s.closing, "salutation": s.salutation}.get(
+        b.role, s.body)
+    return NumberedParagraph(runs_markup(b.runs), style)
+
+
+def line_range(lines: list[str], quote: str) -> tuple[int, int] | None:
+    """The first and last (1-based) line numbers a quoted phrase spans, if it is there."""
+    starts, joined = [], ""
+    for t in lines:
+        starts.append(len(joined))
+        joined += normalize_quote(t) + " "
+    q = normalize_quote(quote)
+    i = joined.find(q)
+    if i < 0:
+        return None
+    first = max(k for k, st in enumerate(starts) if st <= i)
+    last = max(k for k, st in enumerate(starts) if st <= i + len(q) - 1)
+    return first + 1, last + 1
+
+
+def cite(ws: Worksheet, e: Evidence, lines: dict[str, list[str]]) -> str:
+    """"Doc C, lines 14-16" for a quote, by the line numbers printed in this layout."""
+    label = ws.lesson.document(e.doc).label.replace("Document ", "Doc ")
+    span = line_range(lines.get(e.doc, []), e.quote)
+    if span is None:
+        return label
+    a, b = span
+    return f"{label}, line {a}" if a == b else f"{label}, lines {a}\u2013{b}"
+
+
+def numbered_body(
+    blocks: tuple[Block, ...], s: Styles, layout: Layout
+) -> tuple[list[NumberedParagraph], list[str]]:
+    """A document's paragraphs with their line numbers set, and the text of each line."""
+    width = layout.text_width
+    paras: list[NumberedParagraph] = []
+    lines: list[str] = []
+    for b in blocks:
+        p = compose_block(b, s)
+        p.first_line = len(lines) + 1
+        lines.extend(line_texts(p, width))  # the frame wraps at the same width
+        paras.append(p)
+    return paras, lines
+
+
+def compose_vocabulary_box(
+    ws: Worksheet, terms: tuple[VocabularyTerm, ...], s: Styles, layout: Layout,
+    origin: Location | None = None, what: str = "the vocabulary box",
+) -> Flowable:
+    """A boxed table of terms and definitions (and translations in a bilingual variant)."""
+    lang = ws.variant.language
+    width = layout.text_width
+    rows: list[list[Flowable]] = [[Paragraph(f"<b>{escape(words(ws, 'vocabulary'))}</b>", s.cell)]]
+    for t in terms:
+        row = [Paragraph(f"<b>{escape(t.term)}</b>", s.cell), para(t.definition, s.cell)]
+        if lang:
+            row.append(Paragraph(f"<i>{escape(t.translations.get(lang, ''))}</i>", s.cell))
+        rows.append(row)
+    ncol = 3 if lang else 2
+    rows[0].extend([Spacer(0, 0)] * (ncol - 1))
+    widths = [width * 0.22, width * 0.53, width * 0.25] if lang else [width * 0.25, width * 0.75]
+    table = Table(rows, colWidths=widths, splitInRow=1)
+    table.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), SANS),
+        ("SPAN", (0, 0), (-1, 0)),
+        ("BACKGROUND", (0, 0), (-1, 0), SHADE),
+        ("BOX", (0, 0), (-1, -1), 0.8, INK),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.3, RULE),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ]))
+    frame_h = layout.frame_height
+    return Keep([Spacer(1, 4), table, Spacer(1, 8)], origin, what, frame_h)
+
+
+def _skill(ws: Worksheet, q: Question) -> str:
+    return words(ws, f"skill.{q.skill}")
+
+
+def compose_question(
+    ws: Worksheet, q: Question, s: Styles, layout: Layout,
+    lines: dict[str, list[str]] | None = None, numbered: bool = True,
+) -> Keep:
+    """A question with its scaffolds and answer area, kept together on one page."""
+    frame_h = layout.frame_height
+    what = f"question {q.number} ({q.id})" if numbered else f"question '{q.id}'"
+    return Keep(question_parts(ws, q, s, layout, lines or {}, numbered), q.origin, what, frame_h)
+
+
+def question_parts(
+    ws: Worksheet, q: Question, s: Styles, layout: Layout, lines: dict[str, list[str]],
+    numbered: bool = True,
+) -> list[Flowable]:
+    """The flowables of a question: prompt, choices, scaffolds, answer area."""
+    number = f"<b>{q.number}.</b> " if numbered else ""
+    parts: list[Flowable] = [
+        Paragraph(f"{number}{runs_markup(q.prompt)} <i>({escape(_skill(ws, q))})</i>", s.text)
+    ]
+    indent = ParagraphStyle("q-indent", parent=s.text, leftIndent=14)
+    key_style = s.key
+    answer: list[Paragraph] = []
+    label = None
+    if q.kind == "choice":
+        for i, choice in enumerate(q.choices):
+            parts.append(para(f"{chr(65 + i)}. {choice}", indent))
+        letter = str(q.answer)
+        correct = q.choices[ord(letter) - 65] if q.choices else ""
+        answer = [para(f"{letter}. {correct}", key_style)]
+        label = f"{words(ws, 'answer')}:"
+    elif q.kind == "true-false":
+        parts.append(Paragraph(f"{escape(words(ws, 'circle'))}:   <b>{words(ws, 'true')}</b>"
+                               f"      <b>{words(ws, 'false')}</b>", indent))
+        verdict = words(ws, "true") if q.answer is True else words(ws, "false")
+        answer = [para(verdict, key_style)] + [para(f"• {lf}", key_style) for lf in q.look_fors]
+        label = f"{words(ws, 'evidence')}:"
+    else:
+        if q.look_fors:
+            answer = [para(f"{words(ws, 'look_for')}:", key_style)]
+            answer += [para(f"• {lf}", key_style) for lf in q.look_fors]
+    for e in q.evidence:
+        answer.append(para(f"{words(ws, 'evidence')}: {cite(ws, e, lines)}: \u201c{e.quote}\u201d",
+                           key_style))
+    if q.hint and ws.scaffold("hints"):
+        parts.append(para(f"{words(ws, 'hint')}: {q.hint}", s.small))
+    if q.starter and ws.scaffold("starters"):
+        parts.append(para(f"{words(ws, 'starter')}: {q.starter}", s.small))
+    n_lines = max(q.lines, 1)
+    parts.append(AnswerArea(n_lines, layout.answer_line_spacing, answer, ws.key, label, s.small))
+    parts.append(Spacer(1, 8))
+    return parts
+
+
+def compose_organizer(
+    ws: Worksheet, o: Organizer, s: Styles, layout: Layout, lines: dict[str, list[str]]
+) -> list[Flowable]:
+    """The graphic organizer on its own page: empty cells for students, answers in the key."""
+    lang = ws.variant.language
+
+    def tr(text: str, translations: dict[str, str]) -> str:
+        other = translations.get(lang) if lang else None
+        return f"{text} / {other}" if other else text
+
+    top = o.translations.get(lang, {}) if lang else {}
+
+    def tr_top(field: str, text: str) -> str:
+        return f"{text} / {top[field]}" if field in top else text
+
+    width = layout.text_width
+    heading = f"{words(ws, 'organizer')}: {tr_top('title', o.title)}"
+    out: list[Flowable] = [PageBreak(), Bookmark("organizer", o.title), para(heading, s.heading)]
+    if o.instructions:
+        out.append(para(tr_top("instructions", o.instructions), s.text))
+        out.append(Spacer(1, 6))
+    show_given = ws.scaffold("organizer_hints")
+    corner = tr_top("corner", o.corner)
+    header: list[Flowable] = [para(corner, s.cell_head)]
+    header += [para(tr(c.heading, c.translations), s.cell_head) for c in o.columns]
+    rows: list[list[Flowable]] = [header]
+    for r in o.rows:
+        row: list[Flowable] = [Paragraph(f"<b>{escape(tr(r.prompt, r.translations))}</b>", s.cell)]
+        for c in o.columns:
+            ans = r.answers.get(c.id)
+            given = r.given.get(c.id) if show_given else None
+            cites = [f"({cite(ws, e, lines)}: \u201c{e.quote}\u201d)" for e in r.evidence
+                     if column_for(o, e.doc) is c]
+            row.append(Cell(
+                r.lines * layout.cell_line_spacing,
+                [para(t, s.cell_key) for t in ([ans] if ans else []) + cites],
+                [para(given, s.small)] if given else [],
+                ws.key,
+            ))
+        rows.append(row)
+    first = width * 0.24
+    rest = (width - first) / len(o.columns)
+    widths = [first] + [rest] * len(o.columns)
+    frame_h = layout.frame_height
+    table = Table(rows, colWidths=widths, repeatRows=repeat_header(header, widths, 12, frame_h),
+                  splitInRow=1)
+    table.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), SANS),
+        ("GRID", (0, 0), (-1, -1), 0.8, INK),
+        ("BACKGROUND", (0, 0), (-1, 0), SHADE),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), 5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+    ]))
+    out.append(table)
+    out.append(Spacer(1, 12))
+    return out
+
+
+def repeat_header(header: list[Flowable], widths: list[float], padding: float,
+            frame_h: float) -> int:
+    """1 to repeat a table's header row on each page; 0 when it is too tall to repeat.
+
+    A repeated header row cannot split, so one taller than a page (long
+    headings in narrow columns) would stop the build.
+    """
+    height = max(f.wrap(w - padding, frame_h)[1] for f, w in zip(header, widths, strict=True))
+    return 1 if height + padding < frame_h / 3 else 0
+
+
+def column_for(o: Organizer, doc: str) -> OrganizerColumn:
+    """The column where a row's evidence from `doc` is cited: the first that uses the document."""
+    return next((c for c in o.columns if doc in c.documents), o.columns[0])
