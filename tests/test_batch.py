@@ -440,15 +440,17 @@ def test_ctrl_c_leaves_no_partial_file(tmp_path: Path, jobs: int) -> None:
 
 def test_interrupted_cli_exits_130(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     spec = small_district(tmp_path / "d", classes=3, students=2)
-    real = batch._make
+    from worksheets.batch.runner import _Packets
+
+    real = _Packets.make
     calls = iter(range(100))
 
-    def flaky(i: int) -> Any:
+    def flaky(self: _Packets, i: int) -> Any:
         if next(calls) == 1:
             raise KeyboardInterrupt
-        return real(i)
+        return real(self, i)
 
-    monkeypatch.setattr(batch, "_make", flaky)
+    monkeypatch.setattr(_Packets, "make", flaky)
     r = run_cli("batch", spec, "-o", tmp_path / "out", "--jobs", "1")
     assert r.exit_code == 130
     assert "interrupted" in r.output
@@ -479,7 +481,7 @@ def test_shard_option_is_checked() -> None:
 
 
 def test_progress_bar_on_a_terminal_and_log_lines_elsewhere() -> None:
-    from worksheets.progress import Reporter
+    from worksheets.batch.progress import Reporter
 
     tty, log = io.StringIO(), io.StringIO()
     bar, lines = Reporter(tty, tty=True), Reporter(log, tty=False)

@@ -40,7 +40,7 @@ def _assert_complete(out: Path) -> int:
 # moment: the outcome is then exact, not a race with a timer.
 _STOPPING_RUN = """
 import os, sys
-import worksheets.batch as batch, worksheets.pipeline as pipeline, worksheets.write as write
+import worksheets.batch.runner as batch, worksheets.pipeline as pipeline, worksheets.write as write
 from worksheets.cli import main
 sig, where, nth = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
 parent, seen = os.getpid(), []
@@ -56,11 +56,11 @@ if where == "write":
         real_write(path, data)
     write._write_atomic = _write_atomic
 elif where == "pack":
-    real_make = batch._make
-    def _make(index):
+    real_make = batch._Packets.make
+    def _make(self, index):
         stop()
-        return real_make(index)
-    batch._make = _make
+        return real_make(self, index)
+    batch._Packets.make = _make
 else:
     real_render = pipeline.render_job
     def render_job(job):

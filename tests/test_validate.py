@@ -16,7 +16,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from worksheets import batchspec
+from worksheets.batch import spec as batchspec
 from worksheets.load import shapes as schema
 from worksheets.load.layout import Layout
 from worksheets.load.validate import Issue, convert, issues_in

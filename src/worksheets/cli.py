@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import sys
-from typing import Any
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, cast
 
 import click
 
 from . import __version__
+
+if TYPE_CHECKING:
+    from .select import Edition
 
 BUILD_HELP = """Build worksheet PDFs.
 
@@ -42,12 +47,10 @@ def build(lesson_dirs: tuple[str, ...], output: str, edition: str, variants: tup
           layouts: tuple[str, ...], jobs: int | None, quiet: bool) -> None:
     from .pipeline import build as run_build
 
-    editions: Any = {"both": ("student", "key"), "all": ("student", "key", "master")}.get(
-        edition, (edition,))
-    if edition == "both" and "all" in variants:
-        editions = ("student", "key", "master")
-    written = _run(run_build, list(lesson_dirs) or None, output, variants, layouts, editions,
-                   True, lambda message: click.echo(f"warning: {message}", err=True), jobs)
+    with _reported():
+        written = run_build(lessons=list(lesson_dirs) or None, output=output, variants=variants,
+                            layouts=layouts, editions=edition, jobs=jobs,
+                            notify=lambda message: click.echo(f"warning: {message}", err=True))
     if not quiet:
         for path in written:
             click.echo(f"wrote {path}")
@@ -72,7 +75,8 @@ def check(lesson_dirs: tuple[str, ...], fmt: str, strict: bool, render_all: bool
 
     from .pipeline import check as run_check
 
-    problems = _run(run_check, list(lesson_dirs) or None, render_all)
+    with _reported():
+        problems = run_check(lessons=list(lesson_dirs) or None, render_all=render_all)
     if fmt == "json":
         click.echo(json.dumps([{
             "file": p.location.file, "line": p.location.line, "column": p.location.col,
@@ -99,7 +103,9 @@ def schema(output: str) -> None:
     """
     from .jsonschema import write_schemas
 
-    for path in _run(write_schemas, output):
+    with _reported():
+        written = write_schemas(output)
+    for path in written:
         click.echo(f"wrote {path}")
 
 
@@ -120,7 +126,9 @@ def preview(lesson_dir: str, variant: str, layout: str, edition: str, page: int,
     """Render one page of a worksheet to a PNG image."""
     from .pipeline import preview as run_preview
 
-    path = _run(run_preview, lesson_dir, output, variant, layout, edition, page, scale)
+    with _reported():
+        path = run_preview(lesson_dir, output=output, variant=variant, layout=layout,
+                           edition=cast("Edition", edition), page=page, scale=scale)
     click.echo(f"wrote {path}")
 
 
@@ -132,7 +140,8 @@ def new(lesson_id: str, content: str) -> None:
     """Start a new lesson: a commented skeleton in CONTENT/LESSON_ID that checks and builds."""
     from .pipeline import new_lesson
 
-    target = _run(new_lesson, lesson_id, content)
+    with _reported():
+        target = new_lesson(lesson_id, content=content)
     click.echo(f"created {target}; edit its files, then run: worksheets check {target}")
 
 
@@ -148,7 +157,8 @@ def preflight_cmd(pdfs: tuple[str, ...], paper: str | None, duplex: bool, strict
 
     found = 0
     for path in pdfs:
-        report = _run(preflight_file, path, paper, duplex)
+        with _reported():
+            report = preflight_file(path, paper=paper, duplex=duplex)
         if report.ok:
             click.echo(f"{path}: ok ({report.pages} pages)")
             continue
@@ -161,18 +171,18 @@ def preflight_cmd(pdfs: tuple[str, ...], paper: str | None, duplex: bool, strict
         sys.exit(1)
 
 
-def _run(fn: Any, *args: Any) -> Any:
-    """Call the library; print its errors the author's way and exit 1 on failure."""
+@contextmanager
+def _reported() -> Iterator[None]:
+    """Run a library call: print its errors the author's way and exit 1 on failure; a stop
+    (Ctrl-C, or SIGTERM from a job runner) exits 130."""
     import signal
 
     from .errors import ContentError, WorksheetError
 
-    def _terminate(signum: int, frame: Any) -> None:
-        raise KeyboardInterrupt  # unwind like Ctrl-C, so temp files are removed
-
-    signal.signal(signal.SIGTERM, _terminate)
+    # unwind like Ctrl-C, so temp files are removed
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
-        return fn(*args)
+        yield
     except ContentError as e:
         for p in e.problems:
             click.echo(p.format(), err=True)
@@ -195,7 +205,8 @@ def list_(content: str) -> None:
     from .load.layout import available_layouts
     from .pipeline import find_lessons, load_all
 
-    lessons = _run(load_all, _run(find_lessons, content))
+    with _reported():
+        lessons = load_all(find_lessons(content))
     for lesson in lessons:
         click.echo(f"{lesson.id}: {lesson.title}")
         for v in lesson.variants.values():
@@ -239,17 +250,14 @@ def _shard_option(ctx: click.Context, param: click.Parameter, value: str | None)
 @click.option("-q", "--quiet", is_flag=True, help="No progress and no summary.")
 def batch(spec: str, output: str | None, jobs: int | None, resume: bool,
           shard: tuple[int, int] | None, dry_run: bool, quiet: bool) -> None:
-    import signal
-
     from .batch import run
-    from .progress import Reporter
+    from .batch.progress import Reporter
 
-    # A job runner stops work with SIGTERM: treat it like Ctrl-C (clean stop, exit 130).
-    signal.signal(signal.SIGTERM, signal.default_int_handler)
     reporter = Reporter(sys.stderr)
     try:
-        result = _run(run, spec, output, jobs, resume, shard, dry_run,
-                      None if quiet or dry_run else reporter)
+        with _reported():
+            result = run(spec, output=output, jobs=jobs, resume=resume, shard=shard,
+                         dry_run=dry_run, progress=None if quiet or dry_run else reporter)
     finally:
         reporter.close()
     if dry_run:
@@ -282,7 +290,8 @@ def manifest_merge(manifests: tuple[str, ...], output: str) -> None:
     """Join the manifests of a batch's shards into one."""
     from pathlib import Path
 
-    from .manifest import merge
+    from .batch.manifest import merge
 
-    doc = _run(merge, [Path(m) for m in manifests], Path(output))
+    with _reported():
+        doc = merge([Path(m) for m in manifests], Path(output))
     click.echo(f"wrote {output} ({len(doc['outputs'])} outputs from {len(manifests)} manifests)")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import wait
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,9 +19,9 @@ from .load.layout import Layout, available_layouts, layout_dirs, load_layout
 from .model import Lesson
 from .preflight import Report
 from .preflight import preflight as check_pdf
-from .render import Meta, PageDecor, render
-from .select import EDITIONS, Edition, select
-from .workers import deferred_stop, fork_pool
+from .render import Meta, PageDecor, Part, render_parts
+from .select import BANNERS, EDITIONS, Edition, edition_title, editions_for, select
+from .workers import run_tasks
 from .write import prepare_dir, write_atomic
 
 
@@ -109,25 +108,29 @@ def plan(
     return jobs
 
 
+def worksheet_part(lesson: Lesson, variant: str, layout: Layout, edition: Edition) -> Part:
+    """select -> compose, with the page furniture: one worksheet, key or master to render.
+
+    The one place a worksheet becomes flowables, for `build` and for the batch's packets.
+    """
+    if edition == "master":
+        flow = compose_master([select(lesson, v, "key") for v in lesson.variants], layout)
+    else:
+        flow = compose(select(lesson, variant, edition), layout)
+    decor = PageDecor(footer_left=lesson.title, footer_right=lesson.attribution,
+                      banner=BANNERS.get(edition, ""))
+    return Part(flow, layout, decor)
+
+
 def render_job(job: Job) -> bytes:
     """The PDF of one job."""
     lesson = job.lesson
-    if job.edition == "master":
-        sheets = [select(lesson, v, "key") for v in lesson.variants]
-        flow = compose_master(sheets, job.layout)
-    else:
-        flow = compose(select(lesson, job.variant, job.edition), job.layout)
-    title = {"key": f"{lesson.title} (Teacher Key)",
-             "master": f"{lesson.title} (Teacher Master)"}.get(job.edition, lesson.title)
-    meta = Meta(title=title, author=lesson.author, subject=lesson.central_question,
+    meta = Meta(title=edition_title(lesson.title, job.edition), author=lesson.author,
+                subject=lesson.central_question,
                 keywords=(lesson.id, job.variant, job.layout.name, job.edition))
-    decor = PageDecor(
-        footer_left=lesson.title,
-        footer_right=lesson.attribution,
-        banner={"key": "Teacher Key", "master": "Teacher Master"}.get(job.edition, ""),
-    )
     try:
-        return render(flow, job.layout, meta, decor)
+        return render_parts([worksheet_part(lesson, job.variant, job.layout, job.edition)],
+                            meta)[0]
     except WorksheetError as e:
         raise WorksheetError(f"{lesson.path}: {job.filename}: {e}") from None
 
@@ -137,12 +140,16 @@ def build(
     output: str | os.PathLike[str] = "output",
     variants: Sequence[str] = ("standard",),
     layouts: Sequence[str] = ("letter",),
-    editions: Sequence[Edition] = EDITIONS,
+    editions: str | Sequence[Edition] = "both",
     preflight: bool = True,
     notify: Callable[[str], None] | None = None,
     jobs: int | None = None,
 ) -> list[Path]:
     """Build PDFs for the lessons (default: every lesson in ./content) into `output`.
+
+    `variants` and `layouts` are names, or 'all'. `editions` lists editions, or names a
+    choice: student, key, master, both (student and key; with every variant, also the
+    teacher master) or all.
 
     Each PDF gets a print preflight report beside it (`<name>.preflight.json`);
     `notify` hears each finding. PDFs are rendered by `jobs` processes at once
@@ -155,6 +162,8 @@ def build(
     if not paths:
         raise WorksheetError("no lessons found under content/ (each lesson is a folder "
                              "with lesson.yaml)")
+    if isinstance(editions, str):
+        editions = editions_for(editions, variants)
     todo = _one_job_per_file(plan(load_all(paths), variants, layouts, editions))
     out = Path(output)
     prepare_dir(out)
@@ -176,41 +185,18 @@ def build(
     return written
 
 
-_TODO: list[Job] = []  # the jobs of a parallel build, inherited by the forked workers
-
-
-def _render_checked(index: int, preflight: bool) -> tuple[bytes, Report | None]:
-    """The PDF of job `index` of `_TODO` and, with `preflight`, its preflight report."""
-    job = _TODO[index]
-    pdf = render_job(job)
-    return pdf, check_pdf(pdf, job.filename, job.layout.paper) if preflight else None
-
-
 def _render_all(
     todo: list[Job], preflight: bool, jobs: int | None
 ) -> list[tuple[bytes, Report | None]]:
     """Render (and preflight) every job, in forked processes when there are cores to use."""
-    global _TODO
-    _TODO = todo
-    n = min(jobs or os.cpu_count() or 1, len(todo))
-    try:
-        with deferred_stop() as check:
-            pool = fork_pool(n)
-            if pool is None:
-                made = []
-                for i in range(len(todo)):
-                    check()
-                    made.append(_render_checked(i, preflight))
-                return made
-            try:
-                futures = [pool.submit(_render_checked, i, preflight) for i in range(len(todo))]
-                while wait(futures, timeout=0.1).not_done:
-                    check()
-                return [f.result() for f in futures]
-            finally:
-                pool.shutdown(cancel_futures=True)
-    finally:
-        _TODO = []
+
+    def make(index: int) -> tuple[bytes, Report | None]:
+        job = todo[index]
+        pdf = render_job(job)
+        return pdf, check_pdf(pdf, job.filename, job.layout.paper) if preflight else None
+
+    made = dict(run_tasks(make, range(len(todo)), jobs))
+    return [made[i] for i in range(len(todo))]
 
 
 def _one_job_per_file(jobs: list[Job]) -> list[Job]:

@@ -6,8 +6,9 @@ Pure: no I/O, no clock. The result holds exactly what will be printed.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, cast
 
 from .errors import Location, WorksheetError
 from .markup import Block
@@ -15,6 +16,29 @@ from .model import Document, Lesson, Organizer, Question, Variant, VocabularyTer
 
 Edition = Literal["student", "key", "master"]
 EDITIONS: tuple[Edition, ...] = ("student", "key")
+# The banner at the top of every page of an edition, and its PDF title's suffix.
+BANNERS: dict[Edition, str] = {"key": "Teacher Key", "master": "Teacher Master"}
+
+
+def edition_title(title: str, edition: Edition) -> str:
+    """The PDF title of an edition of a lesson: 'Title (Teacher Key)'."""
+    return f"{title} ({BANNERS[edition]})" if edition in BANNERS else title
+
+
+def editions_for(choice: str, variants: Sequence[str]) -> tuple[Edition, ...]:
+    """The editions a choice names: student, key, master, both (student and key) or all.
+
+    Building every variant ('all') with both editions also makes the teacher master,
+    which sets the variants side by side.
+    """
+    if choice == "all" or (choice == "both" and "all" in variants):
+        return ("student", "key", "master")
+    if choice == "both":
+        return EDITIONS
+    if choice in ("student", "key", "master"):
+        return (cast(Edition, choice),)
+    raise WorksheetError(f"unknown edition '{choice}' (expected: student, key, master, both "
+                         "or all)")
 
 
 @dataclass(frozen=True)

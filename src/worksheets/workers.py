@@ -1,16 +1,22 @@
-"""Work in forked processes, and stopping a run cleanly on Ctrl-C or SIGTERM."""
+"""Work in forked processes (one runner for build and batch), and stopping a run cleanly
+on Ctrl-C or SIGTERM."""
 
 from __future__ import annotations
 
+import gc
+import os
 import signal
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from contextlib import contextmanager
 from types import FrameType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
+
+T = TypeVar("T")
 
 # Ctrl-C and a job runner's stop
 STOPS = (signal.SIGINT, signal.SIGTERM)
@@ -76,3 +82,71 @@ def _ignore_stops() -> None:
     # hand (a file is written whole) and leave when the pool shuts down
     for sig in STOPS:
         signal.signal(sig, signal.SIG_IGN)
+
+
+# The task of the running pool. Forked workers inherit it, and everything it refers to
+# (loaded lessons, rendered bases), so only indexes travel to them.
+_WORK: Callable[[int], Any] | None = None
+
+
+def _call(index: int) -> tuple[int, Any]:
+    assert _WORK is not None
+    return index, _WORK(index)
+
+
+def run_tasks(work: Callable[[int], T], indexes: Sequence[int], jobs: int | None,
+              late: list[tuple[int, T]] | None = None) -> Generator[tuple[int, T]]:
+    """`work(i)` for each index, in this process or a fork pool; yields `(i, result)` as
+    each finishes (in index order among those that finish together).
+
+    At most `jobs` processes (default: one per core). A stop signal takes effect between
+    tasks (KeyboardInterrupt). Closed early (on an interrupt), the tasks being run finish,
+    and go into `late` with any finished but not yet handed on (so one may come twice).
+    """
+    global _WORK
+    n = max(1, min(jobs or os.cpu_count() or 1, len(indexes)))
+    with deferred_stop() as check:
+        _WORK = work
+        pool = fork_pool(n)
+        if pool is None:  # one job, or no fork (Windows): this process does them all
+            _WORK = None
+            for i in indexes:
+                check()
+                yield i, work(i)
+            return
+        # Freezing the heap first keeps the garbage collector from writing to every
+        # inherited object, which would copy the parent's pages into each worker as the
+        # run goes on.
+        gc.collect()
+        gc.freeze()
+        pending: set[Future[tuple[int, T]]] = set()
+        finished: list[Future[tuple[int, T]]] = []  # done, not yet handed on
+        queue = iter(indexes)
+        try:
+            for i in queue:  # a few tasks in flight per worker keeps memory flat
+                pending.add(pool.submit(_call, i))
+                if len(pending) >= 2 * n:
+                    break
+            while pending:
+                done, pending = wait(pending, timeout=0.1, return_when=FIRST_COMPLETED)
+                finished = sorted(done, key=lambda f: f.result()[0])
+                check()
+                while finished:
+                    nxt = next(queue, None)
+                    if nxt is not None:
+                        pending.add(pool.submit(_call, nxt))
+                    yield finished[0].result()
+                    del finished[0]  # only now: closed at the yield, it stays in `finished`
+                    check()
+        except BaseException:
+            # Stop: drop what has not started; what is being run finishes whole.
+            for f in pending:
+                f.cancel()
+            raise
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+            gc.unfreeze()
+            _WORK = None
+            if late is not None:  # finished while the run stopped: whole, so handed on
+                late.extend(f.result() for f in [*finished, *pending]
+                            if f.done() and not f.cancelled() and f.exception() is None)

@@ -15,9 +15,9 @@ from typing import Annotated, Literal
 
 from msgspec import Meta, field
 
-from .errors import Location, Problem
-from .load.shapes import ID_PATTERN, Strict
-from .load.yaml import Loaded, load_yaml, read_text
+from ..errors import Location, Problem
+from ..load.shapes import ID_PATTERN, Strict
+from ..load.yaml import Loaded, load_yaml, read_text
 
 Id = Annotated[str, Meta(pattern=ID_PATTERN, max_length=64)]
 Text = Annotated[str, Meta(min_length=1, max_length=300)]
@@ -115,7 +115,7 @@ class Spec:
 
     def shown_path(self, p: Path) -> str:
         """A path from the spec as the user should see it."""
-        from .load import display_path
+        from ..load import display_path
 
         return display_path(p)
 
@@ -135,8 +135,8 @@ class Spec:
 
 def load_spec(path: str | os.PathLike[str], problems: list[Problem]) -> Spec | None:
     """Read and validate a batch spec; append problems and return None when it is unusable."""
-    from .load.files import display_path
-    from .load.issues import validate_file
+    from ..load.files import display_path
+    from ..load.issues import validate_file
 
     p = Path(path)
     shown = display_path(p)

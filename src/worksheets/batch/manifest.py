@@ -16,9 +16,9 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from . import __version__
-from .errors import WorksheetError
-from .write import prepare_dir, write_atomic
+from .. import __version__
+from ..errors import WorksheetError
+from ..write import prepare_dir, write_atomic
 
 MANIFEST = "manifest.json"
 FORMAT = 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from typing import TextIO
 
-from .batch import Progress
+from .runner import Progress
 
 
 def _clock(seconds: float) -> str:

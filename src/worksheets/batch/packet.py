@@ -25,53 +25,15 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
-from .compose import compose
-from .finish import PacketWriter
-from .fonts import SANS, register_fonts
-from .load.layout import Layout
-from .markup import escape
-from .model import Lesson
-from .render import Meta, PageDecor, Part, render_parts
-from .roster import ClassSection, Student
-from .select import select
-
-
-@dataclass(frozen=True)
-class Seat:
-    """A student with the variant and layout their accommodations call for."""
-
-    student: Student
-    variant: str
-    layout: Layout
-
-
-@dataclass(frozen=True)
-class PacketPlan:
-    """One packet to make: a class's students on one paper size, for one lesson."""
-
-    filename: str
-    lesson_id: str
-    cls: ClassSection
-    paper: str
-    seats: tuple[Seat, ...]
-    key_layout: Layout
-    school: str
-    date: str
-
-    @property
-    def variants(self) -> dict[str, int]:
-        """Students per variant, in first-seen order."""
-        return dict(Counter(s.variant for s in self.seats))
-
-    @property
-    def layouts(self) -> dict[str, int]:
-        """Students per layout, in first-seen order."""
-        return dict(Counter(s.layout.name for s in self.seats))
-
-    def key_variants(self) -> list[str]:
-        """The variants whose keys the packet ends with, in first-seen order."""
-        return list(self.variants)
-
+from ..finish import PacketWriter
+from ..fonts import SANS, register_fonts
+from ..load.layout import Layout
+from ..markup import escape
+from ..model import Lesson
+from ..pipeline import worksheet_part
+from ..render import Meta, PageDecor, Part, render_parts
+from .plan import PacketPlan, Seat
+from .roster import ClassSection
 
 BaseKey = tuple[str, str, str]  # (edition, variant, layout name)
 
@@ -96,13 +58,9 @@ def base_parts(plans: Sequence[PacketPlan]) -> list[BaseKey]:
 
 def render_base(lesson: Lesson, keys: Sequence[BaseKey], layouts: dict[str, Layout]) -> Base:
     """Render every needed worksheet and key of a lesson into one PDF."""
-    parts = []
-    for edition, variant, layout_name in keys:
-        layout = layouts[layout_name]
-        ws = select(lesson, variant, "key" if edition == "key" else "student")
-        decor = PageDecor(footer_left=lesson.title, footer_right=lesson.attribution,
-                          banner="Teacher Key" if edition == "key" else "")
-        parts.append(Part(compose(ws, layout), layout, decor))
+    parts = [worksheet_part(lesson, variant, layouts[layout_name],
+                            "key" if edition == "key" else "student")
+             for edition, variant, layout_name in keys]
     meta = Meta(title=lesson.title, author=lesson.author, subject=lesson.central_question)
     pdf, ranges = render_parts(parts, meta)
     return Base(lesson.id, pdf, dict(zip(keys, ranges, strict=True)))

@@ -15,7 +15,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import Location, Problem
+from ..errors import Location, Problem
 
 MAX_CSV_BYTES = 200_000_000
 YES = frozenset({"yes", "y", "true", "1", "x"})
