@@ -11,11 +11,10 @@ from click.testing import CliRunner
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
+from tests.pdfutil import LESSON, ROOT
 from worksheets.cli import main
 from worksheets.fonts import SANS, register_fonts
 from worksheets.preflight import preflight, preflight_file
-
-from .pdfutil import LESSON, ROOT
 
 
 @pytest.fixture(scope="module")

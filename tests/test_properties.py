@@ -17,6 +17,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.conftest import DEFAULT_FILES
+from tests.pdfutil import body_text
 from worksheets.checks import glyph_problems
 from worksheets.load import load_lesson_with_problems
 from worksheets.load.layout import load_layout
@@ -24,9 +26,6 @@ from worksheets.markup import plain
 from worksheets.model import Lesson
 from worksheets.pipeline import Job, render_job
 from worksheets.select import select
-
-from .conftest import DEFAULT_FILES
-from .pdfutil import body_text
 
 # --- generated lessons ------------------------------------------------------------------------
 

@@ -28,9 +28,7 @@ import yaml
 from click.testing import CliRunner, Result
 from pypdf import PdfReader
 
-from worksheets.cli import main
-
-from .conftest import (
+from tests.conftest import (
     DEFAULT_FILES,
     DOCUMENT_A,
     DOCUMENT_B,
@@ -40,7 +38,8 @@ from .conftest import (
     LessonDir,
     edit,
 )
-from .pdfutil import ROOT, body_text, norm, pages_text, pdfcheck
+from tests.pdfutil import ROOT, body_text, norm, pages_text, pdfcheck
+from worksheets.cli import main
 
 Files = Mapping[str, str | bytes | None]
 

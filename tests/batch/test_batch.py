@@ -19,10 +19,9 @@ import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
+from tests.pdfutil import LESSON, ROOT, assert_in_order, pdfcheck
 from worksheets import batch
 from worksheets.cli import main
-
-from .pdfutil import LESSON, ROOT, assert_in_order, pdfcheck
 
 EXAMPLES = ROOT / "examples" / "district"
 SIMPLE = EXAMPLES / "district-simple.yaml"

@@ -9,12 +9,11 @@ import pytest
 from PIL import Image, ImageChops
 
 import worksheets
+from tests.pdfutil import GOLDEN, LESSON, ROOT, UPDATE
 from worksheets.load.layout import load_layout
 from worksheets.pipeline import Job, render_job
 
-from .pdfutil import GOLDEN, LESSON, ROOT, UPDATE
-
-FAILURES = Path(__file__).resolve().parent / "_failures"
+FAILURES = Path(__file__).resolve().parents[1] / "_failures"
 SCALE = 0.75  # 54 pixels per inch: enough to see layout, small enough to commit
 
 # (variant, layout, edition, page)

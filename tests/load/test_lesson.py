@@ -14,10 +14,7 @@ from pathlib import Path
 import pytest
 
 import worksheets
-from worksheets import ContentError
-from worksheets.load import load_lesson_with_problems
-
-from .conftest import (
+from tests.conftest import (
     DOCUMENT_A,
     DOCUMENT_B,
     LESSON_YAML,
@@ -26,8 +23,10 @@ from .conftest import (
     LessonDir,
     edit,
 )
+from worksheets import ContentError
+from worksheets.load import load_lesson_with_problems
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = ROOT / "content" / "cuban-missile-crisis"
 
 

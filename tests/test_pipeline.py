@@ -9,12 +9,7 @@ import pytest
 from pypdf import PdfReader
 
 import worksheets
-from worksheets.load.layout import load_layout
-from worksheets.markup import plain
-from worksheets.model import Lesson
-from worksheets.pipeline import Job, render_job
-
-from .pdfutil import (
+from tests.pdfutil import (
     GOLDEN,
     LESSON,
     ROOT,
@@ -27,6 +22,10 @@ from .pdfutil import (
     pages_text,
     pdfcheck,
 )
+from worksheets.load.layout import load_layout
+from worksheets.markup import plain
+from worksheets.model import Lesson
+from worksheets.pipeline import Job, render_job
 
 
 @pytest.fixture(scope="module")

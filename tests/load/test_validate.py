@@ -22,7 +22,7 @@ from worksheets.load.layout import Layout
 from worksheets.load.validate import Issue, convert, issues_in
 from worksheets.load.yaml import split_front_matter
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 LESSON = ROOT / "content" / "cuban-missile-crisis"
 
 

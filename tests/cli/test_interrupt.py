@@ -14,10 +14,9 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from tests.batch.test_batch import small_district
+from tests.pdfutil import LESSON, ROOT
 from worksheets.write import remove_stale_parts, write_atomic
-
-from .pdfutil import LESSON, ROOT
-from .test_batch import small_district
 
 
 def _start(out: Path) -> subprocess.Popen[bytes]:

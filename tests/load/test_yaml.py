@@ -9,7 +9,7 @@ import yaml
 
 from worksheets.load import yaml as _yaml
 
-SRC = Path(__file__).resolve().parents[1] / "src"
+SRC = Path(__file__).resolve().parents[2] / "src"
 
 UNSAFE = re.compile(
     r"yaml\.load\(|yaml\.load_all\(|unsafe_load|UnsafeLoader|FullLoader|Loader=yaml\.Loader\b"

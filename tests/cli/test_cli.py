@@ -11,10 +11,9 @@ from click.testing import CliRunner
 from PIL import Image
 from pypdf import PdfReader
 
+from tests.pdfutil import LESSON, ROOT, assert_in_order, norm, pages_text
 from worksheets import __version__
 from worksheets.cli import main
-
-from .pdfutil import LESSON, ROOT, assert_in_order, norm, pages_text
 
 
 @pytest.fixture
