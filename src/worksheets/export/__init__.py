@@ -57,11 +57,17 @@ def export(
                              "with lesson.yaml)")
     # plan() checks the variants and the layout the way build does
     jobs = plan(load_all(paths), variants, [PDF_LAYOUT], ("student", "key"))
+    groups = _by_variant(jobs)
+    need_docx = "docx" in formats or "cc" in formats
+    tasks = [(kind, j) for g in groups for j in g
+             for kind, on in (("docx", need_docx and ("cc" in formats or j.edition in editions)),
+                              ("pdf", "cc" in formats)) if on]
+    made = {_key(k, j): data for (k, j), data in zip(tasks, _make_all(tasks), strict=True)}
     files: dict[str, bytes] = {}
     owner: dict[str, str] = {}  # names that differ only in case are one file on some disks
-    for group in _by_variant(jobs):
+    for group in groups:
         path = group[0].lesson.path
-        for name, data in _variant_files(group, formats, editions).items():
+        for name, data in _variant_files(group, formats, editions, made).items():
             first = owner.setdefault(name.casefold(), path)
             if first != path:
                 raise WorksheetError(f"{first} and {path} would both write {name} (rename one "
@@ -79,6 +85,52 @@ def export(
     return written
 
 
+Task = tuple[str, Job]  # ("pdf" or "docx", the edition's job)
+Key = tuple[str, str, str]
+
+
+def _key(kind: str, job: Job) -> Key:
+    return kind, job.lesson.path, job.filename
+_TODO: list[Task] = []  # the tasks of a parallel export, inherited by the forked workers
+
+
+def _make(index: int) -> bytes:
+    kind, job = _TODO[index]
+    if kind == "pdf":
+        return render_job(job)
+    from .docx import docx_bytes
+
+    return docx_bytes(select(job.lesson, job.variant, job.edition))
+
+
+def _make_all(tasks: list[Task]) -> list[bytes]:
+    """The bytes of every PDF and DOCX, in forked workers when there are cores to use."""
+    from concurrent.futures import wait
+
+    from ._pipeline import deferred_stop, fork_pool
+
+    global _TODO
+    _TODO = tasks
+    try:
+        with deferred_stop() as check:
+            pool = fork_pool(min(os.cpu_count() or 1, len(tasks)))
+            if pool is None:
+                made = []
+                for i in range(len(tasks)):
+                    check()
+                    made.append(_make(i))
+                return made
+            try:
+                futures = [pool.submit(_make, i) for i in range(len(tasks))]
+                while wait(futures, timeout=0.02).not_done:
+                    check()
+                return [f.result() for f in futures]
+            finally:
+                pool.shutdown(cancel_futures=True)
+    finally:
+        _TODO = []
+
+
 def _by_variant(jobs: list[Job]) -> list[list[Job]]:
     """The jobs grouped by lesson and variant, in plan order."""
     groups: dict[tuple[str, str], list[Job]] = {}
@@ -87,38 +139,34 @@ def _by_variant(jobs: list[Job]) -> list[list[Job]]:
     return list(groups.values())
 
 
-def _variant_files(jobs: list[Job], formats: Sequence[Format],
-                   editions: Sequence[str]) -> dict[str, bytes]:
-    """Every export file of one lesson variant, by file name."""
+def _variant_files(jobs: list[Job], formats: Sequence[Format], editions: Sequence[str],
+                   made: dict[Key, bytes]) -> dict[str, bytes]:
+    """Every export file of one lesson variant, by file name, from its rendered PDFs and DOCX."""
     from .assessment import assessment
 
     lesson, variant = jobs[0].lesson, jobs[0].variant
     stem = f"{lesson.id}-{variant}"
-    sheets = {j.edition: select(lesson, variant, j.edition) for j in jobs}
+    by: dict[str, Job] = {j.edition: j for j in jobs}
     out: dict[str, bytes] = {}
-    docx: dict[str, bytes] = {}
-    if "docx" in formats or "cc" in formats:
-        from .docx import docx_bytes
-
-        wanted = ("student", "key") if "cc" in formats else editions
-        docx = {ed: docx_bytes(sheets[ed]) for ed in ("student", "key") if ed in wanted}
     if "docx" in formats:
-        out.update({f"{stem}-{ed}.docx": docx[ed] for ed in editions})
-    pdfs = {j.edition: render_job(j) for j in jobs} if "cc" in formats else {}
-    quiz = assessment(sheets["key"], _pages(lesson, pdfs["student"]) if pdfs else None)
+        out.update({f"{stem}-{ed}.docx": made[_key("docx", by[ed])] for ed in editions})
+    pages = _pages(lesson, made[_key("pdf", by["student"])]) if "cc" in formats else None
+    quiz = assessment(select(lesson, variant, "key"), pages)
     if "cc" in formats:
         from .cartridge import File, cartridge
 
-        pdf_name = {j.edition: j.filename for j in jobs}
+        student, key = by["student"], by["key"]
         files = [
-            File("Student worksheet (PDF)", pdf_name["student"], pdfs["student"]),
-            File("Student worksheet (editable DOCX)", f"{stem}-student.docx", docx["student"]),
-            File("Teacher key (PDF)", pdf_name["key"], pdfs["key"], instructor=True),
-            File("Teacher key (editable DOCX)", f"{stem}-key.docx", docx["key"], instructor=True),
+            File("Student worksheet (PDF)", student.filename, made[_key("pdf", student)]),
+            File("Student worksheet (editable DOCX)", f"{stem}-student.docx",
+                 made[_key("docx", student)]),
+            File("Teacher key (PDF)", key.filename, made[_key("pdf", key)], instructor=True),
+            File("Teacher key (editable DOCX)", f"{stem}-key.docx", made[_key("docx", key)],
+                 instructor=True),
         ]
         title = f"{lesson.title} ({lesson.variants[variant].title})"
         out[f"{stem}.imscc"] = cartridge(title, lesson.central_question, files, quiz,
-                                         pdf_name["student"])
+                                         student.filename)
     if "qti" in formats:
         from .qti import qti_zip
 

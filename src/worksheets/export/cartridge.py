@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from ._zip import zip_bytes
 from .assessment import Assessment
-from .qti import XSI, questestinterop
+from .qti import XSI, questestinterop, xml_bytes
 
 CC_NS = "http://www.imsglobal.org/xsd/imsccv1p3/imscp_v1p1"
 LOM_MANIFEST = "http://ltsc.ieee.org/xsd/imsccv1p3/LOM/manifest"
@@ -78,9 +78,7 @@ def cartridge(title: str, description: str, files: list[File], quiz: Assessment,
     ET.SubElement(res, "file", {"href": qhref})
     ET.SubElement(res, "dependency", {"identifierref": ids[student_pdf]})
     entries.append((qhref, questestinterop(quiz, "cc", student_pdf)))
-    ET.indent(root)
-    manifest = ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
-    return zip_bytes([("imsmanifest.xml", manifest), *entries])
+    return zip_bytes([("imsmanifest.xml", xml_bytes(root)), *entries])
 
 
 def _instructor_only(res: ET.Element) -> None:

@@ -163,11 +163,10 @@ def _font_table(doc: DocxDocument) -> None:
     """Declare the Noto faces with a family and a substitute for machines without them."""
     from docx.opc.constants import RELATIONSHIP_TYPE as RT
     from docx.oxml.ns import qn
-    from docx.oxml.parser import OxmlElement
+    from docx.oxml.parser import OxmlElement, parse_xml
+    from docx.oxml.xmlchemy import serialize_for_reading
 
     part = doc.part.part_related_by(RT.FONT_TABLE)
-    from docx.oxml.parser import parse_xml
-
     root = parse_xml(part.blob)
     for face, (family, alt) in FALLBACKS.items():
         font = OxmlElement("w:font")
@@ -178,9 +177,10 @@ def _font_table(doc: DocxDocument) -> None:
             el.set(qn("w:val"), val)
             font.append(el)
         root.append(font)
-    from lxml import etree
+    part._blob = _XML_DECL + serialize_for_reading(root).encode("utf-8")
 
-    part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+_XML_DECL = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 
 
 def _rules(style: Any) -> None:
@@ -318,7 +318,7 @@ def _vocabulary(doc: DocxDocument, ws: Worksheet, terms: tuple[VocabularyTerm, .
         heads.append(_local(ws, "translation"))
     table = _table(doc, heads)
     for t in terms:
-        cells = table.add_row().cells
+        cells = table.add_row().cells  # type: ignore[no-untyped-call]
         cells[0].paragraphs[0].add_run(t.term).bold = True
         cells[1].paragraphs[0].text = t.definition
         if lang:
@@ -341,7 +341,7 @@ def _table(doc: DocxDocument, heads: list[str]) -> Table:
         el = OxmlElement(tag)
         el.set(qn("w:val"), "true")
         trpr.append(el)
-    return table
+    return table  # type: ignore[no-any-return]
 
 
 def _question(doc: DocxDocument, ws: Worksheet, q: Question, numbered: bool = True) -> None:
@@ -404,7 +404,7 @@ def _organizer(doc: DocxDocument, ws: Worksheet, o: Organizer) -> None:
                          *(tr(c.heading, c.translations) for c in o.columns)])
     show_given = ws.scaffold("organizer_hints")
     for r in o.rows:
-        row = table.add_row()
+        row = table.add_row()  # type: ignore[no-untyped-call]
         row.height, row.height_rule = Pt(r.lines * 18), WD_ROW_HEIGHT_RULE.AT_LEAST
         row.cells[0].paragraphs[0].add_run(tr(r.prompt, r.translations)).bold = True
         for cell, c in zip(row.cells[1:], o.columns, strict=True):

@@ -47,8 +47,14 @@ def questestinterop(a: Assessment, profile: Profile, pdf: str | None = None) -> 
             _stimulus_item(section, group.stimulus)
         for it in group.items:
             _item(section, it, profile, group.stimulus, pdf)
+    return xml_bytes(root)
+
+
+def xml_bytes(root: ET.Element) -> bytes:
+    """An XML document, indented, UTF-8, with its declaration."""
     ET.indent(root)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+    data: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return data + b"\n"
 
 
 def _metadata(parent: ET.Element, fields: list[tuple[str, str]]) -> None:
@@ -145,6 +151,4 @@ def qti_zip(a: Assessment) -> bytes:
     res = ET.SubElement(ET.SubElement(root, "resources"), "resource",
                         {"identifier": f"R-{a.ident}", "type": "imsqti_xmlv1p2", "href": href})
     ET.SubElement(res, "file", {"href": href})
-    ET.indent(root)
-    manifest = ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
-    return zip_bytes([("imsmanifest.xml", manifest), (href, questestinterop(a, "canvas"))])
+    return zip_bytes([("imsmanifest.xml", xml_bytes(root)), (href, questestinterop(a, "canvas"))])
