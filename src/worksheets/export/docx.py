@@ -318,7 +318,9 @@ def _vocabulary(doc: DocxDocument, ws: Worksheet, terms: tuple[VocabularyTerm, .
         heads.append(_local(ws, "translation"))
     table = _table(doc, heads)
     for t in terms:
-        cells = table.add_row().cells  # type: ignore[no-untyped-call]
+        row = table.add_row()  # type: ignore[no-untyped-call]
+        _keep_row(row)
+        cells = row.cells
         cells[0].paragraphs[0].add_run(t.term).bold = True
         cells[1].paragraphs[0].text = t.definition
         if lang:
@@ -342,6 +344,16 @@ def _table(doc: DocxDocument, heads: list[str]) -> Table:
         el.set(qn("w:val"), "true")
         trpr.append(el)
     return table  # type: ignore[no-any-return]
+
+
+def _keep_row(row: Any) -> None:
+    """A row that moves whole to the next page rather than splitting (unless taller than one)."""
+    from docx.oxml.ns import qn
+    from docx.oxml.parser import OxmlElement
+
+    el = OxmlElement("w:cantSplit")
+    el.set(qn("w:val"), "true")
+    row._tr.get_or_add_trPr().append(el)
 
 
 def _question(doc: DocxDocument, ws: Worksheet, q: Question, numbered: bool = True) -> None:
@@ -405,6 +417,7 @@ def _organizer(doc: DocxDocument, ws: Worksheet, o: Organizer) -> None:
     show_given = ws.scaffold("organizer_hints")
     for r in o.rows:
         row = table.add_row()  # type: ignore[no-untyped-call]
+        _keep_row(row)
         row.height, row.height_rule = Pt(r.lines * 18), WD_ROW_HEIGHT_RULE.AT_LEAST
         row.cells[0].paragraphs[0].add_run(tr(r.prompt, r.translations)).bold = True
         for cell, c in zip(row.cells[1:], o.columns, strict=True):
