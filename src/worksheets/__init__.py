@@ -8,8 +8,12 @@ from .errors import ContentError as ContentError
 from .errors import Location as Location
 from .errors import Problem as Problem
 from .errors import WorksheetError as WorksheetError
+
+# `export` names the function, over the subpackage of the same name (which stays importable:
+# `from worksheets.export import FORMATS`)
+from .export import export as export
 from .load import load_lesson as load_lesson
 from .pipeline import build as build
 
 __all__ = ["ContentError", "Location", "Problem", "WorksheetError", "__version__", "build",
-           "load_lesson"]
+           "export", "load_lesson"]

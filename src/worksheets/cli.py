@@ -56,6 +56,41 @@ def build(lesson_dirs: tuple[str, ...], output: str, edition: str, variants: tup
             click.echo(f"wrote {path}")
 
 
+EXPORT_HELP = """Export digital editions: editable DOCX and LMS packages.
+
+With no LESSON_DIR, exports every lesson under ./content. --to docx writes
+<lesson>-<variant>-<edition>.docx; cc a Common Cartridge 1.3
+<lesson>-<variant>.imscc (Canvas, Schoology, Brightspace, Moodle); qti a Canvas
+QTI .zip <lesson>-<variant>-qti.zip; gift Moodle's <lesson>-<variant>.gift.txt.
+See docs/digital-editions.md.
+"""
+
+
+@main.command(name="export", help=EXPORT_HELP)
+@click.argument("lesson_dirs", nargs=-1, type=click.Path(file_okay=False))
+@click.option("--to", "formats", multiple=True, required=True,
+              type=click.Choice(["docx", "cc", "qti", "gift"]),
+              help="Format to make. Repeat for several.")
+@click.option("--variant", "variants", multiple=True, default=["standard"], show_default=True,
+              help="Variant name from lesson.yaml, or 'all'. Repeat for several.")
+@click.option("--edition", type=click.Choice(["student", "key", "both"]), default="both",
+              show_default=True, help="The DOCX editions (a cartridge always holds both).")
+@click.option("-o", "--output", default="output", show_default=True, type=click.Path(),
+              help="Folder for the files.")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing on success.")
+def export_cmd(lesson_dirs: tuple[str, ...], formats: tuple[str, ...], variants: tuple[str, ...],
+               edition: str, output: str, quiet: bool) -> None:
+    from .export import export
+
+    editions: Any = ("student", "key") if edition == "both" else (edition,)
+    chosen: Any = list(dict.fromkeys(formats))
+    written = _run(lambda: export(lessons=list(lesson_dirs) or None, output=output,
+                                  formats=chosen, variants=variants, editions=editions))
+    if not quiet:
+        for path in written:
+            click.echo(f"wrote {path}")
+
+
 @main.command()
 @click.argument("lesson_dirs", nargs=-1, type=click.Path(file_okay=False))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
