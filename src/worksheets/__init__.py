@@ -4,14 +4,11 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
+from .digital import export as export
 from .errors import ContentError as ContentError
 from .errors import Location as Location
 from .errors import Problem as Problem
 from .errors import WorksheetError as WorksheetError
-
-# `export` names the function, over the subpackage of the same name (which stays importable:
-# `from worksheets.export import FORMATS`)
-from .export import export as export
 from .load import load_lesson as load_lesson
 from .pipeline import build as build
 

@@ -80,12 +80,13 @@ See docs/digital-editions.md.
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing on success.")
 def export_cmd(lesson_dirs: tuple[str, ...], formats: tuple[str, ...], variants: tuple[str, ...],
                edition: str, output: str, quiet: bool) -> None:
-    from .export import export
+    from .digital import export
 
     editions: Any = ("student", "key") if edition == "both" else (edition,)
     chosen: Any = list(dict.fromkeys(formats))
-    written = _run(lambda: export(lessons=list(lesson_dirs) or None, output=output,
-                                  formats=chosen, variants=variants, editions=editions))
+    with _reported():
+        written = export(lessons=list(lesson_dirs) or None, output=output, formats=chosen,
+                         variants=variants, editions=editions)
     if not quiet:
         for path in written:
             click.echo(f"wrote {path}")

@@ -10,8 +10,8 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from worksheets.export import export
-from worksheets.export.gift import escape
+from worksheets import export
+from worksheets.digital.gift import escape
 
 from .conftest import SPECIAL_CHOICE, SPECIAL_PROMPT
 

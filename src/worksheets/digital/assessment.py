@@ -11,7 +11,11 @@ import html
 from dataclasses import dataclass
 from typing import Literal
 
-from ._pipeline import Block, Document, Question, Run, Worksheet, cite, plain, words
+from ..compose.strings import words
+from ..compose.worksheet import cite
+from ..markup import Block, Run, plain
+from ..model import Document, Question
+from ..select import Worksheet
 
 Kind = Literal["choice", "true-false", "written"]
 

@@ -8,7 +8,7 @@ import time
 import zipfile
 from collections.abc import Iterable
 
-from ._pipeline import WorksheetError
+from ..errors import WorksheetError
 
 FIXED = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip entry can hold
 

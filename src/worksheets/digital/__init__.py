@@ -1,4 +1,4 @@
-"""Digital editions: the worksheets as DOCX, a Common Cartridge, a Canvas QTI zip and GIFT.
+"""Digital editions (`worksheets export`): DOCX, a Common Cartridge, a Canvas QTI zip, GIFT.
 
 `export()` loads and validates like `build()` (the same located errors),
 makes every file in memory, then writes them atomically: bad content leaves
@@ -12,20 +12,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal
 
-from ._pipeline import (
-    Job,
-    Lesson,
-    OutputError,
-    WorksheetError,
-    display_path,
-    find_lessons,
-    load_all,
-    plan,
-    prepare_dir,
-    render_job,
-    select,
-    write_atomic,
-)
+from ..errors import OutputError, WorksheetError
+from ..load import display_path
+from ..model import Lesson
+from ..pipeline import Job, find_lessons, load_all, plan, render_job
+from ..select import select
+from ..workers import run_tasks
+from ..write import prepare_dir, write_atomic
 
 Format = Literal["docx", "cc", "qti", "gift"]
 FORMATS: tuple[Format, ...] = ("docx", "cc", "qti", "gift")
@@ -91,44 +84,19 @@ Key = tuple[str, str, str]
 
 def _key(kind: str, job: Job) -> Key:
     return kind, job.lesson.path, job.filename
-_TODO: list[Task] = []  # the tasks of a parallel export, inherited by the forked workers
-
-
-def _make(index: int) -> bytes:
-    kind, job = _TODO[index]
-    if kind == "pdf":
-        return render_job(job)
-    from .docx import docx_bytes
-
-    return docx_bytes(select(job.lesson, job.variant, job.edition))
-
-
 def _make_all(tasks: list[Task]) -> list[bytes]:
     """The bytes of every PDF and DOCX, in forked workers when there are cores to use."""
-    from concurrent.futures import wait
 
-    from ._pipeline import deferred_stop, fork_pool
+    def make(index: int) -> bytes:
+        kind, job = tasks[index]
+        if kind == "pdf":
+            return render_job(job)
+        from .docx import docx_bytes
 
-    global _TODO
-    _TODO = tasks
-    try:
-        with deferred_stop() as check:
-            pool = fork_pool(min(os.cpu_count() or 1, len(tasks)))
-            if pool is None:
-                made = []
-                for i in range(len(tasks)):
-                    check()
-                    made.append(_make(i))
-                return made
-            try:
-                futures = [pool.submit(_make, i) for i in range(len(tasks))]
-                while wait(futures, timeout=0.02).not_done:
-                    check()
-                return [f.result() for f in futures]
-            finally:
-                pool.shutdown(cancel_futures=True)
-    finally:
-        _TODO = []
+        return docx_bytes(select(job.lesson, job.variant, job.edition))
+
+    made = dict(run_tasks(make, range(len(tasks)), None))
+    return [made[i] for i in range(len(tasks))]
 
 
 def _by_variant(jobs: list[Job]) -> list[list[Job]]:

@@ -12,8 +12,7 @@ import pytest
 from lxml import etree
 from pypdf import PdfReader
 
-from worksheets import load_lesson
-from worksheets.export import export
+from worksheets import export, load_lesson
 
 from .qtiutil import QTI, check_items, meta
 

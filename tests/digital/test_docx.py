@@ -13,14 +13,13 @@ import docx
 import pytest
 from docx.oxml.ns import qn
 
-from worksheets.export import export
-from worksheets.export.docx import docx_bytes
-from worksheets.layout import load_layout
+from tests.pdfutil import assert_in_order, body_text, pages_text
+from worksheets import export
+from worksheets.digital.docx import docx_bytes
 from worksheets.load import load_lesson
+from worksheets.load.layout import load_layout
 from worksheets.pipeline import Job, render_job
-from worksheets.variants import select
-
-from ..pdfutil import assert_in_order, body_text, pages_text
+from worksheets.select import select
 
 ROOT = Path(__file__).resolve().parents[2]
 LESSON = ROOT / "content" / "cuban-missile-crisis"

@@ -6,9 +6,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
+from tests.conftest import QUESTIONS_YAML, LessonDir, edit
 from worksheets.cli import main
-
-from ..conftest import QUESTIONS_YAML, LessonDir, edit
 
 ROOT = Path(__file__).resolve().parents[2]
 LESSON = ROOT / "content" / "cuban-missile-crisis"

@@ -15,18 +15,11 @@ import io
 import zipfile
 from typing import TYPE_CHECKING, Any
 
-from ._pipeline import (
-    STRINGS,
-    Block,
-    Organizer,
-    Question,
-    Run,
-    Section,
-    VocabularyTerm,
-    Worksheet,
-    cite,
-    words,
-)
+from ..compose.strings import STRINGS, words
+from ..compose.worksheet import cite
+from ..markup import Block, Run
+from ..model import Organizer, Question, VocabularyTerm
+from ..select import Section, Worksheet
 from ._zip import iso_date, zip_bytes
 from .assessment import answer_label, answer_lines, heading, skill
 

@@ -7,8 +7,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from worksheets import load_lesson
-from worksheets.export import export
+from worksheets import export, load_lesson
 
 from .qtiutil import QTI, check_items, meta
 

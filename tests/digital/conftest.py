@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ..conftest import LESSON_YAML, QUESTIONS_YAML, LessonDir, edit
+from tests.conftest import LESSON_YAML, QUESTIONS_YAML, LessonDir, edit
 
 # GIFT's specials ~ = # { } : and XML's < & in one prompt and one choice
 SPECIAL_PROMPT = "In Document B, what does {trade} mean: peace = trade ~ war # 1 & <2>?"
