@@ -22,6 +22,7 @@ import subprocess
 import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -569,7 +570,7 @@ def awkward_lesson(tripwire: Path) -> tuple[dict[str, str | bytes | None], dict[
                     "language": "es"},
         },
     }
-    questions = {"questions": [
+    questions: dict[str, list[dict[str, Any]]] = {"questions": [
         {"id": "a-source", "documents": ["A"], "skill": "sourcing", "lines": 2,
          "prompt": "Who wrote A? " + SECTION_6[0] + " " + SECTION_6[1],
          "look_fors": ["Look-for " + SECTION_6[2], LONG_WORD],
@@ -589,7 +590,8 @@ def awkward_lesson(tripwire: Path) -> tuple[dict[str, str | bytes | None], dict[
     doc_a = {"label": "Document A", "title": "<img src=\"/etc/hostname\"/> & a letter",
              "modified": True, "dateline": "Moscow \u2014 27 Oct. 1962 <br/>",
              "source": "Source: " + SECTION_6[9] + " Q&A;"}
-    doc_b = {"label": "Document B", "title": SECTION_5[2], "source": "Source: " + SECTION_5[3]}
+    doc_b: dict[str, object] = {"label": "Document B", "title": SECTION_5[2],
+                                "source": "Source: " + SECTION_5[3]}
     files: dict[str, str | bytes | None] = {
         "lesson.yaml": dump(lesson), "questions.yaml": dump(questions),
         "vocabulary.yaml": dump(vocabulary),

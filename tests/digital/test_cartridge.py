@@ -99,8 +99,9 @@ def test_items_link_to_their_document_page_in_the_student_pdf(tmp_path: Path) ->
     (p,) = export([LESSON], tmp_path, ["cc"])
     got = _check(p, LESSON, "standard")
     reader = PdfReader(io.BytesIO(got["student"]))
-    starts = {o.title: reader.get_destination_page_number(o) + 1 for o in reader.outline
-              if not isinstance(o, list) and o.title.startswith("Document")}
+    starts = {str(o.title): (reader.get_destination_page_number(o) or 0) + 1
+              for o in reader.outline
+              if not isinstance(o, list) and str(o.title).startswith("Document")}
     quiz = etree.fromstring(got["quiz"])
     item = next(i for i in quiz.iter(f"{QTI}item") if i.get("ident") == "q-bc-compare")
     html = item.findtext(f".//{QTI}mattext")

@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
+from typing import cast
 
 import docx
 import pytest
@@ -19,7 +20,7 @@ from worksheets.digital.docx import docx_bytes
 from worksheets.load import load_lesson
 from worksheets.load.layout import load_layout
 from worksheets.pipeline import Job, render_job
-from worksheets.select import select
+from worksheets.select import Edition, select
 
 ROOT = Path(__file__).resolve().parents[2]
 LESSON = ROOT / "content" / "cuban-missile-crisis"
@@ -30,7 +31,7 @@ def _open(data: bytes) -> docx.document.Document:
 
 
 def _styled(d: docx.document.Document, style: str) -> list[str]:
-    return [p.text for p in d.paragraphs if p.style.name == style]
+    return [p.text for p in d.paragraphs if p.style is not None and p.style.name == style]
 
 
 def test_structure_of_the_shipped_student_edition() -> None:
@@ -82,10 +83,12 @@ def test_tables_have_repeating_header_rows() -> None:
     assert [c.text for c in organizer.rows[0].cells] == [
         "Question / Pregunta", "The public deal (Documents A and B) / El acuerdo público "
         "(Documentos A y B)", "The secret deal (Document C) / El acuerdo secreto (Documento C)"]
+    assert lesson.organizer is not None
     assert len(organizer.rows) == 1 + len(lesson.organizer.rows)
     assert organizer.rows[3].cells[2].text.startswith("The U.S. will remove them in 4-5 months")
     for t in d.tables:
         trpr = t.rows[0]._tr.trPr
+        assert trpr is not None
         assert trpr.find(qn("w:tblHeader")).get(qn("w:val")) == "true"
         assert all(r._tr.trPr is None or r._tr.trPr.find(qn("w:tblHeader")) is None
                    for r in t.rows[1:])
@@ -168,11 +171,11 @@ def _pdf_phrases(pdf: bytes, lesson_title: str, attribution: str, corner: str,
 def test_libreoffice_renders_the_pdfs_text_in_order(tmp_path: Path, variant: str,
                                                     edition: str) -> None:
     lesson = load_lesson(LESSON)
-    data = docx_bytes(select(lesson, variant, edition))
+    data = docx_bytes(select(lesson, variant, cast(Edition, edition)))
     src = tmp_path / "sheet.docx"
     src.write_bytes(data)
     run = subprocess.run(
-        [SOFFICE, f"-env:UserInstallation=file://{tmp_path}/profile", "--headless",
+        [str(SOFFICE), f"-env:UserInstallation=file://{tmp_path}/profile", "--headless",
          "--convert-to", "pdf", "--outdir", str(tmp_path), str(src)],
         capture_output=True, text=True, timeout=180)
     assert run.returncode == 0, run.stderr
@@ -185,7 +188,7 @@ def test_libreoffice_renders_the_pdfs_text_in_order(tmp_path: Path, variant: str
     docx_text = " ".join(pages).replace("\u2022", " ")
     docx_text = re.sub(r"_{3,}", " ", docx_text)
     docx_text = re.sub(r"(?<=\w-)\s+", "", docx_text)  # "4-\n5": a line broken at a hyphen
-    pdf = render_job(Job(lesson, variant, load_layout("letter"), edition))
+    pdf = render_job(Job(lesson, variant, load_layout("letter"), cast(Edition, edition)))
     o = lesson.organizer
     assert o is not None
     corner = f"{o.corner} / {o.translations['es']['corner']}" if variant == "spanish" else o.corner

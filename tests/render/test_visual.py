@@ -31,7 +31,8 @@ def render_page(variant: str, layout: str, edition: str, page: int) -> Image.Ima
     pdf = render_job(Job(lesson, variant, load_layout(layout), edition))  # type: ignore[arg-type]
     doc = pypdfium2.PdfDocument(pdf)
     try:
-        return doc[page - 1].render(scale=SCALE, grayscale=True).to_pil().convert("L")
+        image: Image.Image = doc[page - 1].render(scale=SCALE, grayscale=True).to_pil()
+        return image.convert("L")
     finally:
         doc.close()
 
@@ -45,8 +46,8 @@ def test_page_looks_like_reference(variant: str, layout: str, edition: str, page
     ref_path = GOLDEN / name
     if UPDATE:
         got.save(ref_path, optimize=True)
-    with Image.open(ref_path) as ref:
-        ref = ref.convert("L")
+    with Image.open(ref_path) as opened:
+        ref = opened.convert("L")
         assert got.size == ref.size, f"{name}: size {got.size} != {ref.size}"
         diff = ImageChops.difference(got, ref)
         hist = diff.histogram()
