@@ -86,15 +86,13 @@ def content_warnings(lesson: Lesson) -> list[Problem]:
             out.append(Problem(t.origin, f"vocabulary term '{t.term}' occurs in no document text",
                                "add the form the text uses to 'forms', or remove the term",
                                "warning"))
-    # Terms that come only from an inline gloss carry their document's origin.
-    doc_origins = {d.origin for d in lesson.documents}
-    declared = {t.term.lower() for t in lesson.vocabulary if t.origin not in doc_origins}
+    declared = {t.term.lower() for t in lesson.vocabulary if not t.inline}
     for d in lesson.documents:
-        for term, gloss in d.glosses.items():
-            if term.lower() not in declared:
-                out.append(Problem(d.origin, f"inline gloss '{term}' has no definition in "
+        for t in d.glossed:
+            if t.term.lower() not in declared:
+                out.append(Problem(t.origin, f"inline gloss '{t.term}' has no definition in "
                                    "vocabulary.yaml", f"add it with a definition; until then the "
-                                   f"gloss '{gloss}' is used", "warning"))
+                                   f"gloss '{t.definition}' is used", "warning"))
     asked = {q.skill for q in lesson.questions}
     for skill in SKILLS:
         if skill not in asked:

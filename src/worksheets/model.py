@@ -25,6 +25,18 @@ class Body:
 
 
 @dataclass(frozen=True)
+class VocabularyTerm:
+    """A vocabulary term with its definition and translations."""
+
+    term: str
+    definition: str
+    forms: tuple[str, ...] = ()
+    translations: dict[str, str] = field(default_factory=dict)
+    origin: Location = Location("")
+    inline: bool = False  # defined only by a `**term** (gloss)` in a document
+
+
+@dataclass(frozen=True)
 class Document:
     """A primary-source document with its caption and its reading levels."""
 
@@ -35,19 +47,8 @@ class Document:
     dateline: str | None
     source: tuple[Run, ...]
     bodies: dict[str, Body]
-    glosses: dict[str, str]  # inline glosses: term as first written -> gloss
+    glossed: tuple[VocabularyTerm, ...]  # the terms its texts gloss inline, where first glossed
     origin: Location
-
-
-@dataclass(frozen=True)
-class VocabularyTerm:
-    """A vocabulary term with its definition and translations."""
-
-    term: str
-    definition: str
-    forms: tuple[str, ...] = ()
-    translations: dict[str, str] = field(default_factory=dict)
-    origin: Location = Location("")
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,7 @@ class OrganizerColumn:
     heading: str
     documents: tuple[str, ...]
     translations: dict[str, str]
+    origin: Location = Location("")
 
 
 @dataclass(frozen=True)

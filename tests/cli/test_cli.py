@@ -325,7 +325,8 @@ def test_check_warns_about_an_inline_gloss_without_a_definition(project: Path) -
     vocab.write_text(text.replace("  - term: cessation\n", "  - term: cessations\n", 1))
     code, out, _ = run("check")
     assert code == 0
-    assert (f"content/{LESSON.name}/documents/B.md:1:1: warning: inline gloss 'cessation' has "
+    # where the gloss stands: documents/B.md, line 18, at its '**'
+    assert (f"content/{LESSON.name}/documents/B.md:18:46: warning: inline gloss 'cessation' has "
             "no definition in vocabulary.yaml (add it with a definition; until then the gloss "
             "'end' is used)") in out.splitlines()
     assert not [ln for ln in out.splitlines() if "inline gloss 'unilateral'" in ln]

@@ -23,7 +23,7 @@ from tests.conftest import (
     LessonDir,
     edit,
 )
-from worksheets import ContentError
+from worksheets import ContentError, Location
 from worksheets.load import load_lesson_with_problems
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -96,6 +96,13 @@ def test_load_lesson_returns_the_lesson() -> None:
     )
 
 
+def gloss_at(folder: str) -> Location:
+    """Where the fixture's document A writes `**treaty** (agreement)`."""
+    lines = (Path(folder) / "documents" / "A.md").read_text().split("\n")
+    (n,) = [n for n, line in enumerate(lines, 1) if "**treaty**" in line]
+    return Location(f"{folder}/documents/A.md", n, lines[n - 1].index("**treaty**") + 1)
+
+
 def test_fixture_lesson_loads(lesson_dir: LessonDir) -> None:
     lesson, problems = load_lesson_with_problems(lesson_dir())
     assert problems == []
@@ -120,7 +127,8 @@ def test_fixture_lesson_loads(lesson_dir: LessonDir) -> None:
         "signature",
     ]
     assert a.bodies["modified"].blocks[0].line == 8
-    assert a.glosses == {"treaty": "agreement"}
+    assert [(t.term, t.definition, t.inline) for t in a.glossed] == [("treaty", "agreement", True)]
+    assert a.glossed[0].origin == gloss_at(lesson.path)
     assert [(t.term, t.definition) for t in lesson.vocabulary] == [
         ("treaty", "a written agreement between countries")
     ]
@@ -1024,7 +1032,9 @@ def test_a_reading_level_that_exists(lesson_dir: LessonDir) -> None:
     a = lesson.documents[0]
     assert sorted(a.bodies) == ["modified", "simplified"]
     assert a.bodies["simplified"].blocks[0].role == "closing"
-    assert a.glosses == {"treaty": "agreement"}  # the main text's gloss wins
+    # the main text's gloss wins
+    assert [(t.term, t.definition, t.origin) for t in a.glossed] == [
+        ("treaty", "agreement", gloss_at(lesson.path))]
 
 
 @pytest.mark.parametrize("value", [

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from pathlib import Path
 
 from ..errors import Location, Problem
-from ..markup import Gloss, parse_body, parse_inline
-from ..model import (
-    Body,
-    Document,
-)
+from ..markup import parse_body, parse_inline
+from ..model import Body, Document, VocabularyTerm
 from . import shapes
 from .files import display_path, present, read_lesson_file, unreadable
 from .issues import did_you_mean, validate_file
@@ -90,9 +86,8 @@ def load_document(
     if v is None:
         return None
     fm = v[0]
-    bodies = {fm.level: _body(fm.level, body_text, body_line, shown, problems)}
-    glosses: dict[str, str] = {}
-    add_glosses(glosses, parse_body(body_text, body_line).glosses)
+    glossed: dict[str, VocabularyTerm] = {}  # by the term in lower case
+    bodies = {fm.level: _body(fm.level, body_text, body_line, shown, problems, glossed)}
     for extra in sorted(path.parent.glob(f"{doc_id}.*.md")):
         level = extra.name[len(doc_id) + 1 : -3]
         eshown = display_path(extra)
@@ -113,8 +108,7 @@ def load_document(
                     problems.append(Problem(el.at(("level",)),
                                             f"level '{ev[0].level}' does not match the file name",
                                             f"the file name says '{level}'"))
-        bodies[level] = _body(level, ebody, eline, eshown, problems)
-        add_glosses(glosses, parse_body(ebody, eline).glosses)
+        bodies[level] = _body(level, ebody, eline, eshown, problems, glossed)
     return Document(
         id=doc_id,
         label=fm.label,
@@ -123,13 +117,18 @@ def load_document(
         dateline=fm.dateline,
         source=parse_inline(fm.source)[0],
         bodies=bodies,
-        glosses=glosses,
+        glossed=tuple(glossed.values()),
         origin=Location(shown, 1, 1),
     )
 
 
-def _body(level: str, text: str, first: int, shown: str, problems: list[Problem]) -> Body:
+def _body(level: str, text: str, first: int, shown: str, problems: list[Problem],
+          glossed: dict[str, VocabularyTerm]) -> Body:
+    """One reading level's text; the terms it glosses inline are added to `glossed`."""
     parsed = parse_body(text, first)
+    for g in parsed.glosses:  # the first gloss of a term, whatever its case, as written
+        glossed.setdefault(g.term.lower(), VocabularyTerm(
+            g.term, g.gloss, origin=Location(shown, g.line, g.col), inline=True))
     for line, col, msg, hint in parsed.problems:
         problems.append(Problem(Location(shown, line, col), msg, hint))
     if not parsed.blocks:
@@ -148,12 +147,3 @@ def _body(level: str, text: str, first: int, shown: str, problems: list[Problem]
                                 f"{MAX_PARAGRAPHS}", "a worksheet document is a few pages; "
                                 "use a shorter excerpt"))
     return Body(level, parsed.blocks, Location(shown, first, 1))
-
-
-def add_glosses(into: dict[str, str], found: Iterable[Gloss]) -> None:
-    """Add the glosses of terms not yet in `into` (whatever their case), as first written."""
-    known = {term.lower() for term in into}
-    for g in found:
-        if g.term.lower() not in known:
-            into[g.term] = g.gloss
-            known.add(g.term.lower())

@@ -202,9 +202,8 @@ def _vocabulary(
                 vy[1].at(("terms", i)),
             )
     for d in docs:
-        for term, gloss in d.glosses.items():
-            if term.lower() not in terms:
-                terms[term.lower()] = VocabularyTerm(term, gloss, (), {}, d.origin)
+        for g in d.glossed:
+            terms.setdefault(g.term.lower(), g)
     return tuple(sorted(terms.values(), key=lambda t: t.term.lower()))
 
 
@@ -245,8 +244,9 @@ def _organizer(
                                  evidence_of(r.evidence, ll, ("organizer", "rows", ri))))
     return Organizer(
         title=o.title, instructions=o.instructions, corner=o.corner,
-        columns=tuple(OrganizerColumn(c.id, c.heading, tuple(c.documents), _texts(c.translations))
-                      for c in o.columns),
+        columns=tuple(OrganizerColumn(c.id, c.heading, tuple(c.documents), _texts(c.translations),
+                                      ll.at(("organizer", "columns", ci)))
+                      for ci, c in enumerate(o.columns)),
         rows=tuple(rows),
         translations={k: _texts(v) for k, v in o.translations.items()},
         origin=ll.at(("organizer",)),
