@@ -13,14 +13,12 @@ of y per worksheet, padded to an even page count), then the keys. Same fonts
 from __future__ import annotations
 
 import argparse
-import csv
 import os
 import sys
 import time
-from multiprocessing import Pool
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
+from html import escape as _html_escape
 
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
@@ -40,6 +38,14 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
+
+
+
+def escape(text: str) -> str:
+    """&, < and > as entities (xml.sax.saxutils.escape; that module imports urllib and email,
+    which a cold build would pay for and never use)."""
+    return _html_escape(text, quote=False)
+
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _lesson  # noqa: E402
@@ -295,11 +301,15 @@ def main() -> None:
     else:
         classes: dict[str, list[dict[str, str]]] = {}
         with open(a.roster, encoding="utf-8", newline="") as fh:
+            import csv  # the batch only: a cold build does not pay for it
+
             for row in csv.DictReader(fh):
                 classes.setdefault(row["class"], []).append(row)
         todo = [(a.lesson, a.out, c, s) for c, s in classes.items()]
         if a.classes:
             todo = todo[: a.classes]
+        from multiprocessing import Pool
+
         with Pool(a.jobs) as pool:
             pages = sum(pool.map(class_pdf, todo, chunksize=1))
     print(f"pages={pages} seconds={time.monotonic() - start:.3f}")
