@@ -16,9 +16,9 @@ import argparse
 import os
 import sys
 import time
+from html import escape as _html_escape
 from pathlib import Path
 from typing import Any
-from html import escape as _html_escape
 
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
@@ -38,7 +38,6 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
-
 
 
 def escape(text: str) -> str:
