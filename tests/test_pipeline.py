@@ -9,6 +9,7 @@ import pytest
 from pypdf import PdfReader
 
 import worksheets
+from tests.conftest import LessonDir
 from tests.pdfutil import (
     GOLDEN,
     LESSON,
@@ -297,3 +298,20 @@ def test_line_numbers_and_key_citations(lesson: Lesson, variant: str, layout: st
     for doc, a, b, quote in cites:
         span = " ".join(t for _, _, t in docs[doc][int(a) - 1: int(b or a)])
         assert normalize_quote(quote) in normalize_quote(span), (doc, a, b, quote, span)
+
+
+def test_the_api_and_the_cli_agree_on_the_master(lesson_dir: LessonDir, tmp_path: Path) -> None:
+    """Every variant with both editions also makes the teacher master, from Python too."""
+    from click.testing import CliRunner
+
+    from worksheets.cli import main
+
+    folder = lesson_dir()
+    api = sorted(p.name for p in worksheets.build([folder], tmp_path / "api", variants=["all"],
+                                                  preflight=False))
+    r = CliRunner().invoke(main, ["build", str(folder), "-o", str(tmp_path / "cli"),
+                                  "--variant", "all", "-q"])
+    assert r.exit_code == 0, r.output
+    assert api == ["lesson-master-letter.pdf", "lesson-standard-letter-key.pdf",
+                   "lesson-standard-letter-student.pdf"]
+    assert sorted(p.name for p in (tmp_path / "cli").glob("*.pdf")) == api
