@@ -315,3 +315,26 @@ def test_the_api_and_the_cli_agree_on_the_master(lesson_dir: LessonDir, tmp_path
     assert api == ["lesson-master-letter.pdf", "lesson-standard-letter-key.pdf",
                    "lesson-standard-letter-student.pdf"]
     assert sorted(p.name for p in (tmp_path / "cli").glob("*.pdf")) == api
+
+
+@pytest.mark.parametrize("layout", ["letter", "large-print"])
+def test_each_bookmark_opens_the_page_of_its_heading(layout: str) -> None:
+    lesson = worksheets.load_lesson(LESSON)
+    pdf = render_job(Job(lesson, "spanish", load_layout(layout), "student"))
+    reader = PdfReader(io.BytesIO(pdf))
+    pages = [norm(p.extract_text()) for p in reader.pages]
+    entries: list[tuple[str, int]] = []
+    for o in reader.outline:
+        assert not isinstance(o, list)  # one level
+        page = reader.get_destination_page_number(o)
+        assert page is not None
+        entries.append((str(o.title), page))
+    assert [t for t, _ in entries] == [
+        lesson.title, *[f"{d.label}: {d.title}" for d in lesson.documents],
+        "The Public Deal and the Secret Deal", "Your claim / Tu afirmación"]
+    shown = [lesson.title, *[f"{d.label}: {d.title}" for d in lesson.documents],
+             "Graphic organizer / Organizador gráfico", "Your claim / Tu afirmación"]
+    for (title, page), heading in zip(entries, shown, strict=True):
+        assert norm(heading) in pages[page], f"{title}: not on page {page + 1}"
+        assert all(norm(heading) not in p for p in pages[:page]), title
+    assert len({page for _, page in entries}) > 3  # not every entry on one page

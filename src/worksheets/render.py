@@ -137,9 +137,18 @@ def _parts_canvas_class(parts: Sequence[Part]) -> Callable[..., Canvas]:
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self._held: list[dict[str, Any]] = []
+            self._marks: list[str] = []  # bookmarks on the page being drawn
+
+        def bookmarkPage(self, key: str, **kw: Any) -> None:  # noqa: N802 - reportlab's name
+            # The document's pages are made when the held pages are written: a bookmark
+            # set now would point at the first page. It is set as its page is written.
+            if kw:
+                raise TypeError("bookmarks here open their page whole (fit='Fit')")
+            self._marks.append(key)
 
         def showPage(self) -> None:  # noqa: N802 - reportlab's name
             self._held.append(dict(self.__dict__))
+            self._marks = []
             self._startPage()
 
         def save(self) -> None:
@@ -152,6 +161,8 @@ def _parts_canvas_class(parts: Sequence[Part]) -> Callable[..., Canvas]:
                 i = state["_ws_part"]
                 seen[i] = seen.get(i, 0) + 1
                 _decorate(self, parts[i].layout, parts[i].decor, totals[i], seen[i])
+                for key in state["_marks"]:
+                    Canvas.bookmarkPage(self, key)
                 Canvas.showPage(self)
             Canvas.save(self)
 

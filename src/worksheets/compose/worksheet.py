@@ -48,8 +48,9 @@ def compose(ws: Worksheet, layout: Layout) -> list[Flowable]:
         story.extend(compose_organizer(ws, ws.organizer, s, layout, lines))
     if ws.claim is not None:
         story.append(CondPageBreak(6 * layout.answer_line_spacing))
-        story.append(para(words(ws, "claim"), s.heading))
-        story.append(compose_question(ws, ws.claim, s, layout, lines, numbered=False))
+        heading = [Bookmark("claim", words(ws, "claim")), para(words(ws, "claim"), s.heading)]
+        story.extend(_headed(heading, [compose_question(ws, ws.claim, s, layout, lines,
+                                                        numbered=False)]))
     return story
 
 
@@ -107,7 +108,7 @@ def compose_section(
         head.append(para(d.dateline, s.dateline))
     out: list[Flowable] = [CondPageBreak(layout.page_size[1] * 0.25), KeepTogether(head)]
     if sec.before:
-        out.extend(_headed(para(words(ws, "before"), s.subheading),
+        out.extend(_headed([para(words(ws, "before"), s.subheading)],
                            [compose_question(ws, q, s, layout, lines) for q in sec.before]))
         out.append(Spacer(1, 6))
     out.extend(body)
@@ -116,18 +117,18 @@ def compose_section(
         out.append(compose_vocabulary_box(ws, sec.vocabulary, s, layout, d.origin,
                                           f"the vocabulary box of {d.label}"))
     if sec.after:
-        out.extend(_headed(para(words(ws, "after"), s.subheading),
+        out.extend(_headed([para(words(ws, "after"), s.subheading)],
                            [compose_question(ws, q, s, layout, lines) for q in sec.after]))
     return out
 
 
-def _headed(heading: Flowable, questions: list[Keep]) -> list[Flowable]:
+def _headed(heading: list[Flowable], questions: list[Keep]) -> list[Flowable]:
     """Questions, each kept whole, the heading kept on the page of the first.
 
     KeepTogether must not nest: an inner one reports an endless height.
     """
     first, *rest = questions
-    return [Keep([heading, *first._content], first.origin, first.what, first.page_height), *rest]
+    return [Keep([*heading, *first._content], first.origin, first.what, first.page_height), *rest]
 
 
 def compose_block(b: Block, s: Styles) -> NumberedParagraph:
