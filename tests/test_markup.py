@@ -212,3 +212,13 @@ def test_output_is_a_subsequence_of_the_input(text: str) -> None:
     # Roles and hard-break backslashes are dropped too; nothing is added or reordered.
     out = iter(visible(text))
     assert all(c in out for c in visible(body_runs(text)))
+
+
+def test_printed_text_has_its_accents_composed() -> None:
+    from worksheets.fonts import SANS, register_fonts
+    from worksheets.markup import escape
+    from worksheets.measure import fit_line
+
+    register_fonts()
+    assert escape("Nguye\u0302\u0303n & <b>") == "Nguy\u1ec5n &amp; &lt;b&gt;"
+    assert fit_line("Nguye\u0302\u0303n", SANS, 8, 500, 6)[0] == "Nguy\u1ec5n"

@@ -13,7 +13,7 @@ from functools import lru_cache
 from .errors import Location, Problem
 from .fonts import missing_glyphs
 from .load.layout import Layout
-from .markup import Block, plain
+from .markup import Block, normalize_quote, plain
 from .model import SKILLS, Lesson
 from .select import term_pattern
 
@@ -77,7 +77,7 @@ def content_warnings(lesson: Lesson) -> list[Problem]:
     out: list[Problem] = []
     printed = {(d.id, v.reading_level) for d in lesson.documents
                for v in lesson.variants.values() if v.shows_document(d.id)}
-    bodies = {(d.id, lvl): "\n".join(b.text for b in body.blocks)
+    bodies = {(d.id, lvl): normalize_quote("\n".join(b.text for b in body.blocks))
               for d in lesson.documents for lvl, body in d.bodies.items()
               if (d.id, lvl) in printed}
     for t in lesson.vocabulary:
@@ -86,7 +86,7 @@ def content_warnings(lesson: Lesson) -> list[Problem]:
             out.append(Problem(t.origin, f"vocabulary term '{t.term}' occurs in no document text",
                                "add the form the text uses to 'forms', or remove the term",
                                "warning"))
-    declared = {t.term.lower() for t in lesson.vocabulary if not t.inline}
+    declared = {w.lower() for t in lesson.vocabulary if not t.inline for w in (t.term, *t.forms)}
     for d in lesson.documents:
         for t in d.glossed:
             if t.term.lower() not in declared:

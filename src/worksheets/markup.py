@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 import html
 import re
+import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
 
@@ -69,8 +70,9 @@ class Parsed:
 
 
 def escape(text: str) -> str:
-    """`text` with &, < and > escaped for reportlab's paragraph markup."""
-    return html.escape(text, quote=False)
+    """`text` with &, < and > escaped for reportlab's paragraph markup, its accents composed
+    (NFC: a letter and a separate accent print as one glyph, not stacked apart)."""
+    return html.escape(unicodedata.normalize("NFC", text), quote=False)
 
 
 def parse_inline(text: str, line: int = 1, col: int = 1) -> tuple[tuple[Run, ...], list[Gloss]]:
@@ -102,13 +104,24 @@ def _inline(text: str) -> tuple[tuple[Run, ...], list[tuple[str, str, int]]]:
             runs.append(Run(term, bold=True))
             if m.group("gloss"):
                 runs.append(Run(m.group("gloss")))
-                glosses.append((term.strip(), m.group("gtext").strip(), m.start()))
+                if not _is_label(text, m.start(), m.end(), term):
+                    glosses.append((term.strip(), m.group("gtext").strip(), m.start()))
         else:
             runs.append(Run(m.group("em"), italic=True))
         pos = m.end()
     if pos < len(text):
         runs.append(Run(text[pos:]))
     return _merge(runs), glosses
+
+
+def _is_label(text: str, start: int, end: int, term: str) -> bool:
+    """Whether a bold term with a parenthesis is a speaker's label with a stage direction
+    (`**SENATOR GORE** (reading from the cable).`, `**MR. BALL:** (aside)` opening a line
+    of a transcript), not a gloss: it starts its line, and the label or the parenthesis
+    ends with a full stop or a colon."""
+    line_start = text.rfind("\n", 0, start) + 1
+    return not text[line_start:start].strip() and (
+        term.rstrip().endswith((".", ":")) or text[end : end + 1] in (".", ":"))
 
 
 def _unclosed_bold(text: str) -> int | None:
@@ -230,8 +243,50 @@ def plain(runs: tuple[Run, ...]) -> str:
     return "".join(" " if r.text == "\n" else r.text for r in runs)
 
 
+# Characters a reader cannot tell apart on the page, folded alike for matching quotes
+# and vocabulary: curly and straight quotes and apostrophes, the dashes (and `--`),
+# no-break spaces; zero-width characters are dropped.
+_FOLD = str.maketrans({
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
+    "\u02bc": "'", "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"',
+    "\u2033": '"', "\u00ab": '"', "\u00bb": '"', "\u2010": "-", "\u2011": "-",
+    "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-", "\u2212": "-",
+    "\u00a0": " ", "\u202f": " ", "\u2007": " ", "\u200b": None, "\u200c": None,
+    "\u200d": None, "\u2060": None, "\ufeff": None, "\u00ad": None,
+})
+
+
 def normalize_quote(text: str) -> str:
-    """Text as quotes are matched: whitespace folded, curly quotes and dashes made plain."""
-    table = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"',
-                           "–": "-", " ": " "})
-    return " ".join(text.translate(table).split()).casefold()
+    """Text as a reader sees it, for matching: composed accents (NFC), quotes, apostrophes
+    and dashes made plain, `--` as one dash, zero-width characters dropped, whitespace
+    folded, case folded."""
+    folded = unicodedata.normalize("NFC", text).translate(_FOLD).replace("--", "-")
+    return " ".join(folded.split()).casefold()
+
+
+def first_difference(quote: str, text: str) -> str | None:
+    """Where a quote that is not in `text` parts from it, for a message: the longest start
+    of the quote that is in the text, and the two characters that differ after it; None
+    when not even the quote's first word is there."""
+    q, t = normalize_quote(quote), normalize_quote(text)
+    lo, hi = 0, len(q)
+    while lo < hi:  # the longest prefix of q found in t
+        mid = (lo + hi + 1) // 2
+        if q[:mid] in t:
+            lo = mid
+        else:
+            hi = mid - 1
+    if lo < min(len(q), len(q.split(" ", 1)[0]) + 1) or lo >= len(q):
+        return None
+    got = t[t.index(q[:lo]) + lo : t.index(q[:lo]) + lo + 1]
+    start = q[:lo][-30:]
+    want = q[lo]
+    if not got:
+        return f"the text ends after \"{start}\""
+    return (f"after \"{start}\" the text has {_char(got)} where the quote has {_char(want)}")
+
+
+def _char(ch: str) -> str:
+    name = unicodedata.name(ch, "")
+    shown = f"'{ch}' " if ch.isprintable() and not ch.isspace() else ""
+    return f"{shown}(U+{ord(ch):04X}{' ' + name if name else ''})"

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Literal, cast
 
 from .errors import Location, WorksheetError
-from .markup import Block
+from .markup import Block, normalize_quote
 from .model import Document, Lesson, Organizer, Question, Variant, VocabularyTerm
 
 Edition = Literal["student", "key", "master"]
@@ -111,8 +111,9 @@ def _last_doc(lesson: Lesson, q: Question) -> str:
 
 
 def term_pattern(term: VocabularyTerm) -> re.Pattern[str]:
-    """A whole-word, case-insensitive pattern for a term and its forms."""
-    words = sorted({term.term, *term.forms}, key=len, reverse=True)
+    """A whole-word pattern for a term and its forms, to search in text made plain by
+    `markup.normalize_quote` (curly or straight apostrophes, composed accents alike)."""
+    words = sorted({normalize_quote(w) for w in (term.term, *term.forms)}, key=len, reverse=True)
     return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in words) + r")(?!\w)", re.I)
 
 
@@ -120,5 +121,5 @@ def terms_in(
     vocabulary: tuple[VocabularyTerm, ...], blocks: tuple[Block, ...]
 ) -> tuple[VocabularyTerm, ...]:
     """The vocabulary terms that occur in these paragraphs, in vocabulary order."""
-    text = "\n".join(b.text for b in blocks)
+    text = normalize_quote("\n".join(b.text for b in blocks))
     return tuple(t for t in vocabulary if term_pattern(t).search(text))

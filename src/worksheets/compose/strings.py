@@ -10,7 +10,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Read each document, then answer the questions about it. "
               "You may write your answers in English or Spanish.",
         "es": "Lee cada documento y luego responde las preguntas. "
-              "Puedes escribir tus respuestas en inglés o en español. ¡Usa evidencia!",
+              "Puedes escribir tus respuestas en inglés o en español.",
     },
     "name": {"en": "Name", "es": "Nombre"},
     "class": {"en": "Class", "es": "Clase"},

@@ -14,8 +14,8 @@ from typing import Any, TypeVar
 
 import msgspec
 
-from ..errors import Location, Problem, raise_if_errors
-from ..markup import Block, normalize_quote, parse_body, parse_inline
+from ..errors import Location, Problem, raise_if_errors, shorten
+from ..markup import Block, first_difference, normalize_quote, parse_body, parse_inline
 from ..measure import footer_fit
 from ..model import (
     Document,
@@ -201,9 +201,12 @@ def _vocabulary(
                 t.term, t.definition, tuple(t.forms), _texts(t.translations),
                 vy[1].at(("terms", i)),
             )
+    # a gloss of a declared term's form (`**vessels** (ships)` for `vessel`) is that term
+    forms = {f.lower(): t for t in terms.values() for f in t.forms}
     for d in docs:
         for g in d.glossed:
-            terms.setdefault(g.term.lower(), g)
+            if g.term.lower() not in forms:
+                terms.setdefault(g.term.lower(), g)
     return tuple(sorted(terms.values(), key=lambda t: t.term.lower()))
 
 
@@ -345,8 +348,10 @@ def _check_evidence(
             if normalize_quote(e.quote) not in texts[(e.doc, level)]:
                 users = ", ".join(v.id for v in shown if v.reading_level == level)
                 body = docs[e.doc].bodies[level]
+                differs = first_difference(e.quote, texts[(e.doc, level)])
                 problems.append(Problem(
                     e.origin,
-                    f"evidence quote \"{e.quote}\" is not in {body.origin.file} "
+                    f"evidence quote \"{shorten(e.quote, 200)}\" is not in {body.origin.file} "
                     f"({level} text, used by {users})",
+                    f"{differs}: copy the words exactly from that text" if differs else
                     "copy the words exactly from that text, or keep them in it"))
