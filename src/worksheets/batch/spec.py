@@ -7,7 +7,6 @@ Paths inside the spec are relative to the spec file's folder.
 
 from __future__ import annotations
 
-import datetime
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +16,7 @@ from msgspec import Meta, field
 
 from ..errors import Location, Problem
 from ..load.shapes import ID_PATTERN, Strict
-from ..load.yaml import Loaded, load_yaml, read_text
+from ..load.yaml import Loaded, Lookalike, load_yaml, read_text
 
 Id = Annotated[str, Meta(pattern=ID_PATTERN, max_length=64)]
 Text = Annotated[str, Meta(min_length=1, max_length=300)]
@@ -148,9 +147,9 @@ def load_spec(path: str | os.PathLike[str], problems: list[Problem]) -> Spec | N
     loaded = load_yaml(text, shown, problems) if text is not None else None
     if loaded is None:
         return None
-    if isinstance(loaded.data, dict) and isinstance(loaded.data.get("date"), datetime.date):
+    if isinstance(loaded.data, dict) and isinstance(loaded.data.get("date"), Lookalike):
         # an unquoted date is read as one; the covers print it as written
-        loaded.data["date"] = loaded.data["date"].isoformat()
+        loaded.data["date"] = str(loaded.data["date"])
     checked = validate_file(SpecFile, loaded, problems)
     if checked is None:
         return None

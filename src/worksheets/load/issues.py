@@ -13,7 +13,7 @@ import msgspec
 
 from ..errors import Location, Problem, shorten
 from .validate import Issue, convert, fields_of
-from .yaml import Loaded, dotted
+from .yaml import Loaded, Lookalike, dotted
 
 M = TypeVar("M", bound=msgspec.Struct)
 
@@ -283,6 +283,8 @@ def _answer_problem(
 
 
 def kind_of(value: Any) -> str:
+    if isinstance(value, Lookalike):
+        return value.kind
     if isinstance(value, bool):
         return "a yes/no value"
     if isinstance(value, float) and not math.isfinite(value):
