@@ -13,16 +13,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .compose import compose, compose_master
-from .errors import ContentError, OutputError, Problem, WorksheetError
+from .errors import ContentError, Location, OutputError, Problem, WorksheetError
 from .load import display_path, load_lesson_with_problems
-from .load.layout import Layout, available_layouts, layout_dirs, load_layout
+from .load.layout import Layout, available_layouts, layout_dirs, layout_source, load_layout
 from .model import Lesson
 from .preflight import Report
 from .preflight import preflight as check_pdf
 from .render import Meta, PageDecor, Part, render_parts
 from .select import BANNERS, EDITIONS, Edition, edition_title, editions_for, select
 from .workers import run_tasks
-from .write import prepare_dir, write_atomic
+from .write import MAX_NAME_BYTES, prepare_dir, write_atomic
 
 
 @dataclass(frozen=True)
@@ -80,12 +80,26 @@ def plan(
     """Every job for these choices; 'all' picks every variant or layout."""
     dirs = layout_dirs([lesson.path for lesson in lessons])
     names = available_layouts(dirs) if "all" in layouts else list(layouts)
-    loaded, bad = [], []
+    loaded: list[Layout] = []
+    bad: list[Problem] = []
+    named: dict[str, tuple[str, Layout]] = {}
     for n in names:  # every layout's problems in one report
         try:
-            loaded.append(load_layout(n, dirs))
+            layout = load_layout(n, dirs)
         except ContentError as e:
             bad.extend(e.problems)
+            continue
+        # the name is part of the file names: one name, one layout (in any case)
+        first = named.get(layout.name.casefold())
+        if first is None:
+            named[layout.name.casefold()] = (n, layout)
+            loaded.append(layout)
+            continue
+        if first[1] == layout:  # the same layout twice
+            continue
+        bad.append(Problem(Location(layout_source(n, dirs)), f"layouts '{first[0]}' and "
+                           f"'{n}' are both named '{layout.name}', and would write the same "
+                           "files", "give each layout its own 'name:'"))
     if bad:
         raise ContentError(bad)
     jobs = []
@@ -214,10 +228,6 @@ def _one_job_per_file(jobs: list[Job]) -> list[Job]:
             raise WorksheetError(f"{first.lesson.path} and {job.lesson.path} would both write "
                                  f"{job.filename} (rename one of the lesson folders)")
     return out
-
-
-# The temp file beside a target is named `.<name>.<pid>.<random>.part`: 23 bytes more.
-MAX_NAME_BYTES = 255 - 23
 
 
 def _check_target(target: Path) -> None:

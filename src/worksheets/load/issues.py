@@ -214,6 +214,9 @@ def _problem(
     if kind == "string_pattern_mismatch":
         if path and path[-1] == "answer":
             return _answer_problem(name, value, path, loc, loaded)
+        if path == ("name",):  # a layout's name: part of the PDF file names
+            return Problem(loc, f"{name}: '{value}' cannot be part of a file name",
+                           "use letters, digits, '-' and '_', starting with a letter or digit")
         return Problem(loc, f"{name}: '{value}' is not a valid id",
                        "use letters, digits, '-' and '_', starting with a letter or digit")
     if kind == "literal_error":

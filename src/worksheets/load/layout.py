@@ -16,13 +16,16 @@ from typing import Annotated, Any, Literal
 from msgspec import Meta, Struct
 from msgspec.structs import asdict
 
-from ..errors import Location, Problem, raise_if_errors
+from ..errors import Location, Problem, raise_if_errors, shorten
 from .validate import Issue, convert
 from .yaml import Loaded, load_yaml, read_text
 
 _UNITS = {"pt": 1.0, "in": 72.0, "mm": 72.0 / 25.4, "cm": 72.0 / 2.54}
 DIM_PATTERN = r"^\s*(\d+(?:\.\d+)?)\s*(pt|in|mm|cm)?\s*$"
 _DIM = re.compile(DIM_PATTERN)
+
+# A layout's name is part of every output file name: one safe path component.
+NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]*(?!\n)$"
 
 PAGE_SIZES = {"letter": (612.0, 792.0), "a4": (595.2756, 841.8898)}
 
@@ -33,8 +36,10 @@ Dim = Annotated[float, Meta(ge=0, le=2000)]
 class Layout(Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
     """How a worksheet is put on paper."""
 
-    name: Annotated[str, Meta(description="The layout's name, used in output file names.")] = (
-        "letter")
+    name: Annotated[str, Meta(
+        pattern=NAME_PATTERN, max_length=64,
+        description="The layout's name, used in output file names: letters, digits, '-' and "
+                    "'_'.")] = "letter"
     extends: Annotated[
         str | None, Meta(description="Another layout to start from, by name.")] = None
     paper: Annotated[
@@ -160,6 +165,14 @@ def _room_problems(layout: Layout, name: str, dirs: Sequence[Path]) -> list[Prob
     return out
 
 
+def layout_source(name_or_path: str, dirs: Sequence[Path] | None = None) -> str:
+    """Where a layout comes from, as the user should see it: its file, or 'built in'."""
+    from .files import display_path
+
+    path = _find(name_or_path, layout_dirs() if dirs is None else dirs)
+    return display_path(path) if path is not None else f"{name_or_path} (built in)"
+
+
 def _find(name_or_path: str, dirs: Sequence[Path]) -> Path | None:
     if name_or_path.endswith((".yaml", ".yml")) or os.sep in name_or_path:
         p = Path(name_or_path)
@@ -210,6 +223,11 @@ def _load(name_or_path: str, problems: list[Problem], chain: tuple[str, ...],
         if parent_layout is None:
             return None
         base = asdict(parent_layout)
+    if "name" not in data and not re.match(NAME_PATTERN, path.stem):
+        problems.append(Problem(Location(shown, 1, 1), f"the file name '{shorten(path.stem)}' "
+                                "cannot name the PDF files made with this layout",
+                                "add 'name:' with letters, digits, '-' and '_'"))
+        return None
     merged = {**base, **data, "name": data.get("name", path.stem)}
     issues: list[Issue] = []
     layout, more = convert(_lengths(merged, issues), Layout)

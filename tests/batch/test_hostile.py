@@ -1,0 +1,87 @@
+"""Issue 15: hostile batch inputs. Packet names, paths in the spec, the lesson tree the
+input hash reads, roster text, and the batch's own files.
+
+Every case runs `worksheets batch` in a temporary project (lessons from conftest's
+small lesson) and checks exit 1 with located messages, or correct output; never a
+traceback, a hang, a file outside the output folder or an echoed secret.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Mapping
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from tests.conftest import DEFAULT_FILES
+from worksheets.cli import main
+
+HEADER = "student_name,student_id,class,teacher,period\n"
+
+
+@pytest.fixture(autouse=True)
+def _in_tmp(in_tmp: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+
+
+def lesson(name: str, files: Mapping[str, str | None] | None = None) -> Path:
+    root = Path(name)
+    for rel, text in {**DEFAULT_FILES, **(files or {})}.items():
+        if text is None:
+            continue
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_bytes(text if isinstance(text, bytes) else text.encode())
+    return root
+
+
+def project(spec: str, roster: str = HEADER + "Ana Diaz,S1,P1,Ms. Abe,1\n",
+            lessons: tuple[str, ...] = ("lesson",)) -> None:
+    for name in lessons:
+        lesson(name)
+    Path("district.yaml").write_text(spec, encoding="utf-8")
+    Path("roster.csv").write_text(roster, encoding="utf-8")
+
+
+SPEC = "lesson: lesson\nroster:\n  format: simple\n  file: roster.csv\n"
+
+
+def run(*args: str) -> Result:
+    r = CliRunner().invoke(main, list(args))
+    assert r.exception is None or isinstance(r.exception, SystemExit), "".join(
+        traceback.format_exception(r.exception))
+    assert "Traceback" not in r.output
+    return r
+
+
+def failed(*args: str) -> list[str]:
+    r = run(*args)
+    assert r.exit_code == 1, r.output
+    assert not Path("out").exists() or not any(Path("out").iterdir())
+    return r.output.strip().splitlines()
+
+
+# --- class 2: two packets that would be one file --------------------------------------------
+
+def test_two_packets_mapping_to_one_file_are_an_error_before_any_work() -> None:
+    # class 'A B' + lesson 'c' and class 'A' + lesson 'b-c' are both a-b-c.pdf
+    project("lessons: [c, b-c]\nroster:\n  format: simple\n  file: roster.csv\n",
+            HEADER + "Ana Diaz,S1,A B,Ms. Abe,1\nBen Ode,S2,A,Ms. Abe,1\n", ("c", "b-c"))
+    assert failed("batch", "district.yaml", "-o", "out") == [
+        "roster.csv:3: class 'A' with lesson 'b-c' and class 'A B' with lesson 'c' would "
+        "both be written to a-b-c.pdf (rename a lesson folder, or give the classes codes "
+        "that differ)",
+        "1 problem found; nothing was written.",
+    ]
+    assert failed("batch", "district.yaml", "-o", "out", "--dry-run")[0].startswith(
+        "roster.csv:3: class 'A'")
+
+
+def test_packet_names_that_differ_only_in_case_collide() -> None:
+    project("lessons: [x, X]\nroster:\n  format: simple\n  file: roster.csv\n",
+            lessons=("x", "X")) if not Path("x").exists() else None
+    if Path("X").samefile("x"):  # pragma: no cover - a case-insensitive disk
+        pytest.skip("case-insensitive disk")
+    lines = failed("batch", "district.yaml", "-o", "out")
+    assert "would both be written to p1-x.pdf" in lines[0], lines

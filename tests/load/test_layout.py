@@ -1,0 +1,98 @@
+"""Issue 15: layouts as hostile input (names, `extends:`, margins) and layouts from any folder.
+
+Every case runs `worksheets` in a temporary folder and checks the exact located
+message, exit 1, no traceback and nothing written (inside or outside the output folder).
+"""
+
+from __future__ import annotations
+
+import traceback
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from tests.conftest import LessonDir
+from worksheets.cli import main
+
+
+@pytest.fixture(autouse=True)
+def _in_tmp(in_tmp: Path) -> None:
+    """Every test here runs in its temporary folder."""
+
+
+def run(*args: str) -> Result:
+    r = CliRunner().invoke(main, list(args))
+    assert r.exception is None or isinstance(r.exception, SystemExit), "".join(
+        traceback.format_exception(r.exception))
+    assert "Traceback" not in r.output
+    return r
+
+
+def files_under(root: Path) -> set[Path]:
+    return {p.relative_to(root) for p in root.rglob("*") if p.is_file()}
+
+
+def failed(*args: str) -> list[str]:
+    before = files_under(Path.cwd().parent)
+    r = run(*args)
+    assert r.exit_code == 1, r.output
+    assert files_under(Path.cwd().parent) == before  # nothing written anywhere
+    return r.output.strip().splitlines()
+
+
+# --- class 2: a layout's name is one safe file-name component ----------------------------
+
+@pytest.mark.parametrize("name", ["../../escaped", "a/b", "..", "/tmp/x", "a\\\\b", "-x",
+                                  ".hidden"])
+def test_a_layout_name_that_is_not_a_file_name_is_refused(lesson_dir: LessonDir,
+                                                          name: str) -> None:
+    lesson_dir()
+    Path("evil.yaml").write_text(f'name: "{name}"\npaper: a4\n', encoding="utf-8")
+    shown = name.replace("\\\\", "\\")
+    assert failed("build", "lesson", "--layout", "evil.yaml", "-o", "out") == [
+        f"evil.yaml:1:7: name: '{shown}' cannot be part of a file name "
+        "(use letters, digits, '-' and '_', starting with a letter or digit)",
+        "1 problem found; nothing was written.",
+    ]
+
+
+def test_a_layout_file_name_that_cannot_name_the_pdfs(lesson_dir: LessonDir) -> None:
+    lesson_dir()
+    Path("my school.yaml").write_text("paper: a4\n", encoding="utf-8")
+    assert failed("build", "lesson", "--layout", "my school.yaml", "-o", "out") == [
+        "my school.yaml:1:1: the file name 'my school' cannot name the PDF files made with "
+        "this layout (add 'name:' with letters, digits, '-' and '_')",
+        "1 problem found; nothing was written.",
+    ]
+
+
+@pytest.mark.parametrize("other", ["letter", "LETTER"])
+def test_two_layouts_with_one_name_are_an_error_before_any_work(lesson_dir: LessonDir,
+                                                               other: str) -> None:
+    lesson_dir()
+    Path("mine.yaml").write_text(f"name: {other}\npaper: a4\n", encoding="utf-8")
+    assert failed("build", "lesson", "--layout", "letter", "--layout", "mine.yaml",
+                  "-o", "out") == [
+        f"mine.yaml: layouts 'letter' and 'mine.yaml' are both named '{other}', and would "
+        "write the same files (give each layout its own 'name:')",
+        "1 problem found; nothing was written.",
+    ]
+
+
+def test_the_same_layout_twice_is_built_once(lesson_dir: LessonDir) -> None:
+    lesson_dir()
+    r = run("build", "lesson", "--layout", "letter", "--layout", "letter", "-o", "out",
+            "--edition", "student", "-j", "1")
+    assert r.exit_code == 0, r.output
+    assert sorted(p.name for p in Path("out").glob("*.pdf")) == [
+        "lesson-standard-letter-student.pdf"]
+
+
+def test_a_lesson_folder_name_over_100_bytes_is_refused(lesson_dir: LessonDir) -> None:
+    name = "é" * 51  # 51 characters, 102 bytes
+    lesson_dir(name=name)
+    lines = failed("build", name, "-o", "out")
+    assert lines[0] == (f"{name}: the folder name '{name}' cannot be used in the names of the "
+                        "PDF files (rename the folder with letters, digits and '-', at most "
+                        "100 bytes, not starting with '.')")
