@@ -85,3 +85,59 @@ def test_packet_names_that_differ_only_in_case_collide() -> None:
         pytest.skip("case-insensitive disk")
     lines = failed("batch", "district.yaml", "-o", "out")
     assert "would both be written to p1-x.pdf" in lines[0], lines
+
+
+# --- class 3: paths in the spec stay in its folder; no file is echoed -------------------------
+
+SECRET = "API_TOKEN=hunter2-very-secret\nDB_PASSWORD=s3cr3t\n"
+
+
+@pytest.mark.parametrize("key, value, line", [
+    ("file", "../outside/roster.csv", "roster.csv"),
+    ("file", "/etc/passwd", "roster.csv"),
+])
+def test_a_roster_outside_the_spec_folder_is_refused(key: str, value: str, line: str,
+                                                     tmp_path: Path) -> None:
+    Path("outside").mkdir()
+    Path("outside/roster.csv").write_text(HEADER + "Ana Diaz,S1,P1,Ms. Abe,1\n")
+    Path("proj").mkdir()
+    lesson("proj/lesson")
+    Path("proj/district.yaml").write_text(SPEC.replace("roster.csv", value))
+    lines = failed("batch", "proj/district.yaml", "-o", "out")
+    assert lines == [
+        f"proj/district.yaml:4:9: roster: file '{value}' is outside the spec's folder (move it "
+        "into the spec's folder, or add 'allow_outside_paths: true' to the spec)",
+        "1 problem found; nothing was written.",
+    ]
+
+
+def test_a_lesson_outside_the_spec_folder_needs_the_opt_out() -> None:
+    lesson("lesson")
+    Path("proj").mkdir()
+    Path("proj/roster.csv").write_text(HEADER + "Ana Diaz,S1,P1,Ms. Abe,1\n")
+    spec = SPEC.replace("lesson: lesson", "lesson: ../lesson")
+    Path("proj/district.yaml").write_text(spec)
+    assert failed("batch", "proj/district.yaml", "-o", "out")[0] == (
+        "proj/district.yaml:1:9: lesson '../lesson' is outside the spec's folder (move it into "
+        "the spec's folder, or add 'allow_outside_paths: true' to the spec)")
+    Path("proj/district.yaml").write_text("allow_outside_paths: true\n" + spec)
+    r = run("batch", "proj/district.yaml", "-o", "out", "--dry-run")
+    assert r.exit_code == 0, r.output
+
+
+def test_a_roster_that_is_a_secrets_file_is_not_echoed() -> None:
+    project(SPEC.replace("roster.csv", ".env"))
+    Path(".env").write_text(SECRET)
+    r = run("batch", "district.yaml", "-o", "out")
+    assert r.exit_code == 1
+    assert "hunter2" not in r.output and "API_TOKEN" not in r.output
+    assert r.output.splitlines()[0] == (
+        ".env:1: this is not a roster: its first line names none of the columns a roster "
+        "needs (expected columns: student_name, student_id, class, teacher, period)")
+
+
+def test_a_layout_path_outside_the_spec_folder_is_refused() -> None:
+    project(SPEC + "defaults:\n  layout: /etc/passwd.yaml\n")
+    assert failed("batch", "district.yaml", "-o", "out")[0] == (
+        "district.yaml:6:11: layout '/etc/passwd.yaml' is outside the spec's folder (move it "
+        "into the spec's folder, or add 'allow_outside_paths: true' to the spec)")

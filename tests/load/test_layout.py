@@ -96,3 +96,67 @@ def test_a_lesson_folder_name_over_100_bytes_is_refused(lesson_dir: LessonDir) -
     assert lines[0] == (f"{name}: the folder name '{name}' cannot be used in the names of the "
                         "PDF files (rename the folder with letters, digits and '-', at most "
                         "100 bytes, not starting with '.')")
+
+
+# --- class 3: `extends:` stays inside the layout folders; a file that is not a layout -------
+
+SECRET = "API_TOKEN: hunter2-very-secret\nDB_PASSWORD: s3cr3t\n"
+
+
+@pytest.mark.parametrize("target", ["/etc/passwd", "../secrets.yaml", "secrets.yaml",
+                                    "layouts/../../secrets", "/dev/zero"])
+def test_extends_names_a_layout_never_a_path(lesson_dir: LessonDir, target: str) -> None:
+    lesson_dir()
+    Path("secrets.yaml").write_text(SECRET, encoding="utf-8")
+    Path("mine.yaml").write_text(f"extends: {target}\npaper: a4\n", encoding="utf-8")
+    lines = failed("build", "lesson", "--layout", "mine.yaml", "-o", "out")
+    assert lines == [
+        f"mine.yaml:1:10: extends: '{target}' is not a layout name (name a layout of the "
+        "layouts folders, such as letter)",
+        "1 problem found; nothing was written.",
+    ]
+
+
+def test_extends_by_name_does_not_follow_a_link_out_of_the_layouts_folder(
+        lesson_dir: LessonDir) -> None:
+    lesson_dir()
+    Path("secrets.yaml").write_text(SECRET, encoding="utf-8")
+    Path("layouts").mkdir()
+    Path("layouts/evil.yaml").symlink_to(Path("secrets.yaml").resolve())
+    Path("layouts/mine.yaml").write_text("extends: evil\npaper: a4\n", encoding="utf-8")
+    r = run("build", "lesson", "--layout", "mine", "-o", "out")
+    assert r.exit_code == 1
+    assert "hunter2" not in r.output and "DB_PASSWORD" not in r.output
+    assert r.output.startswith("layouts/mine.yaml:1:10: extends: no layout 'evil'"), r.output
+
+
+def test_a_file_that_is_not_a_layout_is_not_echoed(lesson_dir: LessonDir) -> None:
+    lesson_dir()
+    Path("secrets.yaml").write_text(SECRET, encoding="utf-8")
+    lines = failed("build", "lesson", "--layout", "secrets.yaml", "-o", "out")
+    assert lines == [
+        "secrets.yaml:1:1: this is not a layout file: none of its keys is a layout setting "
+        "(a layout sets paper, margins and type sizes; see docs/authoring.md)",
+        "1 problem found; nothing was written.",
+    ]
+
+
+def test_an_extends_cycle_is_named_as_a_cycle(lesson_dir: LessonDir) -> None:
+    lesson_dir()
+    Path("layouts").mkdir()
+    Path("layouts/one.yaml").write_text("extends: two\n", encoding="utf-8")
+    Path("layouts/two.yaml").write_text("extends: three\n", encoding="utf-8")
+    Path("layouts/three.yaml").write_text("extends: one\n", encoding="utf-8")
+    assert failed("build", "lesson", "--layout", "one", "-o", "out") == [
+        "layouts/three.yaml:1:10: extends: the layouts one -> two -> three -> one form a cycle "
+        "(remove the cycle)",
+        "1 problem found; nothing was written.",
+    ]
+
+
+def test_a_huge_extends_name_is_a_located_problem(lesson_dir: LessonDir) -> None:
+    lesson_dir()
+    Path("mine.yaml").write_text("extends: " + "x" * 30000 + "\n", encoding="utf-8")
+    lines = failed("build", "lesson", "--layout", "mine.yaml", "-o", "out")
+    assert lines[0].startswith("mine.yaml:1:10: extends: no layout 'xxx")
+    assert len(lines[0]) < 400

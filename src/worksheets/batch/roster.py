@@ -99,6 +99,13 @@ class CsvFile:
                 missing.append(names)
             else:
                 found[names[0]] = hit
+        if not found and columns:
+            # not a roster (a secrets file, say): do not echo its first line
+            problems.append(Problem(self.at(1), "this is not a roster: its first line names "
+                                    "none of the columns a roster needs", "expected columns: "
+                                    + ", ".join(w if isinstance(w, str) else w[0]
+                                                for w in columns)))
+            return None
         for names in missing:
             alias = f" (or {', '.join(names[1:])})" if len(names) > 1 else ""
             problems.append(Problem(self.at(1), f"missing column '{names[0]}'{alias}",

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
+import msgspec
 from msgspec import Meta, Struct
 from msgspec.structs import asdict
 
@@ -31,6 +32,7 @@ PAGE_SIZES = {"letter": (612.0, 792.0), "a4": (595.2756, 841.8898)}
 
 
 Dim = Annotated[float, Meta(ge=0, le=2000)]
+BUILT_IN = ("letter",)
 
 
 class Layout(Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
@@ -87,6 +89,8 @@ class Layout(Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
         """The height of the text block: the page less its top and bottom margins."""
         return self.page_size[1] - self.margin_top - self.margin_bottom
 
+
+_FIELDS = {f.name for f in msgspec.structs.fields(Layout)}
 
 # The fields that take a length: a number of points, or text with a unit ("0.8in", "20mm").
 LENGTHS = (
@@ -174,13 +178,21 @@ def layout_source(name_or_path: str, dirs: Sequence[Path] | None = None) -> str:
 
 
 def _find(name_or_path: str, dirs: Sequence[Path]) -> Path | None:
-    if name_or_path.endswith((".yaml", ".yml")) or os.sep in name_or_path:
-        p = Path(name_or_path)
-        return p if p.is_file() else None
-    for d in dirs:
-        p = d / f"{name_or_path}.yaml"
-        if p.is_file():
-            return p
+    """The file of a layout: a path as given, or NAME.yaml in the first of `dirs` that has it
+    (a name is looked up only inside those folders: never a link out of them)."""
+    try:
+        if name_or_path.endswith((".yaml", ".yml")) or os.sep in name_or_path or (
+                "/" in name_or_path):
+            p = Path(name_or_path)
+            return p if p.is_file() else None
+        if not re.match(NAME_PATTERN, name_or_path):
+            return None
+        for d in dirs:
+            p = d / f"{name_or_path}.yaml"
+            if p.is_file() and p.resolve().is_relative_to(d.resolve()):
+                return p
+    except (OSError, RuntimeError, ValueError):  # a name too long for the disk, a link loop
+        return None
     return None
 
 
@@ -191,9 +203,10 @@ def _load(name_or_path: str, problems: list[Problem], chain: tuple[str, ...],
 
     path = _find(name_or_path, dirs)
     if path is None:
-        if name_or_path == "letter":
+        if name_or_path in BUILT_IN:
             return Layout()
-        problems.append(Problem(Location(name_or_path), f"no layout '{name_or_path}'",
+        problems.append(Problem(Location(shorten(name_or_path)),
+                                f"no layout '{shorten(name_or_path)}'",
                                 "choose one of: " + ", ".join(available_layouts(dirs))))
         return None
     shown = display_path(path)
@@ -206,20 +219,37 @@ def _load(name_or_path: str, problems: list[Problem], chain: tuple[str, ...],
         problems.append(Problem(Location(shown, 1, 1), "expected a mapping of layout fields",
                                 "for instance: paper: a4"))
         return None
+    if data and not any(k in _FIELDS for k in data):
+        # not a layout at all (a secrets file, say): say so without echoing its keys
+        problems.append(Problem(Location(shown, 1, 1), "this is not a layout file: none of "
+                                "its keys is a layout setting", "a layout sets paper, "
+                                "margins and type sizes; see docs/authoring.md"))
+        return None
     base: dict[str, Any] = {}
     parent = data.get("extends")
     if isinstance(parent, str):
-        if parent in chain or parent == path.stem:
-            problems.append(Problem(loaded.at(("extends",)), f"layout '{parent}' extends itself",
-                                    "remove the cycle"))
+        at = loaded.at(("extends",))
+        if not re.match(NAME_PATTERN, parent):
+            # a name, never a path: a layout extends only layouts of the layout folders
+            problems.append(Problem(at, f"extends: '{shorten(parent)}' is not a layout name",
+                                    "name a layout of the layouts folders, such as letter"))
+            return None
+        here = (*chain, path.stem)
+        if parent in here:
+            cycle = " -> ".join((*here[here.index(parent):], parent))
+            if len(here) - here.index(parent) == 1:
+                msg = f"layout '{parent}' extends itself"
+            else:
+                msg = f"extends: the layouts {cycle} form a cycle"
+            problems.append(Problem(at, msg, "remove the cycle"))
             return None
         # a layout extends one beside it first
         near = [path.parent, *dirs]
-        if _find(parent, near) is None and parent != "letter":
-            problems.append(Problem(loaded.at(("extends",)), f"extends: no layout '{parent}'",
+        if _find(parent, near) is None and parent not in BUILT_IN:
+            problems.append(Problem(at, f"extends: no layout '{shorten(parent)}'",
                                     "choose one of: " + ", ".join(available_layouts(near))))
             return None
-        parent_layout = _load(parent, problems, (*chain, path.stem), near)
+        parent_layout = _load(parent, problems, here, near)
         if parent_layout is None:
             return None
         base = asdict(parent_layout)
