@@ -141,3 +141,89 @@ def test_a_layout_path_outside_the_spec_folder_is_refused() -> None:
     assert failed("batch", "district.yaml", "-o", "out")[0] == (
         "district.yaml:6:11: layout '/etc/passwd.yaml' is outside the spec's folder (move it "
         "into the spec's folder, or add 'allow_outside_paths: true' to the spec)")
+
+
+# --- class 4: the lesson tree is read without following links or waiting on FIFOs -----------
+
+def _dry_run_within(seconds: float) -> tuple[int, str]:
+    """`batch --dry-run` in a process of its own, which must end within `seconds`."""
+    import subprocess
+    import sys
+
+    p = subprocess.run([sys.executable, "-m", "worksheets", "batch", "district.yaml", "-o",
+                        "out", "--dry-run"], capture_output=True, text=True, timeout=seconds)
+    assert "Traceback" not in p.stderr
+    return p.returncode, p.stdout + p.stderr
+
+
+@pytest.mark.parametrize("make", ["fifo", "zero", "outside"])
+def test_odd_files_in_the_lesson_folder_do_not_hang_or_leak_into_the_hash(make: str) -> None:
+    import os
+
+    from worksheets.batch import manifest
+
+    project(SPEC)
+    Path("secret.txt").write_text(SECRET)
+    odd = Path("lesson/notes.bin")
+    if make == "fifo":
+        os.mkfifo(odd)
+    elif make == "zero":
+        odd.symlink_to("/dev/zero")
+    else:
+        odd.symlink_to(Path("secret.txt").resolve())
+    code, output = _dry_run_within(60)
+    assert code == 0, output
+    before = manifest.inputs_hash(Path("district.yaml"), [Path("roster.csv")],
+                                  [Path("lesson")], {})
+    Path("secret.txt").write_text("changed")
+    after = manifest.inputs_hash(Path("district.yaml"), [Path("roster.csv")],
+                                 [Path("lesson")], {})
+    assert before == after  # an outside file is never read
+
+
+def test_a_roster_that_is_a_fifo_is_refused_not_waited_on() -> None:
+    import os
+
+    project(SPEC.replace("roster.csv", "pipe.csv"))
+    os.mkfifo("pipe.csv")
+    code, output = _dry_run_within(60)
+    assert code == 1
+    assert output.splitlines()[0] == ("district.yaml:4:9: roster: no file at 'pipe.csv' "
+                                      "(paths are relative to the spec file's folder)")
+
+
+def test_a_roster_read_as_a_fifo_is_refused_not_waited_on() -> None:
+    import os
+
+    from worksheets.batch.roster import read_csv
+    from worksheets.errors import Problem
+
+    os.mkfifo("pipe.csv")  # as if swapped in after the spec's check
+    problems: list[Problem] = []
+    assert read_csv(Path("pipe.csv"), "pipe.csv", problems) is None
+    assert [str(p) for p in problems] == [
+        "pipe.csv: pipe.csv is not an ordinary file (save the text as an ordinary file)"]
+
+
+def test_a_lesson_file_swapped_for_a_link_after_the_check_is_not_read(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from worksheets.errors import Problem
+    from worksheets.load import files
+
+    lesson("lesson")
+    Path("secret.txt").write_text(SECRET)
+    real = files.unreadable
+
+    def check_then_swap(path: Path, folder: Path) -> tuple[str, str] | None:
+        why = real(path, folder)
+        path.unlink()
+        path.symlink_to(Path("secret.txt").resolve())  # the race, made certain
+        return why
+
+    monkeypatch.setattr(files, "unreadable", check_then_swap)
+    problems: list[Problem] = []
+    text = files.read_lesson_file(Path("lesson/questions.yaml"), Path("lesson"), problems)
+    assert text is None
+    assert [str(p) for p in problems] == [
+        "lesson/questions.yaml: questions.yaml changed into a link while it was read "
+        "(links out of the lesson are not followed)"]

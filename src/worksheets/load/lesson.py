@@ -54,12 +54,11 @@ def load_lesson_with_problems(path: str | os.PathLike[str]) -> tuple[Lesson | No
         problems.append(Problem(Location(shown), "no lesson.yaml in this folder", hint))
         return None, problems
     name = folder.resolve().name
-    if name.startswith(".") or len(name.encode("utf-8", "surrogateescape")) > 100 or any(
-            c in name for c in NOT_IN_NAMES):
+    if name.startswith(".") or len(name) > 100 or any(c in name for c in NOT_IN_NAMES):
         # the folder name is the lesson id, and the id starts every output file name
         problems.append(Problem(Location(shown), f"the folder name {name!r} cannot be used in "
                                 "the names of the PDF files", "rename the folder with letters, "
-                                "digits and '-', at most 100 bytes, not starting with '.'"))
+                                "digits and '-', at most 100 characters, not starting with '.'"))
 
     lesson_y = _load_file(folder / "lesson.yaml", shapes.LessonFile, problems, folder)
     questions_y = _load_file(folder / "questions.yaml", shapes.QuestionsFile, problems, folder)

@@ -8,7 +8,10 @@ together with everything else that is wrong.
 
 from __future__ import annotations
 
+import errno
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -80,14 +83,62 @@ class Loaded:
         return Location(self.file, m.line, m.col)
 
 
+class NotAFile(Exception):
+    """What was opened is not an ordinary file (or the open failed): (message, hint)."""
+
+
+_O_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(
+    os, "O_CLOEXEC", 0)
+
+
+def read_regular(path: str, limit: int, *, dir_fd: int | None = None,
+                 follow: bool = True) -> bytes:
+    """At most `limit` + 1 bytes of the ordinary file at `path`, opened once.
+
+    Opened without blocking (a FIFO would wait for a writer for ever) and, unless
+    `follow`, without following a final link; what was opened is checked with fstat,
+    so a device, FIFO or folder is refused whatever the path looked like before.
+    """
+    flags = _O_FLAGS | (0 if follow else getattr(os, "O_NOFOLLOW", 0))
+    try:
+        fd = os.open(path, flags, dir_fd=dir_fd)
+    except OSError as e:
+        if e.errno == errno.ELOOP:
+            raise NotAFile("is a link", "replace the link with a copy of the file") from None
+        raise NotAFile(f"cannot be read ({e.strerror})", "check the file's permissions") from None
+    try:
+        st = os.fstat(fd)
+        if stat.S_ISDIR(st.st_mode):
+            raise NotAFile("is a folder, not a file", "a text file is needed here")
+        if not stat.S_ISREG(st.st_mode):
+            raise NotAFile("is not an ordinary file", "save the text as an ordinary file")
+        chunks, size = [], 0
+        while size <= limit:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        return b"".join(chunks)
+    except OSError as e:
+        raise NotAFile(f"cannot be read ({e.strerror})", "check the file's permissions") from None
+    finally:
+        os.close(fd)
+
+
 def read_text(path: str, display: str, problems: list[Problem]) -> str | None:
     """Read a UTF-8 text file, refusing large files, bad bytes and control characters."""
     try:
-        with open(path, "rb") as fh:
-            raw = fh.read(MAX_FILE_BYTES + 1)
-    except OSError as e:
-        problems.append(Problem(Location(display), f"cannot read file: {e.strerror}"))
+        raw = read_regular(path, MAX_FILE_BYTES)
+    except NotAFile as e:
+        problems.append(Problem(Location(display), f"{os.path.basename(path)} {e.args[0]}",
+                                e.args[1]))
         return None
+    return decode_text(raw, display, problems)
+
+
+def decode_text(raw: bytes, display: str, problems: list[Problem]) -> str | None:
+    """The text of a file's bytes, refusing large files, bad bytes and control characters."""
     if len(raw) > MAX_FILE_BYTES:
         problems.append(
             Problem(
