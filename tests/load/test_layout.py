@@ -161,3 +161,46 @@ def test_a_huge_extends_name_is_a_located_problem(lesson_dir: LessonDir) -> None
     lines = failed("build", "lesson", "--layout", "mine.yaml", "-o", "out")
     assert lines[0].startswith("mine.yaml:1:10: extends: no layout 'xxx")
     assert len(lines[0]) < 400
+
+
+# --- class 9: a printable area; every layout problem located; "does not fit" actionable -----
+
+def test_zero_margins_are_refused_at_their_lines(lesson_dir: LessonDir) -> None:
+    lesson_dir()
+    Path("zero.yaml").write_text("name: zero\nmargin_top: 0\nmargin_left: 0.2in\n"
+                                 "margin_bottom: 5mm\n", encoding="utf-8")
+    assert failed("build", "lesson", "--layout", "zero.yaml", "-o", "out") == [
+        "zero.yaml:2:13: margin_top: 0.00 in puts the banner, text or line numbers off the "
+        "printable area (printers leave 0.25 in of each edge blank: use at least 0.25in)",
+        "zero.yaml:3:14: margin_left: 0.20 in puts the text or line numbers off the printable "
+        "area (printers leave 0.25 in of each edge blank: use at least 0.25in)",
+        "zero.yaml:4:16: margin_bottom: 0.20 in puts the footer, text or line numbers off the "
+        "printable area (printers leave 0.25 in of each edge blank: use at least 0.25in)",
+        "3 problems found; nothing was written.",
+    ]
+
+
+def test_a_margin_set_by_the_parent_is_located_in_the_parent(lesson_dir: LessonDir) -> None:
+    lesson_dir()
+    Path("layouts").mkdir()
+    Path("layouts/base.yaml").write_text("paper: a4\nmargin_right: 0\n", encoding="utf-8")
+    Path("layouts/child.yaml").write_text("extends: base\nbody_size: 12\n", encoding="utf-8")
+    assert failed("build", "lesson", "--layout", "child", "-o", "out")[0] == (
+        "layouts/base.yaml:2:15: margin_right: 0.00 in puts the text or line numbers off the "
+        "printable area (printers leave 0.25 in of each edge blank: use at least 0.25in)")
+
+
+def test_a_layout_in_range_that_fits_nothing_names_layout_element_and_remedy(
+        lesson_dir: LessonDir) -> None:
+    lesson_dir()
+    Path("huge.yaml").write_text(
+        "name: huge\nmargin_top: 3.5in\nmargin_bottom: 3.5in\nmargin_left: 2.75in\n"
+        "margin_right: 2.75in\nbody_size: 40\ntext_size: 40\ntitle_size: 60\nheading_size: 50\n"
+        "caption_size: 40\nleading: 3\nanswer_line_spacing: 1in\ncell_line_spacing: 1in\n",
+        encoding="utf-8")
+    r = run("build", "lesson", "--layout", "huge.yaml", "-o", "out", "-j", "1")
+    assert r.exit_code == 1
+    assert "0x" not in r.output and "Flowable" not in r.output
+    assert "layout 'huge': a paragraph is" in r.output
+    assert "does not fit in the text area (3.0 x 4.0 in) (make body_size" in r.output
+    assert not Path("out").exists() or not list(Path("out").glob("*.pdf"))

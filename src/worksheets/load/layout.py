@@ -18,6 +18,7 @@ from msgspec import Meta, Struct
 from msgspec.structs import asdict
 
 from ..errors import Location, Problem, raise_if_errors, shorten
+from .files import display_path
 from .validate import Issue, convert
 from .yaml import Loaded, load_yaml, read_text
 
@@ -139,40 +140,54 @@ def load_layout(name_or_path: str, dirs: Sequence[Path] | None = None) -> Layout
     """A layout by name (layouts/NAME.yaml) or by path to a YAML file; raise ContentError."""
     search = layout_dirs() if dirs is None else list(dirs)
     problems: list[Problem] = []
-    layout = _load(name_or_path, problems, (), search)
+    origins: dict[str, Location] = {}
+    layout = _load(name_or_path, problems, (), search, origins)
     raise_if_errors(problems)
     assert layout is not None
-    raise_if_errors(_room_problems(layout, name_or_path, search))
+    path = _find(name_or_path, search)
+    where = Location(display_path(path), 1, 1) if path else Location(name_or_path)
+    raise_if_errors(_room_problems(layout, where, origins))
     return layout
 
 
-def _room_problems(layout: Layout, name: str, dirs: Sequence[Path]) -> list[Problem]:
-    """A page that leaves no room to lay out a worksheet, found before any rendering.
+MIN_MARGIN = 18.0  # 0.25 in: printers leave this much of each edge unprinted
+MARGINS = ("margin_left", "margin_right", "margin_top", "margin_bottom")
+
+
+def _room_problems(layout: Layout, where: Location,
+                   origins: dict[str, Location]) -> list[Problem]:
+    """A page that leaves no room to lay out a worksheet, found before any rendering, each
+    problem at the line that sets the value (in the layout or the one it extends).
 
     Checked on the finished layout only: a file may fix what its `extends:` parent sets.
     """
-    from .files import display_path
-
-    path = _find(name, dirs)
-    where = Location(display_path(path) if path else name)
     across, down = layout.text_width, layout.frame_height
     out = []
+    for m in MARGINS:
+        value = getattr(layout, m)
+        if value < MIN_MARGIN:
+            out.append(Problem(origins.get(m, where), f"{m}: {value / 72:.2f} in puts the "
+                               f"{'banner, ' if m == 'margin_top' else ''}"
+                               f"{'footer, ' if m == 'margin_bottom' else ''}text "
+                               "or line numbers off the printable area",
+                               "printers leave 0.25 in of each edge blank: use at least 0.25in"))
     if across < 216 or down < 288:
-        out.append(Problem(where, f"the margins leave a text area of {max(across, 0) / 72:.1f} "
+        pair = ("margin_left", "margin_right") if across < 216 else ("margin_top",
+                                                                      "margin_bottom")
+        at = next((origins[k] for k in pair if k in origins), where)
+        out.append(Problem(at, f"the margins leave a text area of {max(across, 0) / 72:.1f} "
                            f"x {max(down, 0) / 72:.1f} in", "leave at least 3 in across and "
                            "4 in down"))
     for field in ("answer_line_spacing", "cell_line_spacing"):
         value = getattr(layout, field)
         if not 6 <= value <= 72:
-            out.append(Problem(where, f"{field}: {value:g} pt is out of range",
-                               "use a length from 6pt to 1in"))
+            out.append(Problem(origins.get(field, where), f"{field}: {value:g} pt is out of "
+                               "range", "use a length from 6pt to 1in"))
     return out
 
 
 def layout_source(name_or_path: str, dirs: Sequence[Path] | None = None) -> str:
     """Where a layout comes from, as the user should see it: its file, or 'built in'."""
-    from .files import display_path
-
     path = _find(name_or_path, layout_dirs() if dirs is None else dirs)
     return display_path(path) if path is not None else f"{name_or_path} (built in)"
 
@@ -197,7 +212,7 @@ def _find(name_or_path: str, dirs: Sequence[Path]) -> Path | None:
 
 
 def _load(name_or_path: str, problems: list[Problem], chain: tuple[str, ...],
-          dirs: Sequence[Path]) -> Layout | None:
+          dirs: Sequence[Path], origins: dict[str, Location] | None = None) -> Layout | None:
     from .files import display_path
     from .issues import translate
 
@@ -249,7 +264,7 @@ def _load(name_or_path: str, problems: list[Problem], chain: tuple[str, ...],
             problems.append(Problem(at, f"extends: no layout '{shorten(parent)}'",
                                     "choose one of: " + ", ".join(available_layouts(near))))
             return None
-        parent_layout = _load(parent, problems, here, near)
+        parent_layout = _load(parent, problems, here, near, origins)
         if parent_layout is None:
             return None
         base = asdict(parent_layout)
@@ -258,6 +273,8 @@ def _load(name_or_path: str, problems: list[Problem], chain: tuple[str, ...],
                                 "cannot name the PDF files made with this layout",
                                 "add 'name:' with letters, digits, '-' and '_'"))
         return None
+    if origins is not None:  # where each value is set: this file overrides its parent
+        origins.update({k: loaded.at((k,)) for k in data if isinstance(k, str)})
     merged = {**base, **data, "name": data.get("name", path.stem)}
     issues: list[Issue] = []
     layout, more = convert(_lengths(merged, issues), Layout)
