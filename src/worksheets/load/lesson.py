@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
 import msgspec
 
-from ..errors import Location, Problem, raise_if_errors
+from ..errors import Location, Problem, raise_if_errors, shorten
 from ..markup import Block, normalize_quote, parse_body, parse_inline
 from ..measure import footer_fit
 from ..model import (
@@ -318,6 +319,14 @@ def _variants(
     return out
 
 
+# Characters that print as nothing: a quote copied from a web page may carry them.
+_INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u2060-\u2064\ufeff]")
+_INVISIBLE_NAMES = {"\u00ad": "soft hyphen", "\u200b": "zero width space",
+                    "\u200c": "zero width non-joiner", "\u200d": "zero width joiner",
+                    "\u2060": "word joiner", "\ufeff": "zero width no-break space",
+                    "\u200e": "left-to-right mark", "\u200f": "right-to-left mark"}
+
+
 def _check_evidence(
     documents: list[Document], questions: tuple[Question, ...], organizer: Organizer | None,
     variants: dict[str, Variant], problems: list[Problem],
@@ -341,6 +350,15 @@ def _check_evidence(
             problems.append(Problem(e.origin, f"evidence names unknown document '{e.doc}'", hint))
             continue
         levels = sorted({v.reading_level for v in shown if (e.doc, v.reading_level) in texts})
+        hidden = _INVISIBLE.search(e.quote)
+        if hidden is not None and levels:
+            ch = hidden.group()
+            problems.append(Problem(e.origin, f"evidence quote has an invisible character, "
+                                    f"U+{ord(ch):04X} ({_INVISIBLE_NAMES.get(ch, 'format')}), "
+                                    f"after \"{shorten(e.quote[:hidden.start()], 40)}\"",
+                                    "delete it: it came with the copied text and the document "
+                                    "does not have it"))
+            continue
         for level in levels:
             if normalize_quote(e.quote) not in texts[(e.doc, level)]:
                 users = ", ".join(v.id for v in shown if v.reading_level == level)

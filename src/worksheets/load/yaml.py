@@ -387,6 +387,13 @@ def _syntax_problem(e: yaml.MarkedYAMLError, display: str, text: str) -> Problem
     if "quoted scalar" in context and "end of stream" in problem and cm is not None:
         return Problem(at(cm), "YAML syntax error: the quote opened here is never closed",
                        "close the quote")
+    flow = _open_flow(text) if "<stream end>" in problem or "end of stream" in problem \
+        else None
+    if flow is not None:  # the file ended inside a [ or {: say where it opened
+        fmark, is_list = flow
+        what, o, c = ("list", "[", "]") if is_list else ("mapping", "{", "}")
+        return Problem(at(fmark), f"YAML syntax error: the {what} opened here with '{o}' is "
+                       "never closed", f"close the {what} with '{c}'")
     if "single document" in context and pm is not None:
         return Problem(at(pm), "YAML syntax error: a second YAML document starts here",
                        "remove the '---' line: one file holds one YAML document")
@@ -408,6 +415,20 @@ def _syntax_problem(e: yaml.MarkedYAMLError, display: str, text: str) -> Problem
     shown = _PLAIN.get(problem, problem)
     shown = shown.replace("'<stream end>'", "the end of the text").replace("'<scalar>'", "text")
     return Problem(at(mark), f"YAML syntax error: {shown}{extra}", _hint_for(problem, context))
+
+
+def _open_flow(text: str) -> tuple[yaml.Mark, bool] | None:
+    """The innermost `[` or `{` still open where the text ends (and whether it is a list)."""
+    stack: list[tuple[yaml.Mark, bool]] = []
+    try:
+        for tok in yaml.scan(text, Loader=yaml.SafeLoader):
+            if isinstance(tok, yaml.FlowSequenceStartToken | yaml.FlowMappingStartToken):
+                stack.append((tok.start_mark, isinstance(tok, yaml.FlowSequenceStartToken)))
+            elif isinstance(tok, yaml.FlowSequenceEndToken | yaml.FlowMappingEndToken) and stack:
+                stack.pop()
+    except yaml.YAMLError:
+        return None
+    return stack[-1] if stack else None
 
 
 def _runaway_quote(text: str, pm: yaml.Mark | None) -> tuple[yaml.Mark, yaml.Mark] | None:
