@@ -115,12 +115,16 @@ def write(path: Path, doc: dict[str, Any]) -> None:
 
 def read(path: Path) -> dict[str, Any]:
     """Read a manifest; raise WorksheetError when it is not one."""
+    from ..load.yaml import NotAFile, read_regular
+
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as e:
-        raise WorksheetError(f"{path}: cannot read the manifest ({e.strerror})") from None
+        doc = json.loads(read_regular(str(path), 500_000_000).decode("utf-8"))
+    except NotAFile as e:
+        raise WorksheetError(f"{path}: the manifest {e.args[0]}") from None
     except ValueError as e:
         raise WorksheetError(f"{path}: not a manifest: {e}") from None
+    except RecursionError:  # a damaged file nested deeper than Python's stack
+        raise WorksheetError(f"{path}: not a manifest: nested too deeply") from None
     if not isinstance(doc, dict) or not isinstance(doc.get("outputs"), list) or not all(
         isinstance(e, dict) and isinstance(e.get("path"), str) for e in doc["outputs"]
     ):
