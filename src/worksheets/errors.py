@@ -42,13 +42,20 @@ class Problem:
         label = ""
         if with_severity or self.severity != "error":
             label = f"{self.severity}: "
-        hint = f" ({self.hint})" if self.hint else ""
+        hint = f" ({_bounded(self.hint, 300)})" if self.hint else ""
         # one problem, one line: a value quoted in a message may hold a line break
-        line = f"{self.location}: {label}{self.message}{hint}"
+        line = f"{self.location}: {label}{_bounded(self.message, 500)}{hint}"
         return line.replace("\r", "\\r").replace("\n", "\\n")
 
     def __str__(self) -> str:
         return self.format()
+
+
+def _bounded(text: str, limit: int) -> str:
+    """A message never prints an author's text whole: a long one keeps its start and end."""
+    if len(text) <= limit:
+        return text
+    return text[: limit * 2 // 3] + " ... " + text[-(limit // 3):]
 
 
 def shorten(text: str, limit: int = 60) -> str:

@@ -70,9 +70,15 @@ class Parsed:
 
 
 def escape(text: str) -> str:
-    """`text` with &, < and > escaped for reportlab's paragraph markup, its accents composed
-    (NFC: a letter and a separate accent print as one glyph, not stacked apart)."""
-    return html.escape(unicodedata.normalize("NFC", text), quote=False)
+    """`text` as printed (see `printable`), with &, < and > escaped for reportlab's
+    paragraph markup."""
+    return html.escape(printable(text), quote=False)
+
+
+def printable(text: str) -> str:
+    """Text as printed: accents composed (NFC), invisible characters dropped (a zero-width
+    joiner would print as a dotted box, a zero-width space as a space)."""
+    return unicodedata.normalize("NFC", text).translate(_UNPRINTED)
 
 
 def parse_inline(text: str, line: int = 1, col: int = 1) -> tuple[tuple[Run, ...], list[Gloss]]:
@@ -251,9 +257,19 @@ _FOLD = str.maketrans({
     "\u02bc": "'", "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"',
     "\u2033": '"', "\u00ab": '"', "\u00bb": '"', "\u2010": "-", "\u2011": "-",
     "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-", "\u2212": "-",
-    "\u00a0": " ", "\u202f": " ", "\u2007": " ", "\u200b": None, "\u200c": None,
-    "\u200d": None, "\u2060": None, "\ufeff": None, "\u00ad": None,
+    "\u00a0": " ", "\u202f": " ", "\u2007": " ",
+    **{ch: None for ch in "\u00ad\u180e\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062"
+       "\u2063\u2064\ufeff"},
 })
+# Characters that print as nothing (or as a box): named in messages, dropped in print.
+INVISIBLE = {"\u00ad": "soft hyphen", "\u180e": "Mongolian vowel separator",
+             "\u200b": "zero width space", "\u200c": "zero width non-joiner",
+             "\u200d": "zero width joiner", "\u200e": "left-to-right mark",
+             "\u200f": "right-to-left mark", "\u2060": "word joiner",
+             "\u2061": "function application", "\u2062": "invisible times",
+             "\u2063": "invisible separator", "\u2064": "invisible plus",
+             "\ufeff": "zero width no-break space"}
+_UNPRINTED = str.maketrans(dict.fromkeys(INVISIBLE))
 
 
 def normalize_quote(text: str) -> str:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import math
-import unicodedata
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from .fonts import SANS, register_fonts
+from .markup import printable
 
 
 def footer_room(across: float, pages: int) -> float:
@@ -22,7 +22,7 @@ def fit_line(text: str, font: str, size: float, room: float,
     The size shrinks (in tenths of a point) down to `smallest`; below that the text is
     cut at a word, or else a letter, and ends with an ellipsis.
     """
-    text = unicodedata.normalize("NFC", text)
+    text = printable(text)
     width = stringWidth(text, font, size)
     if width <= room:
         return text, size

@@ -13,16 +13,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .compose import compose, compose_master
-from .errors import ContentError, OutputError, Problem, WorksheetError
+from .errors import ContentError, Location, OutputError, Problem, WorksheetError
 from .load import display_path, load_lesson_with_problems
-from .load.layout import Layout, available_layouts, layout_dirs, load_layout
+from .load.layout import Layout, available_layouts, layout_dirs, layout_source, load_layout
 from .model import Lesson
 from .preflight import Report
 from .preflight import preflight as check_pdf
 from .render import Meta, PageDecor, Part, render_parts
 from .select import BANNERS, EDITIONS, Edition, edition_title, editions_for, select
 from .workers import run_tasks
-from .write import prepare_dir, write_atomic
+from .write import MAX_NAME_BYTES, prepare_dir, write_atomic
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,24 @@ class Job:
         if self.edition == "master":
             return f"{self.lesson.id}-master-{self.layout.name}.pdf"
         return f"{self.lesson.id}-{self.variant}-{self.layout.name}-{self.edition}.pdf"
+
+
+def check_environment() -> None:
+    """Raise WorksheetError, before any work, for settings from the environment that would
+    fail deep in a worker (reportlab reads SOURCE_DATE_EPOCH itself)."""
+    from .errors import shorten
+
+    sde = os.environ.get("SOURCE_DATE_EPOCH")
+    if sde is None or not sde.strip():
+        return
+    try:
+        seconds = int(sde.strip())
+        if not 0 <= seconds < 253402300800:  # before the year 10000
+            raise ValueError
+    except ValueError:
+        raise WorksheetError(f"SOURCE_DATE_EPOCH='{shorten(sde)}' is not a number of seconds "
+                             "since 1970 (unset it, or set it like SOURCE_DATE_EPOCH=1700000000)"
+                             ) from None
 
 
 def find_lessons(content: str | os.PathLike[str] = "content") -> list[Path]:
@@ -80,12 +98,26 @@ def plan(
     """Every job for these choices; 'all' picks every variant or layout."""
     dirs = layout_dirs([lesson.path for lesson in lessons])
     names = available_layouts(dirs) if "all" in layouts else list(layouts)
-    loaded, bad = [], []
+    loaded: list[Layout] = []
+    bad: list[Problem] = []
+    named: dict[str, tuple[str, Layout]] = {}
     for n in names:  # every layout's problems in one report
         try:
-            loaded.append(load_layout(n, dirs))
+            layout = load_layout(n, dirs)
         except ContentError as e:
             bad.extend(e.problems)
+            continue
+        # the name is part of the file names: one name, one layout (in any case)
+        first = named.get(layout.name.casefold())
+        if first is None:
+            named[layout.name.casefold()] = (n, layout)
+            loaded.append(layout)
+            continue
+        if first[1] == layout:  # the same layout twice
+            continue
+        bad.append(Problem(Location(layout_source(n, dirs)), f"layouts '{first[0]}' and "
+                           f"'{n}' are both named '{layout.name}', and would write the same "
+                           "files", "give each layout its own 'name:'"))
     if bad:
         raise ContentError(bad)
     jobs = []
@@ -158,6 +190,7 @@ def build(
     Returns the written paths. Raises ContentError (every problem, nothing
     written) or WorksheetError.
     """
+    check_environment()
     paths = list(lessons) if lessons else find_lessons()
     if not paths:
         raise WorksheetError("no lessons found under content/ (each lesson is a folder "
@@ -216,10 +249,6 @@ def _one_job_per_file(jobs: list[Job]) -> list[Job]:
     return out
 
 
-# The temp file beside a target is named `.<name>.<pid>.<random>.part`: 23 bytes more.
-MAX_NAME_BYTES = 255 - 23
-
-
 def _check_target(target: Path) -> None:
     """Raise OutputError, before anything is rendered, if `target` cannot be written."""
     size = len(os.fsencode(target.name))
@@ -267,6 +296,7 @@ def check(
             problems.extend(readability_warnings(lesson, scores))
             problems.extend(readability_report(lesson, scores))
     if render_all and loaded:
+        check_environment()
         jobs = plan(loaded, ["all"], ["all"], ("student", "key", "master"))
         layouts = {j.layout.name: j.layout for j in jobs}.values()
         problems.extend(p for lesson in loaded for layout in layouts
@@ -289,17 +319,46 @@ def new_lesson(lesson_id: str, content: str | os.PathLike[str] = "content") -> P
         raise WorksheetError(f"'{lesson_id}' is not a lesson id (use lowercase letters, digits "
                              "and '-', like 'cuban-missile-crisis')")
     target = Path(content) / lesson_id
-    if target.exists():
+    if target.exists() or target.is_symlink():
         raise WorksheetError(f"{target}: already exists; choose another id or remove it")
+    parent = target.parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise WorksheetError(f"{parent}: cannot create the folder ("
+                             f"{e.strerror or 'a file is in the way'})") from None
     skeleton = Path(__file__).parent / "skeleton"
     title = lesson_id.replace("-", " ").capitalize()
-    for src in sorted(skeleton.rglob("*")):
-        if src.is_file():
-            dest = target / src.relative_to(skeleton)
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            text = src.read_text(encoding="utf-8").replace("__ID__", lesson_id)
-            write_atomic(dest, text.replace("__TITLE__", title).encode("utf-8"))
+    # Written in a temp folder beside it and renamed into place: a full disk or a stop
+    # leaves no half skeleton to block the next try.
+    import shutil
+    import tempfile
+
+    try:
+        tmp = Path(tempfile.mkdtemp(prefix=f".{lesson_id}.", suffix=".part", dir=parent))
+    except OSError as e:
+        raise WorksheetError(f"{parent}: cannot write here ({e.strerror})") from None
+    try:
+        for src in sorted(skeleton.rglob("*")):
+            if src.is_file():
+                dest = tmp / src.relative_to(skeleton)
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                text = src.read_text(encoding="utf-8").replace("__ID__", lesson_id)
+                dest.write_text(text.replace("__TITLE__", title), encoding="utf-8")
+        tmp.chmod(0o777 & ~_umask())
+        os.rename(tmp, target)
+    except BaseException as e:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if isinstance(e, OSError):
+            raise WorksheetError(f"{target}: cannot write the lesson ({e.strerror})") from None
+        raise
     return target
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def preview(
@@ -312,6 +371,7 @@ def preview(
 
     import pypdfium2
 
+    check_environment()
     (loaded,) = load_all([lesson])
     (job,) = plan([loaded], [variant], [layout], (edition,))
     pdf = pypdfium2.PdfDocument(io.BytesIO(render_job(job)))

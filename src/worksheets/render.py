@@ -6,6 +6,7 @@ The only module that builds a doc template and draws page furniture.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -93,13 +94,34 @@ def render_parts(parts: Sequence[Part], meta: Meta) -> tuple[bytes, list[range]]
         try:
             doc.build(story, canvasmaker=_parts_canvas_class(parts))
         except LayoutError as e:
-            raise WorksheetError(f"content does not fit on a page: {e}") from None
+            raise WorksheetError(_does_not_fit(str(e), parts)) from None
     owner: list[int] = getattr(doc, "_ws_owner", [])
     ranges = []
     for i in range(len(parts)):
         pages = [n for n, o in enumerate(owner) if o == i]
         ranges.append(range(pages[0], pages[-1] + 1) if pages else range(0))
     return buf.getvalue(), ranges
+
+
+_ELEMENTS = {"Table": "a table (the organizer or the vocabulary box)",
+             "Paragraph": "a paragraph", "KeepTogether": "a question with its answer lines",
+             "Image": "an image"}
+
+
+def _does_not_fit(error: str, parts: Sequence[Part]) -> str:
+    """reportlab's 'Flowable <Table@0x7f...> too large' as the author can act on it: which
+    layout, which element, how tall against the text area, and what to change."""
+    m = re.search(r"<(\w+)", error)
+    kind = _ELEMENTS.get(m.group(1), "an element") if m else "an element"
+    size = re.search(r"\(([\d.]+) x ([\d.]+)\)", error)
+    frame = re.search(r"frame 'body(\d+)'", error)
+    lay = parts[int(frame.group(1))].layout if frame and int(frame.group(1)) < len(
+        parts) else parts[0].layout
+    tall = f" is {float(size.group(2)) / 72:.1f} in tall," if size else ""
+    return (f"layout '{lay.name}': {kind}{tall} and does not fit in the text area "
+            f"({lay.text_width / 72:.1f} x {lay.frame_height / 72:.1f} in) (make body_size, "
+            "text_size or leading smaller, or answer_line_spacing and cell_line_spacing, or "
+            "the margins)")
 
 
 def render(flowables: list[Flowable], layout: Layout, meta: Meta, decor: PageDecor) -> bytes:

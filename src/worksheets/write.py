@@ -12,6 +12,9 @@ from pathlib import Path
 from .errors import OutputError
 from .workers import STOPS
 
+# The temp file beside a target is named `.<name>.<pid>.<random>.part`: 23 bytes more.
+MAX_NAME_BYTES = 255 - 23
+
 
 def prepare_dir(folder: Path, mine: Iterable[str] = ()) -> None:
     """Create the output folder, or explain why it cannot be used; remove stale temp files

@@ -241,6 +241,7 @@ def test_dry_run_lists_and_writes_nothing(tmp_path: Path) -> None:
 HEADER = "student_name,student_id,class,teacher,period,reading_support,spanish,large_print\n"
 SPEC = f"""\
 lesson: {LESSON}
+allow_outside_paths: true
 school: Test School
 roster:
   format: simple
@@ -304,7 +305,7 @@ def test_missing_column_is_reported_at_the_header(
     roster = HEADER.replace(",large_print", "") + "Ana Díaz,S1,P1,Ms. Abe,1,no,no\n"
     lines = bad_run(tmp_path, monkeypatch, {"district.yaml": spec, "roster.csv": roster})
     assert lines == [
-        "district.yaml:8:22: lesson 'cuban-missile-crisis' has no variant 'spansh' "
+        "district.yaml:9:22: lesson 'cuban-missile-crisis' has no variant 'spansh' "
         "(choose one of: standard, supported, spanish)",
         "roster.csv:1: missing column 'large_print' (the header has: student_name, "
         "student_id, class, teacher, period, reading_support, spanish)",
@@ -317,7 +318,7 @@ def test_unknown_class_in_the_spec(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     roster = HEADER + "Ana Díaz,S1,P1,Ms. Abe,1,no,no,no\n"
     lines = bad_run(tmp_path, monkeypatch, {"district.yaml": spec, "roster.csv": roster})
     assert lines == [
-        "district.yaml:6:17: unknown class 'P9' (no students in the roster) "
+        "district.yaml:7:17: unknown class 'P9' (no students in the roster) "
         "(name a class by its roster value, sourcedId or classCode)",
         "1 problem found; nothing was written.",
     ]
@@ -325,6 +326,7 @@ def test_unknown_class_in_the_spec(tmp_path: Path, monkeypatch: pytest.MonkeyPat
 
 ONER_SPEC = f"""\
 lesson: {LESSON}
+allow_outside_paths: true
 roster:
   format: oneroster
   folder: or

@@ -979,14 +979,15 @@ def test_two_lessons_that_would_write_one_file(lesson_dir: LessonDir, tmp_path: 
     assert r.exit_code == 0 and len(r.stdout.splitlines()) == 2, r.stderr
 
 
+# Issue 15: each layout problem is located at the line that sets the value.
 LAYOUTS = [
-    ("margin_left: 2000\n", "the margins leave a text area of 0.0 x 9.1 in "
+    ("margin_left: 2000\n", "1:14: the margins leave a text area of 0.0 x 9.1 in "
      "(leave at least 3 in across and 4 in down)"),
-    ("margin_top: 400\nmargin_bottom: 390\n", "the margins leave a text area of 6.9 x 0.0 in "
+    ("margin_top: 400\nmargin_bottom: 390\n", "1:13: the margins leave a text area of 6.9 x 0.0 in "
      "(leave at least 3 in across and 4 in down)"),
-    ("answer_line_spacing: 0\n", "answer_line_spacing: 0 pt is out of range "
+    ("answer_line_spacing: 0\n", "1:22: answer_line_spacing: 0 pt is out of range "
      "(use a length from 6pt to 1in)"),
-    ("cell_line_spacing: 20in\n", "cell_line_spacing: 1440 pt is out of range "
+    ("cell_line_spacing: 20in\n", "1:20: cell_line_spacing: 1440 pt is out of range "
      "(use a length from 6pt to 1in)"),
 ]
 
@@ -997,7 +998,7 @@ def test_a_layout_that_leaves_no_room(lesson_dir: LessonDir, text: str, message:
     # Not a traceback from deep inside reportlab (negative widths, a division by zero).
     folder = lesson_dir()
     Path("odd.yaml").write_text(text)
-    assert refused(build(folder, "--layout", "odd.yaml")) == [f"odd.yaml: {message}"]
+    assert refused(build(folder, "--layout", "odd.yaml")) == [f"odd.yaml:{message}"]
 
 
 def test_a_lesson_folder_name_that_cannot_name_files(lesson_dir: LessonDir) -> None:

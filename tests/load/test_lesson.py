@@ -290,8 +290,9 @@ SYNTAX = [
     ),
     pytest.param(
         {"vocabulary.yaml": edit(VOCABULARY_YAML, '{es: "tratado"}', '{es: "tratado"')},
-        "lesson/vocabulary.yaml:5:1: YAML syntax error: expected ',' or '}', but got the end "
-        "of the text; the mapping starts on line 4 (close the mapping with '}')",
+        # issue 15: reported where the mapping opens, not at the end of the file
+        "lesson/vocabulary.yaml:4:19: YAML syntax error: the mapping opened here with '{' is "
+        "never closed (close the mapping with '}')",
         id="unclosed-flow-mapping",
     ),
     pytest.param(

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -33,16 +34,36 @@ def manifest_name(shard: tuple[int, int] | None) -> str:
     return f"manifest.shard-{shard[0]}-of-{shard[1]}.json"
 
 
-def sha256_file(path: Path) -> str:
-    """The hex sha256 of a file's bytes."""
+def sha256_file(path: Path, follow: bool = True) -> str:
+    """The hex sha256 of an ordinary file's bytes, opened once without blocking.
+
+    Anything else is not read: a link (unless `follow`) hashes as its target's name,
+    a FIFO, device or folder as its kind, so a FIFO cannot hang a run and a link
+    cannot bring an outside file into the hash.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    if not follow:
+        flags |= getattr(os, "O_NOFOLLOW", 0)
     h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
+    try:
+        fd = os.open(path, flags)
+    except OSError as e:
+        if not follow and os.path.islink(path):
+            return "link:" + hashlib.sha256(os.fsencode(os.readlink(path))).hexdigest()
+        return f"unreadable:{e.errno}"
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            return f"special:{stat.S_IFMT(st.st_mode):o}"
+        while chunk := os.read(fd, 1 << 20):
             h.update(chunk)
+    finally:
+        os.close(fd)
     return h.hexdigest()
 
 
 def _tree(root: Path) -> Iterable[Path]:
+    # os.walk does not go into linked folders; files are read by sha256_file(follow=False)
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "__")))
         for name in sorted(filenames):
@@ -64,7 +85,8 @@ def inputs_hash(spec: Path, roster: Sequence[Path], lessons: Sequence[Path],
                              "spec": sha256_file(spec), "extra": extra or {}}
     parts["roster"] = {os.path.relpath(p, base): sha256_file(p) for p in roster}
     parts["lessons"] = [
-        {str(p.relative_to(folder)): sha256_file(p) for p in _tree(folder)} for folder in lessons
+        {str(p.relative_to(folder)): sha256_file(p, follow=False) for p in _tree(folder)}
+        for folder in lessons
     ]
     parts["layouts"] = layouts
     blob = json.dumps(parts, sort_keys=True, ensure_ascii=True).encode()
@@ -93,12 +115,16 @@ def write(path: Path, doc: dict[str, Any]) -> None:
 
 def read(path: Path) -> dict[str, Any]:
     """Read a manifest; raise WorksheetError when it is not one."""
+    from ..load.yaml import NotAFile, read_regular
+
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as e:
-        raise WorksheetError(f"{path}: cannot read the manifest ({e.strerror})") from None
+        doc = json.loads(read_regular(str(path), 500_000_000).decode("utf-8"))
+    except NotAFile as e:
+        raise WorksheetError(f"{path}: the manifest {e.args[0]}") from None
     except ValueError as e:
         raise WorksheetError(f"{path}: not a manifest: {e}") from None
+    except RecursionError:  # a damaged file nested deeper than Python's stack
+        raise WorksheetError(f"{path}: not a manifest: nested too deeply") from None
     if not isinstance(doc, dict) or not isinstance(doc.get("outputs"), list) or not all(
         isinstance(e, dict) and isinstance(e.get("path"), str) for e in doc["outputs"]
     ):

@@ -172,7 +172,12 @@ def _layouts(spec: Spec, problems: list[Problem]) -> dict[str, Layout]:
         if name in out:
             continue
         try:
-            out[name] = load_layout(spec.layout_ref(name))
+            out[name] = layout = load_layout(spec.layout_ref(name))
+            other = next((k for k, v in out.items() if k != name and v.name.casefold() ==
+                          layout.name.casefold() and v != layout), None)
+            if other is not None:
+                problems.append(Problem(at, f"layouts '{other}' and '{name}' are both named "
+                                        f"'{layout.name}'", "give each layout its own 'name:'"))
         except ContentError as e:
             for p in e.problems:
                 if p.message.startswith("no layout") and p.location.line == 0:
@@ -241,7 +246,31 @@ def plan(data: BatchInput) -> list[PacketPlan]:
                     filename=f"{slugs[cls.id]}-{lesson.id}{suffix}.pdf", lesson_id=lesson.id,
                     cls=cls, paper=paper, seats=mine, key_layout=key_layout,
                     school=spec.school, date=spec.date))
+    raise_if_errors(_name_problems(out))
     return out
+
+
+def _name_problems(plans: Sequence[PacketPlan]) -> list[Problem]:
+    """Two packets that would be one file (in any case), or a name too long for the disk:
+    found before any work, as the plan is the same for every shard."""
+    from ..write import MAX_NAME_BYTES
+
+    problems = []
+    seen: dict[str, PacketPlan] = {}
+    for p in plans:
+        size = len(p.filename.encode("utf-8", "surrogateescape"))
+        if size > MAX_NAME_BYTES:
+            problems.append(Problem(p.cls.origin, f"the packet file name {p.filename[:60]}... is "
+                                    f"too long ({size} bytes; at most {MAX_NAME_BYTES})",
+                                    "give the lesson folder a shorter name"))
+        first = seen.setdefault(p.filename.casefold(), p)
+        if first is not p:
+            problems.append(Problem(p.cls.origin, f"class '{p.cls.name}' with lesson "
+                                    f"'{p.lesson_id}' and class '{first.cls.name}' with lesson "
+                                    f"'{first.lesson_id}' would both be written to "
+                                    f"{first.filename}", "rename a lesson folder, or give the "
+                                    "classes codes that differ"))
+    return problems
 
 
 def _seat(spec: Spec, layouts: dict[str, Layout], student: Any) -> Seat:

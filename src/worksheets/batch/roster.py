@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import Location, Problem
+from ..load.yaml import NotAFile, read_regular
 
 MAX_CSV_BYTES = 200_000_000
 YES = frozenset({"yes", "y", "true", "1", "x"})
@@ -99,6 +100,13 @@ class CsvFile:
                 missing.append(names)
             else:
                 found[names[0]] = hit
+        if not found and columns:
+            # not a roster (a secrets file, say): do not echo its first line
+            problems.append(Problem(self.at(1), "this is not a roster: its first line names "
+                                    "none of the columns a roster needs", "expected columns: "
+                                    + ", ".join(w if isinstance(w, str) else w[0]
+                                                for w in columns)))
+            return None
         for names in missing:
             alias = f" (or {', '.join(names[1:])})" if len(names) > 1 else ""
             problems.append(Problem(self.at(1), f"missing column '{names[0]}'{alias}",
@@ -109,9 +117,9 @@ class CsvFile:
 def read_csv(path: Path, shown: str, problems: list[Problem]) -> CsvFile | None:
     """Read a UTF-8 CSV with a header row; report unreadable files and bad bytes."""
     try:
-        raw = path.read_bytes()
-    except OSError as e:
-        problems.append(Problem(Location(shown), f"cannot read file: {e.strerror}"))
+        raw = read_regular(str(path), MAX_CSV_BYTES)  # a FIFO or device is refused, not read
+    except NotAFile as e:
+        problems.append(Problem(Location(shown), f"{path.name} {e.args[0]}", e.args[1]))
         return None
     if len(raw) > MAX_CSV_BYTES:
         problems.append(Problem(Location(shown), "file is larger than 200 MB",

@@ -118,6 +118,9 @@ def run(spec_path: str | os.PathLike[str], output: str | os.PathLike[str] | None
     KeyboardInterrupt stops the run after the packets being written are done:
     no partial file is left and the manifest lists what was made.
     """
+    from ..pipeline import check_environment
+
+    check_environment()
     started = time.monotonic()
     data = load(spec_path)
     out = Path(output) if output is not None else Path("output") / Path(spec_path).stem

@@ -7,7 +7,6 @@ Paths inside the spec are relative to the spec file's folder.
 
 from __future__ import annotations
 
-import datetime
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,9 +14,9 @@ from typing import Annotated, Literal
 
 from msgspec import Meta, field
 
-from ..errors import Location, Problem
+from ..errors import Location, Problem, shorten
 from ..load.shapes import ID_PATTERN, Strict
-from ..load.yaml import Loaded, load_yaml, read_text
+from ..load.yaml import Loaded, Lookalike, load_yaml, read_text
 
 Id = Annotated[str, Meta(pattern=ID_PATTERN, max_length=64)]
 Text = Annotated[str, Meta(min_length=1, max_length=300)]
@@ -78,6 +77,9 @@ class SpecFile(Strict, frozen=True, kw_only=True):
         dict[Id, PickFile],
         Meta(description="Roster column -> variant and/or layout; the first listed wins a tie."),
     ] = field(default_factory=dict)
+    allow_outside_paths: Annotated[
+        bool, Meta(description="Let lessons, roster files and layout files lie outside the "
+                               "spec's folder (by default they must be inside it).")] = False
 
 
 @dataclass(frozen=True)
@@ -121,7 +123,7 @@ class Spec:
 
     def layout_ref(self, name: str) -> str:
         """A layout name as load_layout takes it: names stay names, paths join the spec folder."""
-        if name.endswith((".yaml", ".yml")) or "/" in name or os.sep in name:
+        if _is_path(name):
             return str(self.path.parent / name)
         return name
 
@@ -131,6 +133,18 @@ class Spec:
         out = [self.default_layout]
         out += [p.layout for p in self.picks if p.layout and p.layout not in out]
         return out
+
+
+def _is_path(name: str) -> bool:
+    return name.endswith((".yaml", ".yml")) or "/" in name or os.sep in name
+
+
+def _inside(path: Path, root: Path) -> bool:
+    """Whether `path`, links followed, lies inside `root`."""
+    try:
+        return path.resolve().is_relative_to(root.resolve())
+    except (OSError, RuntimeError, ValueError):
+        return False
 
 
 def load_spec(path: str | os.PathLike[str], problems: list[Problem]) -> Spec | None:
@@ -148,9 +162,9 @@ def load_spec(path: str | os.PathLike[str], problems: list[Problem]) -> Spec | N
     loaded = load_yaml(text, shown, problems) if text is not None else None
     if loaded is None:
         return None
-    if isinstance(loaded.data, dict) and isinstance(loaded.data.get("date"), datetime.date):
+    if isinstance(loaded.data, dict) and isinstance(loaded.data.get("date"), Lookalike):
         # an unquoted date is read as one; the covers print it as written
-        loaded.data["date"] = loaded.data["date"].isoformat()
+        loaded.data["date"] = str(loaded.data["date"])
     checked = validate_file(SpecFile, loaded, problems)
     if checked is None:
         return None
@@ -167,9 +181,20 @@ def load_spec(path: str | os.PathLike[str], problems: list[Problem]) -> Spec | N
     names = [f.lesson] if f.lesson is not None else list(f.lessons or [])
     lesson_keys: list[tuple[str | int, ...]] = (
         [("lesson",)] if f.lesson is not None else [("lessons", i) for i in range(len(names))])
+    def outside(name: str, key: tuple[str | int, ...], what: str) -> bool:
+        """A path of the spec that leads out of its folder (refused unless allowed)."""
+        if f.allow_outside_paths or _inside(base / name, base):
+            return False
+        problems.append(Problem(loaded.at(key), f"{what} '{shorten(name)}' is outside the "
+                                "spec's folder", "move it into the spec's folder, or add "
+                                "'allow_outside_paths: true' to the spec"))
+        return True
+
     lessons = []
     for name, key in zip(names, lesson_keys, strict=True):
         folder = base / name
+        if outside(name, key, "lesson"):
+            continue
         if not (folder / "lesson.yaml").is_file():
             problems.append(Problem(loaded.at(key), f"no lesson folder at '{name}'",
                                     "paths are relative to the spec file's folder"))
@@ -181,7 +206,7 @@ def load_spec(path: str | os.PathLike[str], problems: list[Problem]) -> Spec | N
             problems.append(Problem(loaded.at(("roster",), key=True),
                                     "roster: missing required field 'file'",
                                     "add 'file: roster.csv' (relative to the spec)"))
-        else:
+        elif not outside(r.file, ("roster", "file"), "roster: file"):
             roster_file = base / r.file
             if not roster_file.is_file():
                 problems.append(Problem(loaded.at(("roster", "file")),
@@ -197,13 +222,14 @@ def load_spec(path: str | os.PathLike[str], problems: list[Problem]) -> Spec | N
             problems.append(Problem(loaded.at(("roster",), key=True),
                                     "roster: missing required field 'folder'",
                                     "add 'folder: oneroster' (the export's folder)"))
-        else:
+        elif not outside(r.folder, ("roster", "folder"), "roster: folder"):
             roster_folder = base / r.folder
             if not roster_folder.is_dir():
                 problems.append(Problem(loaded.at(("roster", "folder")),
                                         f"roster: no folder at '{r.folder}'",
                                         "paths are relative to the spec file's folder"))
-        if r.accommodations is not None:
+        if r.accommodations is not None and not outside(
+                r.accommodations, ("roster", "accommodations"), "roster: accommodations"):
             acc_file = base / r.accommodations
             if not acc_file.is_file():
                 problems.append(Problem(loaded.at(("roster", "accommodations")),
@@ -213,6 +239,12 @@ def load_spec(path: str | os.PathLike[str], problems: list[Problem]) -> Spec | N
             problems.append(Problem(loaded.at(("roster", "file"), key=True),
                                     "roster: 'file' is for format: simple",
                                     "name the export's folder with 'folder:'"))
+    for key, ref in [(("defaults", "layout"), f.defaults.layout)] + [
+            (("accommodations", c, "layout"), pk.layout) for c, pk in f.accommodations.items()
+            if pk.layout]:
+        assert ref is not None
+        if _is_path(ref):
+            outside(ref, key, "layout")
     picks = []
     for col, pick in f.accommodations.items():
         if pick.variant is None and pick.layout is None:

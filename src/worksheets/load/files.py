@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 from ..errors import Location, Problem
-from .yaml import read_text
+from .yaml import MAX_FILE_BYTES, NotAFile, decode_text, read_regular
 
 
 def display_path(path: str | os.PathLike[str]) -> str:
@@ -29,12 +29,58 @@ def present(path: Path) -> bool:
 
 
 def read_lesson_file(path: Path, folder: Path, problems: list[Problem]) -> str | None:
-    """The text of a file inside the lesson folder, or None with the reason in `problems`."""
+    """The text of a file inside the lesson folder, or None with the reason in `problems`.
+
+    The file is opened once: a link is followed (by resolving the path) only when it
+    leads to a file of the lesson, then every folder on the way and the file itself are
+    opened without following links, and what was opened is checked to be an ordinary
+    file. A file swapped for a link in between is refused, not read.
+    """
+    shown = display_path(path)
+    try:
+        raw = read_inside(path, folder, MAX_FILE_BYTES)
+    except NotAFile as e:
+        problems.append(Problem(Location(shown), f"{path.name} {e.args[0]}", e.args[1]))
+        return None
+    return decode_text(raw, shown, problems)
+
+
+def read_inside(path: Path, folder: Path, limit: int) -> bytes:
+    """At most `limit` + 1 bytes of the ordinary file `path` inside `folder`; raise NotAFile."""
     why = unreadable(path, folder)
     if why is not None:
-        problems.append(Problem(Location(display_path(path)), f"{path.name} {why[0]}", why[1]))
-        return None
-    return read_text(str(path), display_path(path), problems)
+        raise NotAFile(*why)
+    root = os.path.realpath(folder)
+    parts = Path(os.path.relpath(os.path.realpath(path), root)).parts
+    if not parts or parts[0] == os.pardir or os.path.isabs(parts[0]):
+        raise NotAFile("changed into a link while it was read",
+                       "links out of the lesson are not followed")
+    nofollow = getattr(os, "O_NOFOLLOW", 0)
+    dir_flags = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | nofollow | getattr(
+        os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(root, dir_flags & ~nofollow)
+    except OSError as e:
+        raise NotAFile(f"cannot be read ({e.strerror})", "check the file's permissions") from None
+    try:
+        for part in parts[:-1]:
+            try:
+                nxt = os.open(part, dir_flags, dir_fd=fd)
+            except OSError:
+                raise NotAFile("changed while it was read (a folder on its way is now a "
+                               "link)", "build again; links out of the lesson are not "
+                               "followed") from None
+            os.close(fd)
+            fd = nxt
+        try:
+            return read_regular(parts[-1], limit, dir_fd=fd, follow=False)
+        except NotAFile as e:
+            if e.args[0] == "is a link":  # it was not when it was checked: swapped since
+                raise NotAFile("changed into a link while it was read",
+                               "links out of the lesson are not followed") from None
+            raise
+    finally:
+        os.close(fd)
 
 
 def unreadable(path: Path, folder: Path) -> tuple[str, str] | None:

@@ -13,7 +13,7 @@ import msgspec
 
 from ..errors import Location, Problem, shorten
 from .validate import Issue, convert, fields_of
-from .yaml import Loaded, dotted
+from .yaml import Loaded, Lookalike, dotted
 
 M = TypeVar("M", bound=msgspec.Struct)
 
@@ -214,6 +214,9 @@ def _problem(
     if kind == "string_pattern_mismatch":
         if path and path[-1] == "answer":
             return _answer_problem(name, value, path, loc, loaded)
+        if path == ("name",):  # a layout's name: part of the PDF file names
+            return Problem(loc, f"{name}: '{value}' cannot be part of a file name",
+                           "use letters, digits, '-' and '_', starting with a letter or digit")
         return Problem(loc, f"{name}: '{value}' is not a valid id",
                        "use letters, digits, '-' and '_', starting with a letter or digit")
     if kind == "literal_error":
@@ -283,6 +286,8 @@ def _answer_problem(
 
 
 def kind_of(value: Any) -> str:
+    if isinstance(value, Lookalike):
+        return value.kind
     if isinstance(value, bool):
         return "a yes/no value"
     if isinstance(value, float) and not math.isfinite(value):

@@ -13,10 +13,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
+import msgspec
 from msgspec import Meta, Struct
 from msgspec.structs import asdict
 
-from ..errors import Location, Problem, raise_if_errors
+from ..errors import Location, Problem, raise_if_errors, shorten
+from .files import display_path
 from .validate import Issue, convert
 from .yaml import Loaded, load_yaml, read_text
 
@@ -24,17 +26,23 @@ _UNITS = {"pt": 1.0, "in": 72.0, "mm": 72.0 / 25.4, "cm": 72.0 / 2.54}
 DIM_PATTERN = r"^\s*(\d+(?:\.\d+)?)\s*(pt|in|mm|cm)?\s*$"
 _DIM = re.compile(DIM_PATTERN)
 
+# A layout's name is part of every output file name: one safe path component.
+NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]*(?!\n)$"
+
 PAGE_SIZES = {"letter": (612.0, 792.0), "a4": (595.2756, 841.8898)}
 
 
 Dim = Annotated[float, Meta(ge=0, le=2000)]
+BUILT_IN = ("letter",)
 
 
 class Layout(Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
     """How a worksheet is put on paper."""
 
-    name: Annotated[str, Meta(description="The layout's name, used in output file names.")] = (
-        "letter")
+    name: Annotated[str, Meta(
+        pattern=NAME_PATTERN, max_length=64,
+        description="The layout's name, used in output file names: letters, digits, '-' and "
+                    "'_'.")] = "letter"
     extends: Annotated[
         str | None, Meta(description="Another layout to start from, by name.")] = None
     paper: Annotated[
@@ -83,6 +91,8 @@ class Layout(Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
         return self.page_size[1] - self.margin_top - self.margin_bottom
 
 
+_FIELDS = {f.name for f in msgspec.structs.fields(Layout)}
+
 # The fields that take a length: a number of points, or text with a unit ("0.8in", "20mm").
 LENGTHS = (
     "margin_left", "margin_right", "margin_top", "margin_bottom", "body_size", "text_size",
@@ -130,57 +140,88 @@ def load_layout(name_or_path: str, dirs: Sequence[Path] | None = None) -> Layout
     """A layout by name (layouts/NAME.yaml) or by path to a YAML file; raise ContentError."""
     search = layout_dirs() if dirs is None else list(dirs)
     problems: list[Problem] = []
-    layout = _load(name_or_path, problems, (), search)
+    origins: dict[str, Location] = {}
+    layout = _load(name_or_path, problems, (), search, origins)
     raise_if_errors(problems)
     assert layout is not None
-    raise_if_errors(_room_problems(layout, name_or_path, search))
+    path = _find(name_or_path, search)
+    where = Location(display_path(path), 1, 1) if path else Location(name_or_path)
+    raise_if_errors(_room_problems(layout, where, origins))
     return layout
 
 
-def _room_problems(layout: Layout, name: str, dirs: Sequence[Path]) -> list[Problem]:
-    """A page that leaves no room to lay out a worksheet, found before any rendering.
+MIN_MARGIN = 18.0  # 0.25 in: printers leave this much of each edge unprinted
+MARGINS = ("margin_left", "margin_right", "margin_top", "margin_bottom")
+
+
+def _room_problems(layout: Layout, where: Location,
+                   origins: dict[str, Location]) -> list[Problem]:
+    """A page that leaves no room to lay out a worksheet, found before any rendering, each
+    problem at the line that sets the value (in the layout or the one it extends).
 
     Checked on the finished layout only: a file may fix what its `extends:` parent sets.
     """
-    from .files import display_path
-
-    path = _find(name, dirs)
-    where = Location(display_path(path) if path else name)
     across, down = layout.text_width, layout.frame_height
     out = []
+    for m in MARGINS:
+        value = getattr(layout, m)
+        if value < MIN_MARGIN:
+            out.append(Problem(origins.get(m, where), f"{m}: {value / 72:.2f} in puts the "
+                               f"{'banner, ' if m == 'margin_top' else ''}"
+                               f"{'footer, ' if m == 'margin_bottom' else ''}text "
+                               "or line numbers off the printable area",
+                               "printers leave 0.25 in of each edge blank: use at least 0.25in"))
     if across < 216 or down < 288:
-        out.append(Problem(where, f"the margins leave a text area of {max(across, 0) / 72:.1f} "
+        pair = ("margin_left", "margin_right") if across < 216 else ("margin_top",
+                                                                      "margin_bottom")
+        at = next((origins[k] for k in pair if k in origins), where)
+        out.append(Problem(at, f"the margins leave a text area of {max(across, 0) / 72:.1f} "
                            f"x {max(down, 0) / 72:.1f} in", "leave at least 3 in across and "
                            "4 in down"))
     for field in ("answer_line_spacing", "cell_line_spacing"):
         value = getattr(layout, field)
         if not 6 <= value <= 72:
-            out.append(Problem(where, f"{field}: {value:g} pt is out of range",
-                               "use a length from 6pt to 1in"))
+            out.append(Problem(origins.get(field, where), f"{field}: {value:g} pt is out of "
+                               "range", "use a length from 6pt to 1in"))
     return out
 
 
+def layout_source(name_or_path: str, dirs: Sequence[Path] | None = None) -> str:
+    """Where a layout comes from, as the user should see it: its file, or 'built in'."""
+    path = _find(name_or_path, layout_dirs() if dirs is None else dirs)
+    return display_path(path) if path is not None else f"{name_or_path} (built in)"
+
+
 def _find(name_or_path: str, dirs: Sequence[Path]) -> Path | None:
-    if name_or_path.endswith((".yaml", ".yml")) or os.sep in name_or_path:
-        p = Path(name_or_path)
-        return p if p.is_file() else None
-    for d in dirs:
-        p = d / f"{name_or_path}.yaml"
-        if p.is_file():
-            return p
+    """The file of a layout: a path as given, or NAME.yaml in the first of `dirs` that has it
+    (a name is looked up only inside those folders: never a link out of them)."""
+    try:
+        if name_or_path.endswith((".yaml", ".yml")) or os.sep in name_or_path or (
+                "/" in name_or_path):
+            p = Path(name_or_path)
+            return p if p.is_file() else None
+        if not re.match(NAME_PATTERN, name_or_path):
+            return None
+        for d in dirs:
+            p = d / f"{name_or_path}.yaml"
+            if p.is_file() and p.resolve().is_relative_to(d.resolve()):
+                return p
+    except (OSError, RuntimeError, ValueError):  # a name too long for the disk, a link loop
+        return None
     return None
 
 
 def _load(name_or_path: str, problems: list[Problem], chain: tuple[str, ...],
-          dirs: Sequence[Path]) -> Layout | None:
+          dirs: Sequence[Path], origins: dict[str, Location] | None = None) -> Layout | None:
     from .files import display_path
     from .issues import translate
 
     path = _find(name_or_path, dirs)
     if path is None:
-        if name_or_path == "letter":
+        if name_or_path in BUILT_IN:
             return Layout()
-        problems.append(Problem(Location(name_or_path), f"no layout '{name_or_path}'",
+        problems.append(Problem(Location(shorten(name_or_path)),
+                                f"no layout '{shorten(name_or_path)}'",
                                 "choose one of: " + ", ".join(available_layouts(dirs))))
         return None
     shown = display_path(path)
@@ -193,23 +234,47 @@ def _load(name_or_path: str, problems: list[Problem], chain: tuple[str, ...],
         problems.append(Problem(Location(shown, 1, 1), "expected a mapping of layout fields",
                                 "for instance: paper: a4"))
         return None
+    if data and not any(k in _FIELDS for k in data):
+        # not a layout at all (a secrets file, say): say so without echoing its keys
+        problems.append(Problem(Location(shown, 1, 1), "this is not a layout file: none of "
+                                "its keys is a layout setting", "a layout sets paper, "
+                                "margins and type sizes; see docs/authoring.md"))
+        return None
     base: dict[str, Any] = {}
     parent = data.get("extends")
     if isinstance(parent, str):
-        if parent in chain or parent == path.stem:
-            problems.append(Problem(loaded.at(("extends",)), f"layout '{parent}' extends itself",
-                                    "remove the cycle"))
+        at = loaded.at(("extends",))
+        if not re.match(NAME_PATTERN, parent):
+            # a name, never a path: a layout extends only layouts of the layout folders
+            problems.append(Problem(at, f"extends: '{shorten(parent)}' is not a layout name",
+                                    "name a layout of the layouts folders, such as letter"))
+            return None
+        here = (*chain, path.stem)
+        if parent in here:
+            cycle = " -> ".join((*here[here.index(parent):], parent))
+            if len(here) - here.index(parent) == 1:
+                msg = f"layout '{parent}' extends itself"
+            else:
+                msg = f"extends: the layouts {cycle} form a cycle"
+            problems.append(Problem(at, msg, "remove the cycle"))
             return None
         # a layout extends one beside it first
         near = [path.parent, *dirs]
-        if _find(parent, near) is None and parent != "letter":
-            problems.append(Problem(loaded.at(("extends",)), f"extends: no layout '{parent}'",
+        if _find(parent, near) is None and parent not in BUILT_IN:
+            problems.append(Problem(at, f"extends: no layout '{shorten(parent)}'",
                                     "choose one of: " + ", ".join(available_layouts(near))))
             return None
-        parent_layout = _load(parent, problems, (*chain, path.stem), near)
+        parent_layout = _load(parent, problems, here, near, origins)
         if parent_layout is None:
             return None
         base = asdict(parent_layout)
+    if "name" not in data and not re.match(NAME_PATTERN, path.stem):
+        problems.append(Problem(Location(shown, 1, 1), f"the file name '{shorten(path.stem)}' "
+                                "cannot name the PDF files made with this layout",
+                                "add 'name:' with letters, digits, '-' and '_'"))
+        return None
+    if origins is not None:  # where each value is set: this file overrides its parent
+        origins.update({k: loaded.at((k,)) for k in data if isinstance(k, str)})
     merged = {**base, **data, "name": data.get("name", path.stem)}
     issues: list[Issue] = []
     layout, more = convert(_lengths(merged, issues), Layout)

@@ -15,7 +15,14 @@ from typing import Any, TypeVar
 import msgspec
 
 from ..errors import Location, Problem, raise_if_errors, shorten
-from ..markup import Block, first_difference, normalize_quote, parse_body, parse_inline
+from ..markup import (
+    INVISIBLE,
+    Block,
+    first_difference,
+    normalize_quote,
+    parse_body,
+    parse_inline,
+)
 from ..measure import footer_fit
 from ..model import (
     Document,
@@ -321,6 +328,7 @@ def _variants(
     return out
 
 
+# Characters that print as nothing: a quote copied from a web page may carry them.
 def _check_evidence(
     documents: list[Document], questions: tuple[Question, ...], organizer: Organizer | None,
     variants: dict[str, Variant], problems: list[Problem],
@@ -344,6 +352,14 @@ def _check_evidence(
             problems.append(Problem(e.origin, f"evidence names unknown document '{e.doc}'", hint))
             continue
         levels = sorted({v.reading_level for v in shown if (e.doc, v.reading_level) in texts})
+        hidden = next((i for i, ch in enumerate(e.quote) if ch in INVISIBLE), None)
+        if hidden is not None and levels:
+            # matched as a reader sees it, so not an error; but say what came with the copy
+            ch = e.quote[hidden]
+            problems.append(Problem(e.origin, f"evidence quote has an invisible character, "
+                                    f"U+{ord(ch):04X} ({INVISIBLE[ch]}), "
+                                    f"after \"{shorten(e.quote[:hidden], 40)}\"",
+                                    "delete it: it came with the copied text", "warning"))
         for level in levels:
             if normalize_quote(e.quote) not in texts[(e.doc, level)]:
                 users = ", ".join(v.id for v in shown if v.reading_level == level)

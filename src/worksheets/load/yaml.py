@@ -8,13 +8,16 @@ together with everything else that is wrong.
 
 from __future__ import annotations
 
+import errno
+import os
 import re
+import stat
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from yaml.composer import Composer
-from yaml.constructor import ConstructorError, SafeConstructor
+from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import Resolver
 
@@ -23,6 +26,7 @@ from ..errors import Location, Problem
 MAX_FILE_BYTES = 1_000_000
 MAX_CHAR_PROBLEMS = 10  # control characters reported one by one; then a count
 MAX_DEPTH = 50
+MAX_KEY = 200  # characters in a key: keys are short names, and messages quote them
 
 Path_ = tuple[str | int, ...]
 
@@ -32,7 +36,10 @@ Path_ = tuple[str | int, ...]
 # character: the text was damaged, and it prints as a box.
 _FORBIDDEN = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufffd"
-    "\ud800-\udfff]"  # and half characters, which only a "\ud800" escape can make
+    "\ud800-\udfff"  # and half characters, which only a "\ud800" escape can make
+    # noncharacters: never text (YAML's reader refuses U+FFFE and U+FFFF outright)
+    "\ufdd0-\ufdef\ufffe\uffff\U0001fffe\U0001ffff\U0002fffe\U0002ffff\U0003fffe\U0003ffff"
+    "\U000efffe\U000effff\U000ffffe\U000fffff\U0010fffe\U0010ffff]"
 )
 _REPLACEMENT_HINT = ("a character was lost when the text was copied or converted; "
                      "type the right character in its place")
@@ -76,14 +83,62 @@ class Loaded:
         return Location(self.file, m.line, m.col)
 
 
+class NotAFile(Exception):
+    """What was opened is not an ordinary file (or the open failed): (message, hint)."""
+
+
+_O_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(
+    os, "O_CLOEXEC", 0)
+
+
+def read_regular(path: str, limit: int, *, dir_fd: int | None = None,
+                 follow: bool = True) -> bytes:
+    """At most `limit` + 1 bytes of the ordinary file at `path`, opened once.
+
+    Opened without blocking (a FIFO would wait for a writer for ever) and, unless
+    `follow`, without following a final link; what was opened is checked with fstat,
+    so a device, FIFO or folder is refused whatever the path looked like before.
+    """
+    flags = _O_FLAGS | (0 if follow else getattr(os, "O_NOFOLLOW", 0))
+    try:
+        fd = os.open(path, flags, dir_fd=dir_fd)
+    except OSError as e:
+        if e.errno == errno.ELOOP:
+            raise NotAFile("is a link", "replace the link with a copy of the file") from None
+        raise NotAFile(f"cannot be read ({e.strerror})", "check the file's permissions") from None
+    try:
+        st = os.fstat(fd)
+        if stat.S_ISDIR(st.st_mode):
+            raise NotAFile("is a folder, not a file", "a text file is needed here")
+        if not stat.S_ISREG(st.st_mode):
+            raise NotAFile("is not an ordinary file", "save the text as an ordinary file")
+        chunks, size = [], 0
+        while size <= limit:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        return b"".join(chunks)
+    except OSError as e:
+        raise NotAFile(f"cannot be read ({e.strerror})", "check the file's permissions") from None
+    finally:
+        os.close(fd)
+
+
 def read_text(path: str, display: str, problems: list[Problem]) -> str | None:
     """Read a UTF-8 text file, refusing large files, bad bytes and control characters."""
     try:
-        with open(path, "rb") as fh:
-            raw = fh.read(MAX_FILE_BYTES + 1)
-    except OSError as e:
-        problems.append(Problem(Location(display), f"cannot read file: {e.strerror}"))
+        raw = read_regular(path, MAX_FILE_BYTES)
+    except NotAFile as e:
+        problems.append(Problem(Location(display), f"{os.path.basename(path)} {e.args[0]}",
+                                e.args[1]))
         return None
+    return decode_text(raw, display, problems)
+
+
+def decode_text(raw: bytes, display: str, problems: list[Problem]) -> str | None:
+    """The text of a file's bytes, refusing large files, bad bytes and control characters."""
     if len(raw) > MAX_FILE_BYTES:
         problems.append(
             Problem(
@@ -139,6 +194,10 @@ def read_text(path: str, display: str, problems: list[Problem]) -> str | None:
 
 
 def _describe(ch: str) -> str:
+    if ch == "\ufffd":
+        return "the replacement character U+FFFD"
+    if "\ufdd0" <= ch <= "\ufdef" or (ord(ch) & 0xFFFE) == 0xFFFE:
+        return f"the noncharacter U+{ord(ch):04X}"
     if ch == "\ufffd":
         return "the replacement character U+FFFD"
     if "\ud800" <= ch <= "\udfff":
@@ -248,32 +307,73 @@ _PLAIN = {
 
 
 def load_yaml(text: str, display: str, problems: list[Problem]) -> Loaded | None:
-    """Parse YAML text into plain data plus marks; append problems, return None on failure."""
-    loader: _Loader | _FastLoader = _FastLoader(text)
+    """Parse YAML text into plain data plus marks; append problems, return None on failure.
+
+    Never raises for anything in `text`: whatever goes wrong while reading or building a
+    value becomes a located problem.
+    """
+    loader: _Loader | _FastLoader | None = None
+    node: Node | Literal[False] | None
+    try:
+        loader = _FastLoader(text)
+        node = loader.get_single_node()
+    except (yaml.YAMLError, RecursionError, ValueError):
+        if loader is not None:
+            loader.dispose()
+        node = _slow_parse(text, display, problems)
+        if node is None:
+            return None
+        loader = None
+    finally:
+        if loader is not None:
+            loader.dispose()
+    out = Loaded(display, None, lines=text.split("\n"))
+    if node is None or node is False:
+        return out
+    try:
+        out.data = _construct(node, (), out, None, problems, None)
+    except RecursionError:  # pragma: no cover - nesting is limited while composing
+        problems.append(Problem(Location(display, 1, 1), "nested too deeply", "simplify the file"))
+        return None
+    return out
+
+
+def _slow_parse(text: str, display: str, problems: list[Problem]) -> Node | Literal[False] | None:
+    """The node of `text` by the pure-Python parser (False: an empty file), or None with
+    the syntax problem appended: its messages and marks are the ones authors are shown."""
+    try:
+        loader = _Loader(text)
+    except yaml.YAMLError as e:  # the reader refuses a character before parsing
+        problems.append(_reader_problem(e, display, text))
+        return None
     try:
         node = loader.get_single_node()
-    except (yaml.YAMLError, RecursionError):
-        loader.dispose()
-        loader = _Loader(text)  # again, for the messages authors are shown
-        try:
-            node = loader.get_single_node()
-        except yaml.MarkedYAMLError as e:
-            problems.append(_syntax_problem(e, display, text))
-            return None
-        except yaml.YAMLError as e:  # pragma: no cover - every PyYAML error carries a mark
-            problems.append(Problem(Location(display, 1, 1), str(e)))
-            return None
-        except RecursionError:
-            problems.append(Problem(Location(display, 1, 1), "nested too deeply",
-                                    "simplify the file"))
-            return None
+    except yaml.MarkedYAMLError as e:
+        problems.append(_syntax_problem(e, display, text))
+        return None
+    except yaml.YAMLError as e:
+        problems.append(_reader_problem(e, display, text))
+        return None
+    except RecursionError:
+        problems.append(Problem(Location(display, 1, 1), "nested too deeply",
+                                "simplify the file"))
+        return None
     finally:
         loader.dispose()
-    out = Loaded(display, None, lines=text.split("\n"))
-    if node is None:
-        return out
-    out.data = _construct(node, (), out, loader, problems, None)
-    return out
+    return False if node is None else node
+
+
+def _reader_problem(e: yaml.YAMLError, display: str, text: str) -> Problem:
+    """A character YAML's reader refuses, at its line and column."""
+    pos = getattr(e, "position", None)
+    if not isinstance(pos, int) or not 0 <= pos < len(text):
+        return Problem(Location(display, 1, 1), "YAML cannot read this file",
+                       "save it as UTF-8 text")
+    line = text.count("\n", 0, pos) + 1
+    col = pos - (text.rfind("\n", 0, pos) + 1) + 1
+    return Problem(Location(display, line, col),
+                   f"the character U+{ord(text[pos]):04X} is not allowed in YAML",
+                   "delete it; it is invisible and would print as a blank box")
 
 
 def _syntax_problem(e: yaml.MarkedYAMLError, display: str, text: str) -> Problem:
@@ -287,6 +387,13 @@ def _syntax_problem(e: yaml.MarkedYAMLError, display: str, text: str) -> Problem
     if "quoted scalar" in context and "end of stream" in problem and cm is not None:
         return Problem(at(cm), "YAML syntax error: the quote opened here is never closed",
                        "close the quote")
+    flow = _open_flow(text) if "<stream end>" in problem or "end of stream" in problem \
+        else None
+    if flow is not None:  # the file ended inside a [ or {: say where it opened
+        fmark, is_list = flow
+        what, o, c = ("list", "[", "]") if is_list else ("mapping", "{", "}")
+        return Problem(at(fmark), f"YAML syntax error: the {what} opened here with '{o}' is "
+                       "never closed", f"close the {what} with '{c}'")
     if "single document" in context and pm is not None:
         return Problem(at(pm), "YAML syntax error: a second YAML document starts here",
                        "remove the '---' line: one file holds one YAML document")
@@ -308,6 +415,20 @@ def _syntax_problem(e: yaml.MarkedYAMLError, display: str, text: str) -> Problem
     shown = _PLAIN.get(problem, problem)
     shown = shown.replace("'<stream end>'", "the end of the text").replace("'<scalar>'", "text")
     return Problem(at(mark), f"YAML syntax error: {shown}{extra}", _hint_for(problem, context))
+
+
+def _open_flow(text: str) -> tuple[yaml.Mark, bool] | None:
+    """The innermost `[` or `{` still open where the text ends (and whether it is a list)."""
+    stack: list[tuple[yaml.Mark, bool]] = []
+    try:
+        for tok in yaml.scan(text, Loader=yaml.SafeLoader):
+            if isinstance(tok, yaml.FlowSequenceStartToken | yaml.FlowMappingStartToken):
+                stack.append((tok.start_mark, isinstance(tok, yaml.FlowSequenceStartToken)))
+            elif isinstance(tok, yaml.FlowSequenceEndToken | yaml.FlowMappingEndToken) and stack:
+                stack.pop()
+    except yaml.YAMLError:
+        return None
+    return stack[-1] if stack else None
 
 
 def _runaway_quote(text: str, pm: yaml.Mark | None) -> tuple[yaml.Mark, yaml.Mark] | None:
@@ -343,23 +464,111 @@ def dotted(path: Path_) -> str:
     return s
 
 
-_TAGS_OK = {
-    "tag:yaml.org,2002:str",
-    "tag:yaml.org,2002:int",
-    "tag:yaml.org,2002:float",
-    "tag:yaml.org,2002:bool",
-    "tag:yaml.org,2002:null",
-    "tag:yaml.org,2002:timestamp",
-    "tag:yaml.org,2002:map",
-    "tag:yaml.org,2002:seq",
-}
+class Lookalike:
+    """A plain value that YAML 1.1 reads as a number, date or time though it is none in the
+    sense the author likely meant (`12:30` is 750, `1_000`, `2024-01-05`, `1962-10-32`).
+
+    It is neither text nor a number, so every field refuses it with "put it in quotes",
+    and building it can never fail (an impossible date is not a date at all).
+    """
+
+    __slots__ = ("kind", "raw")
+
+    def __init__(self, kind: str, raw: str) -> None:
+        self.kind = kind  # "a number", "a date", "a date and time"
+        self.raw = raw
+
+    def __str__(self) -> str:
+        return self.raw
+
+    def __repr__(self) -> str:
+        return f"Lookalike({self.kind!r}, {self.raw!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Lookalike) and (self.kind, self.raw) == (other.kind, other.raw)
+
+    def __hash__(self) -> int:
+        return hash((self.kind, self.raw))
+
+
+_T = "tag:yaml.org,2002:"
+# Tags an author may write (`!!str 12:30`); scalar tags are resolved by the rules below.
+_TAGS_OK = {_T + t for t in ("str", "int", "float", "bool", "null", "map", "seq")}
+_NULLS = {"", "~", "null", "Null", "NULL"}
+_BOOLS = {v: b for b, vs in ((True, "true yes on"), (False, "false no off"))
+          for w in vs.split() for v in (w, w.capitalize(), w.upper())}
+# Numbers read as YAML 1.2 reads them (no '_', no base 60, no 0b); PyYAML's 1.1 rules
+# decide only whether a plain value looks like a number at all.
+_INT = re.compile(r"[-+]?(?:[0-9]+|0x[0-9a-fA-F]+|0o[0-7]+)")
+_FLOAT = re.compile(r"[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
+_SPECIAL = {f"{sign}{dot}": f for sign in ("", "+", "-")
+            for dot, f in ((".inf", "inf"), (".Inf", "inf"), (".INF", "inf"))} | {
+    ".nan": "nan", ".NaN": "nan", ".NAN": "nan"}
+_KEY_TAGS = {_T + t for t in ("timestamp", "merge", "value")}  # plain keys YAML 1.1 reads oddly
+MAX_DIGITS = 100  # a number in a lesson file has a few digits; Python prints at most 4300
+
+
+class _Unbuildable(Exception):
+    """A scalar that cannot become the value its tag asks for: (message, hint)."""
+
+
+def _scalar(tag: str, text: str, plain: bool) -> Any:
+    """The value of a scalar node whose tag is in _TAGS_OK; raise _Unbuildable."""
+    kind = tag.removeprefix(_T)
+    if kind == "str":
+        return text
+    if kind == "null":
+        if text in _NULLS:
+            return None
+        raise _Unbuildable(f"'{shorten_raw(text)}' is not empty (null)", "remove the '!!null' tag")
+    if kind == "bool":
+        if text in _BOOLS:
+            return _BOOLS[text]
+        raise _Unbuildable(f"'{shorten_raw(text)}' is not true or false",
+                           "write true or false, or remove the '!!bool' tag")
+    if kind in ("int", "float"):
+        t = text.strip()
+        if kind == "float" and t in _SPECIAL:
+            return float(_SPECIAL[t])
+        if _INT.fullmatch(t):
+            digits = t.lstrip("+-")
+            if len(digits) > MAX_DIGITS:
+                raise _Unbuildable(f"a number of {len(digits)} digits is too long",
+                                   "put it in quotes if it is text")
+            sign = -1 if t.startswith("-") else 1
+            base = 16 if digits[:2] == "0x" else 8 if digits[:2] == "0o" else 10
+            n = sign * int(digits[2:] if base != 10 else digits, base)
+            return float(n) if kind == "float" else n
+        if kind == "float" and _FLOAT.fullmatch(t):
+            return float(t)
+        if plain and _implicit(text) == tag:
+            # YAML 1.1 reads it as a number; 1.2 would not (12:30, 1_000, 0b11, 0x_)
+            return Lookalike("a number", text)
+        raise _Unbuildable(f"'{shorten_raw(text)}' is not a {'whole ' if kind == 'int' else ''}"
+                           "number", f"remove the '!!{kind}' tag")
+    raise _Unbuildable(f"the YAML tag '!!{kind}' is not allowed",  # pragma: no cover
+                       "remove the tag")
+
+
+_RESOLVER = Resolver()
+
+
+def _implicit(text: str) -> str:
+    """The tag YAML 1.1 gives a plain scalar `text` without an explicit tag."""
+    return str(_RESOLVER.resolve(ScalarNode, text, (True, False)))  # type: ignore[no-untyped-call]
+
+
+def shorten_raw(text: str, limit: int = 60) -> str:
+    """Author text quoted in a message: one short line."""
+    text = text.replace("\n", " ")
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _construct(
     node: Node,
     path: Path_,
     out: Loaded,
-    loader: SafeConstructor,
+    loader: Any,
     problems: list[Problem],
     key_node: Node | None,
 ) -> Any:
@@ -369,14 +578,21 @@ def _construct(
     raw = node.value if isinstance(node, ScalarNode) and not node.style else None
     out.marks[path] = Mark(sm.line + 1, sm.column + 1, km.line + 1, km.column + 1, raw)
     here = Location(out.file, sm.line + 1, sm.column + 1)
-    name = f"{dotted(path)}: " if path else ""
-    if node.tag not in _TAGS_OK:
-        if node.tag.endswith(":value"):
+    name = f"{shorten_raw(dotted(path))}: " if path else ""
+    tag = node.tag
+    if isinstance(node, ScalarNode) and raw is not None and tag == _T + "timestamp" and (
+            _implicit(raw) == tag):
+        # YAML 1.1 reads these as dates; an impossible one (1962-10-32) would not build
+        return Lookalike("a date" if len(raw.strip()) <= 10 else "a date and time", raw)
+    if isinstance(node, ScalarNode) and raw is not None and tag == _T + "merge":
+        tag = _T + "str"  # `<<` is a key like any other here: merging is not supported
+    if tag not in _TAGS_OK:
+        if tag.endswith(":value") and isinstance(node, ScalarNode):
             msg = f"{name}'{node.value}' cannot stand alone as a YAML value"
             hint = f'put it in quotes: "{node.value}"'
         else:
-            tag = node.tag.replace("tag:yaml.org,2002:", "!!")
-            msg = f"{name}the YAML tag '{tag}' is not allowed"
+            shown = shorten_raw(tag.replace(_T, "!!"))
+            msg = f"{name}the YAML tag '{shown}' is not allowed"
             hint = "remove the tag; write plain text, numbers, lists and keys"
         problems.append(Problem(here, msg, hint))
         out.bad.add(path)
@@ -389,15 +605,22 @@ def _construct(
             if not isinstance(k_node, ScalarNode):
                 problems.append(Problem(kl, f"{name}a key must be plain text", "use a simple name"))
                 continue
-            key = k_node.value if k_node.tag.endswith(":str") or k_node.style else None
-            if key is None:
-                key = loader.construct_object(k_node)
-                if not isinstance(key, str):
-                    key = k_node.value  # `off:` or `1:` as a key: keep the text the author wrote
+            if k_node.tag not in _TAGS_OK and k_node.tag not in _KEY_TAGS:
+                shown = shorten_raw(k_node.tag.replace(_T, "!!"))
+                problems.append(Problem(kl, f"{name}the YAML tag '{shown}' is not allowed on "
+                                        "a key", "remove the tag; a key is a plain name"))
+                continue
+            # `off:`, `1:` or `2024-01-05:` as a key: keep the text the author wrote
+            key = k_node.value
             if _FORBIDDEN.search(key) or "\n" in key or "\t" in key:
                 # a key is printed in messages: no line breaks or escapes in it
                 problems.append(Problem(kl, f"{name}a key must be plain text",
                                         "use a simple name"))
+                out.bad.add((*path, key))
+                continue
+            if len(key) > MAX_KEY:
+                problems.append(Problem(kl, f"{name}a key of {len(key)} characters is too long",
+                                        f"a key is a short name; at most {MAX_KEY} characters"))
                 out.bad.add((*path, key))
                 continue
             if key in seen:
@@ -417,13 +640,14 @@ def _construct(
             _construct(item, (*path, i), out, loader, problems, None)
             for i, item in enumerate(node.value)
         ]
+    assert isinstance(node, ScalarNode)
     try:
-        value = loader.construct_object(node)
-    except ConstructorError as e:  # pragma: no cover - tags are checked above
-        problems.append(Problem(here, str(e.problem)))
+        value = _scalar(tag, node.value, raw is not None)
+    except _Unbuildable as e:
+        problems.append(Problem(here, f"{name}{e.args[0]}", e.args[1]))
+        out.bad.add(path)
         return None
-    quoted = isinstance(node, ScalarNode) and node.style == '"'
-    bad = _FORBIDDEN.search(value) if quoted and isinstance(value, str) else None
+    bad = _FORBIDDEN.search(value) if node.style == '"' and isinstance(value, str) else None
     if bad is not None:
         problems.append(Problem(here, f"{name}{_describe(bad.group())} is not allowed",
                                 "remove the escape sequence, such as \\a or \\u202e, "
