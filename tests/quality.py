@@ -460,7 +460,8 @@ def check_line_numbers(pages: list[Page], lesson: Lesson | None) -> list[str]:
     for doc, nums in seq.items():
         runs: list[list[tuple[Page, Span]]] = [[]]
         for item in nums:  # without a lesson, a new document starts again at 5
-            if doc == "?" and runs[-1] and item[1].text.strip() == "5":
+            if (doc == "?" and runs[-1] and item[1].text.strip() == "5"
+                    and runs[-1][-1][1].text.strip() != "5"):
                 runs.append([])
             runs[-1].append(item)
         for run in runs:
@@ -479,7 +480,7 @@ def check_line_numbers(pages: list[Page], lesson: Lesson | None) -> list[str]:
                             if s.base - 0.5 < ln.base < prev.base - 0.5}
                     if len(body) != 5:
                         out.append(f"line-numbers: page {p.number}: {doc[:40]!r} has "
-                                   f"{len(body)} printed lines from {prev.text} to {s.text}")
+                                   f"{len(body)} printed lines from {prev.text.strip()} to {n}")
                 if not any(abs(ln.base - s.base) < 1.5 for ln in p.lines):
                     out.append(f"line-numbers: page {p.number}: number {n} of {doc[:40]!r} "
                                "stands beside no line of text")
