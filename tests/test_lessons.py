@@ -45,10 +45,10 @@ KNOWN: dict[str, dict[str, str]] = {
     },
     "stranded": {
         "cuban-missile-crisis": "large print: vocabulary boxes start pages without their "
-                                "document's name; 'Your claim' ends a page",
-        "gulf-of-tonkin": "'Your claim' ends page 9 (Letter, A4); vocabulary boxes start pages "
-                          "in large print",
-        "seneca-falls": "'Your claim' ends a page",
+                                "document's name; 'Your claim / Tu afirmación' ends a page",
+        "gulf-of-tonkin": "'Your claim' ends a page (Letter, A4: standard, supported, short); "
+                          "vocabulary boxes start pages in large print",
+        "seneca-falls": "large print: vocabulary boxes start pages without their document's name",
     },
     "half-empty": {
         "cuban-missile-crisis": "large print: a vocabulary box too tall for the rest of the page "
