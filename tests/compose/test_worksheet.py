@@ -70,7 +70,8 @@ def test_the_story_in_reading_order(lesson_dir: LessonDir) -> None:
     story = flat(compose(ws, LETTER))
     marks = [f.title for f in story if isinstance(f, Bookmark)]
     assert marks == ["A Small Test Lesson", "Document A: A Letter From the First Leader",
-                     "Document B: A Reply From the Second Leader", "Two Sides", "Your claim"]
+                     "Document B: A Reply From the Second Leader", "Graphic organizer: Two Sides",
+                     "Your claim"]
     texts = [f.getPlainText() for f in story if isinstance(f, Paragraph)]
     order = ["A Small Test Lesson", "Document A: A Letter From the First Leader (Modified)",
              "Before you read", "1. Who wrote Document A, and when? (Sourcing)", "DEAR SIR,",

@@ -281,7 +281,7 @@ def compose_organizer(
 
     width = layout.text_width
     heading = f"{words(ws, 'organizer')}: {tr_top('title', o.title)}"
-    out: list[Flowable] = [PageBreak(), Bookmark("organizer", o.title), para(heading, s.heading)]
+    out: list[Flowable] = [PageBreak(), Bookmark("organizer", heading), para(heading, s.heading)]
     if o.instructions:
         out.append(para(tr_top("instructions", o.instructions), s.text))
         out.append(Spacer(1, 6))
