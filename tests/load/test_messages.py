@@ -52,7 +52,7 @@ def test_an_invisible_character_in_a_quote_is_named(lesson_dir: LessonDir) -> No
     key = "".join(p.extract_text() for p in PdfReader("out/lesson-standard-letter-key.pdf").pages)
     assert "a treaty (agreement)" in key and "\u200b" not in key
     r = CliRunner().invoke(main, ["check", "lesson"])
-    assert ("lesson/questions.yaml:7:32: warning: evidence quote has an invisible character, U+200B "
-            "(zero width space), after \"a treaty\" (delete it: it came with the copied text)"
-            ) in r.output, r.output
+    assert ("lesson/questions.yaml:7:32: warning: evidence quote has an invisible character, "
+            "U+200B (zero width space), after \"a treaty\" (delete it: it came with the copied "
+            "text)") in r.output, r.output
     assert "not in" not in r.output
