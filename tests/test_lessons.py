@@ -30,7 +30,7 @@ LESSONS = {
 LAYOUTS = [str(ROOT / "layouts" / f"{name}.yaml") for name in ("letter", "a4", "large-print")]
 
 # The warnings each lesson carries on purpose.
-EXPECTED_WARNINGS = {
+EXPECTED_WARNINGS: dict[str, set[str]] = {
     "cuban-missile-crisis": set(),
     "gulf-of-tonkin": set(),
     "seneca-falls": set(),
