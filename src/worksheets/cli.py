@@ -305,12 +305,15 @@ def batch(spec: str, output: str | None, jobs: int | None, resume: bool,
         n, kept = len(result.planned), sum(i.skip for i in result.planned)
         click.echo(f"{n - kept} of {n} packets would be made, {kept} kept." if resume
                    else f"{n} packets would be made.")
+        for path in result.editable:
+            click.echo(f"{path.name}: editable Word edition")
         return
     if not quiet:
         rate = result.pages / result.seconds if result.seconds else 0.0
         click.echo(f"made {len(result.outputs)} packets ({result.pages:,} pages, "
-                   f"{rate:,.0f} pages/s), kept {len(result.skipped)}; "
-                   f"manifest: {result.manifest}")
+                   f"{rate:,.0f} pages/s), kept {len(result.skipped)}"
+                   + (f", {len(result.editable)} editable Word files" if result.editable else "")
+                   + f"; manifest: {result.manifest}")
 
 
 @main.group(name="manifest")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,11 +15,12 @@ import msgspec
 
 from ..errors import WorksheetError
 from ..model import Lesson
+from ..select import EDITIONS, Edition, select
 from ..workers import run_tasks
 from ..write import prepare_dir, write_atomic
 from . import manifest
 from .packet import Base, assemble, base_parts, render_base
-from .plan import PacketPlan, Shard, in_shard, load, plan
+from .plan import BatchInput, PacketPlan, Shard, in_shard, load, plan
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,7 @@ class Result:
     seconds: float = 0.0
     manifest: Path | None = None
     planned: list[Item] = field(default_factory=list)
+    editable: list[Path] = field(default_factory=list)  # the DOCX editions (spec: editable)
 
 
 # --- running ---------------------------------------------------------------------------------
@@ -143,7 +145,9 @@ def run(spec_path: str | os.PathLike[str], output: str | os.PathLike[str] | None
                 kept[p.filename] = e
     items = [Item(p, p.filename in kept) for p in plans]
     result = Result(planned=items, manifest=manifest_path)
+    editable = editable_names(data, plans) if spec.editable else {}
     if dry_run:
+        result.editable = [out / name for name in editable]
         return result
     prepare_dir(out, [p.filename for p in plans] + [manifest_path.name])
     shard_text = f"{shard[0]}/{shard[1]}" if shard else None
@@ -196,5 +200,24 @@ def run(spec_path: str | os.PathLike[str], output: str | os.PathLike[str] | None
                 record(index, made)
             manifest.write(manifest_path,
                            manifest.document(entries.values(), inputs, shard_text))
+    for name, (lesson, variant, edition) in editable.items():
+        # cheap to remake, so remade on every run and not listed in the manifest
+        from ..digital.docx import docx_bytes
+
+        write_atomic(out / name, docx_bytes(select(lesson, variant, edition)))
+        result.editable.append(out / name)
     result.seconds = time.monotonic() - started
     return result
+
+
+def editable_names(data: BatchInput, plans: Sequence[PacketPlan]) -> dict[
+        str, tuple[Lesson, str, Edition]]:
+    """The DOCX editions of the versions these packets use: file name -> what it holds."""
+    lessons = {x.id: x for x in data.lessons}
+    out: dict[str, tuple[Lesson, str, Edition]] = {}
+    for p in plans:
+        for variant in dict.fromkeys(s.variant for s in p.seats):
+            for edition in EDITIONS:
+                name = f"{p.lesson_id}-{variant}-{edition}.docx"
+                out.setdefault(name, (lessons[p.lesson_id], variant, edition))
+    return dict(sorted(out.items()))

@@ -77,6 +77,9 @@ class SpecFile(Strict, frozen=True, kw_only=True):
         dict[Id, PickFile],
         Meta(description="Roster column -> variant and/or layout; the first listed wins a tie."),
     ] = field(default_factory=dict)
+    editable: Annotated[
+        bool, Meta(description="Also write the editable Word edition (DOCX, student and key) "
+                               "of every version the packets use, beside them.")] = False
     allow_outside_paths: Annotated[
         bool, Meta(description="Let lessons, roster files and layout files lie outside the "
                                "spec's folder (by default they must be inside it).")] = False
@@ -110,6 +113,7 @@ class Spec:
     default_layout: str
     picks: tuple[Pick, ...]
     loaded: Loaded
+    editable: bool = False  # DOCX editions beside the packets
 
     def at(self, *path: str | int) -> Location:
         """Where a value of the spec stands."""
@@ -260,5 +264,5 @@ def load_spec(path: str | os.PathLike[str], problems: list[Problem]) -> Spec | N
         roster_format=r.format, roster_file=roster_file, roster_folder=roster_folder,
         accommodations_file=acc_file, classes=tuple(r.classes) if r.classes else None,
         default_variant=f.defaults.variant, default_layout=f.defaults.layout,
-        picks=tuple(picks), loaded=loaded,
+        picks=tuple(picks), loaded=loaded, editable=f.editable,
     )
