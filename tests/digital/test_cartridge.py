@@ -131,3 +131,16 @@ def test_zip_entries_have_fixed_dates_and_order(tmp_path: Path, epoch: str,
     with zipfile.ZipFile(a) as zf:
         dates = {i.date_time for i in zf.infolist()}
     assert dates == {(1980, 1, 1, 0, 0, 0)} if epoch == "0" else {(2023, 11, 14, 22, 13, 20)}
+
+
+@pytest.mark.parametrize("name", ["gulf-of-tonkin", "seneca-falls"])
+def test_the_other_test_lessons_every_variant_every_format(tmp_path: Path, name: str) -> None:
+    folder = ROOT / "tests" / "lessons" / name
+    lesson = load_lesson(folder)
+    written = export([folder], tmp_path, ["cc", "qti", "gift", "docx"], ["all"])
+    per_variant = {"imscc", "zip", "txt", "docx"}
+    for v in lesson.variants:
+        mine = [p for p in written if p.name.startswith(f"{name}-{v}")]
+        assert {p.suffix.lstrip(".") for p in mine} == per_variant, v
+        (cc,) = [p for p in mine if p.suffix == ".imscc"]
+        _check(cc, folder, v)
