@@ -7,6 +7,7 @@ Flesch-Kincaid grade with syllables from pyphen's hyphenation dictionaries.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -181,13 +182,14 @@ def _script_hint(ch: str) -> str:
     cp = ord(ch)
     if 0x0590 <= cp <= 0x08FF or 0xFB1D <= cp <= 0xFEFF:
         return "right-to-left scripts are not supported yet; give a transliteration"
-    if cp >= 0x1F000 or 0x2600 <= cp <= 0x27BF:
-        return "emoji cannot be printed; describe it in words"
+    if cp >= 0x1F000 or unicodedata.category(ch) == "So" and 0x2600 <= cp <= 0x27BF:
+        return "emoji and pictographs cannot be printed; describe it in words"
     return "replace it, or describe it in words"
 
 
 def _locate(where: Location, ch: str) -> Location:
-    """The exact place of `ch` in the author's file, searching from `where` on."""
+    """The exact place of `ch` (a character or a run of them) in the author's file,
+    searching from `where` on."""
     try:
         with open(where.file, encoding="utf-8-sig") as fh:
             lines = fh.read().replace("\r\n", "\n").replace("\r", "\n").split("\n")
@@ -208,22 +210,25 @@ def glyph_problems(lesson: Lesson) -> list[Problem]:
     out: list[Problem] = []
 
     def scan(text: str, where: Location) -> None:
-        chars = missing_glyphs(text)
-        if not chars:
-            return
-        first = min(chars, key=text.index)
-        names = ", ".join(f"'{c}' (U+{ord(c):04X})" for c in sorted(chars, key=text.index))
-        what = "character" if len(chars) == 1 else "characters"
-        verb = "is" if len(chars) == 1 else "are"
-        out.append(Problem(_locate(where, first), f"{what} {names} {verb} not in the bundled "
-                           "fonts and would print as blank boxes", _script_hint(first)))
+        missing = set(missing_glyphs(text))
+        # each run of such characters (a word of another script, an emoji) where it stands
+        for m in re.finditer("[" + re.escape("".join(sorted(missing))) + "]+", text) \
+                if missing else ():
+            run = list(dict.fromkeys(m.group()))
+            names = ", ".join(f"'{c}' (U+{ord(c):04X})" for c in run)
+            what = "character" if len(run) == 1 else "characters"
+            verb = "is" if len(run) == 1 else "are"
+            out.append(Problem(_locate(where, m.group()), f"{what} {names} {verb} not in the "
+                               "bundled fonts and would print as blank boxes",
+                               _script_hint(run[0])))
 
     def blocks(bs: tuple[Block, ...], file: str) -> None:
         for b in bs:
             scan(b.text, Location(file, b.line, b.col))
 
     for d in lesson.documents:
-        scan(" ".join([d.label, d.title, d.dateline or "", plain(d.source)]), d.origin)
+        for field in (d.label, d.title, d.dateline or "", plain(d.source)):
+            scan(field, d.origin)  # each front-matter line on its own
         for body in d.bodies.values():
             blocks(body.blocks, body.origin.file)
     for q in [*lesson.questions, *([lesson.claim] if lesson.claim else [])]:

@@ -760,7 +760,7 @@ def test_limits(lesson_dir: LessonDir, files: Files, message: str | list[str]) -
 
 GLYPHLESS = [
     ("emoji", "Smile \U0001f600 now", "character '\U0001f600' (U+1F600) is",
-     "emoji cannot be printed; describe it in words"),
+     "emoji and pictographs cannot be printed; describe it in words"),
     ("hebrew", "\u05e9\u05dc\u05d5\u05dd", "characters '\u05e9' (U+05E9), '\u05dc' (U+05DC), "
      "'\u05d5' (U+05D5), '\u05dd' (U+05DD) are",
      "right-to-left scripts are not supported yet; give a transliteration"),
@@ -769,8 +769,8 @@ GLYPHLESS = [
      "right-to-left scripts are not supported yet; give a transliteration"),
     ("chinese", "\u4f60\u597d", "characters '\u4f60' (U+4F60), '\u597d' (U+597D) are",
      "replace it, or describe it in words"),
-    ("math", "\u2192\u2264\u221a", "characters '\u2192' (U+2192), '\u2264' (U+2264), "
-     "'\u221a' (U+221A) are", "replace it, or describe it in words"),
+    ("pictograph", "\u2602\u26c4", "characters '\u2602' (U+2602), '\u26c4' (U+26C4) are",
+     "emoji and pictographs cannot be printed; describe it in words"),
 ]
 
 
@@ -786,6 +786,33 @@ def test_characters_the_fonts_lack_are_refused_where_they_stand(
     ]
     assert refused(build(lesson_dir(q_edit("Who wrote", f"{text} Who wrote")))) == [
         f"lesson/questions.yaml:7:{13 + col}: {tail}"
+    ]
+
+
+def test_symbols_a_history_text_uses_print(lesson_dir: LessonDir) -> None:
+    """Arrows, mathematical signs and check marks are in the bundled fonts (merged from Noto
+    Sans Math and Symbols 2), in every face: printed, and in the text of the PDF."""
+    text = "Cuba \u2192 Turkey \u2248 90 miles, \u2212 5 \u2264 6 \u2713 \u2717 \u2610"
+    files = {**b_edit("We want", f"{text} We want"),
+             **q_edit("Who wrote", f"**{text}** *{text}* Who wrote")}
+    student, = [p for p in built(build(lesson_dir(files))) if p.name.endswith("student.pdf")]
+    assert norm(text) in norm(" ".join(pages_text(student.read_bytes())))
+    code, report = pdfcheck([student])
+    assert code == 0, report  # embedded, and every glyph has its Unicode meaning
+
+
+def test_unprintable_runs_are_located_one_by_one(lesson_dir: LessonDir) -> None:
+    doc = ('---\nlabel: "Document A \U0001f600"\ntitle: "A Letter \u05e9\u05dc\u05d5\u05dd"\n'
+           'modified: true\nsource: "Source: \u4f60"\n---\nDEAR SIR.\n')
+    assert refused(build(lesson_dir({"documents/A.md": doc}))) == [
+        "lesson/documents/A.md:2:20: character '\U0001f600' (U+1F600) is not in the bundled fonts "
+        "and would print as blank boxes (emoji and pictographs cannot be printed; describe it "
+        "in words)",
+        "lesson/documents/A.md:3:18: characters '\u05e9' (U+05E9), '\u05dc' (U+05DC), '\u05d5' "
+        "(U+05D5), '\u05dd' (U+05DD) are not in the bundled fonts and would print as blank boxes "
+        "(right-to-left scripts are not supported yet; give a transliteration)",
+        "lesson/documents/A.md:5:18: character '\u4f60' (U+4F60) is not in the bundled fonts and "
+        "would print as blank boxes (replace it, or describe it in words)",
     ]
 
 
