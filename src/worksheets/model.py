@@ -161,6 +161,7 @@ class Lesson:
     author: str
     variants: dict[str, Variant]
     origin: Location
+    lang: str = "en-US"  # BCP 47: the language of the lesson's text (a PDF's /Lang)
 
     def document(self, doc_id: str) -> Document:
         """The document with this id."""

@@ -21,6 +21,7 @@ from .preflight import Report
 from .preflight import preflight as check_pdf
 from .render import Meta, PageDecor, Part, render_parts
 from .select import BANNERS, EDITIONS, Edition, edition_title, editions_for, select
+from .tagging import Elem
 from .workers import run_tasks
 from .write import prepare_dir, write_atomic
 
@@ -113,13 +114,14 @@ def worksheet_part(lesson: Lesson, variant: str, layout: Layout, edition: Editio
 
     The one place a worksheet becomes flowables, for `build` and for the batch's packets.
     """
+    tree = Elem("Document")  # its structure, for the tagged PDF
     if edition == "master":
-        flow = compose_master([select(lesson, v, "key") for v in lesson.variants], layout)
+        flow = compose_master([select(lesson, v, "key") for v in lesson.variants], layout, tree)
     else:
-        flow = compose(select(lesson, variant, edition), layout)
+        flow = compose(select(lesson, variant, edition), layout, tree)
     decor = PageDecor(footer_left=lesson.title, footer_right=lesson.attribution,
                       banner=BANNERS.get(edition, ""))
-    return Part(flow, layout, decor)
+    return Part(flow, layout, decor, tree)
 
 
 def render_job(job: Job) -> bytes:
@@ -127,7 +129,8 @@ def render_job(job: Job) -> bytes:
     lesson = job.lesson
     meta = Meta(title=edition_title(lesson.title, job.edition), author=lesson.author,
                 subject=lesson.central_question,
-                keywords=(lesson.id, job.variant, job.layout.name, job.edition))
+                keywords=(lesson.id, job.variant, job.layout.name, job.edition),
+                lang=lesson.lang)
     try:
         return render_parts([worksheet_part(lesson, job.variant, job.layout, job.edition)],
                             meta)[0]

@@ -8,7 +8,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from reportlab import rl_config
@@ -17,7 +17,6 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
     Flowable,
-    Frame,
     NextPageTemplate,
     PageBreak,
     PageTemplate,
@@ -30,6 +29,10 @@ from .fonts import SANS, register_fonts
 from .ink import INK, RULE
 from .load.layout import Layout
 from .measure import fit_line, footer_room
+from .tagging import Elem, TaggedFrame, Tagger, artifact
+
+# Roles of our own, mapped to standard ones for assistive technology.
+ROLE_MAP = {"AnswerArea": "Figure"}
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,7 @@ class Meta:
     author: str
     subject: str
     keywords: tuple[str, ...] = ()
+    lang: str = "en-US"  # the document's language (catalog /Lang, XMP dc:language)
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,8 @@ class Part:
     flowables: list[Flowable]
     layout: Layout
     decor: PageDecor
+    # the structure elements of the flowables (a Document), built as they were composed
+    tree: Elem = field(default_factory=lambda: Elem("Document"))
 
 
 def render_parts(parts: Sequence[Part], meta: Meta) -> tuple[bytes, list[range]]:
@@ -67,6 +73,9 @@ def render_parts(parts: Sequence[Part], meta: Meta) -> tuple[bytes, list[range]]
     Each part starts on a new page with its own layout and decor, and its footer
     counts its own pages ("Page 2 of 10"). Returns the PDF and each part's
     0-based page range. Streams are Flate only (no ASCII85), to keep packets small.
+
+    The PDF is tagged (PDF/UA-1): each part's structure tree becomes a `Part` of one
+    Document (a single part is the Document); page furniture is an artifact.
     """
     register_fonts()
     buf = io.BytesIO()
@@ -80,7 +89,7 @@ def render_parts(parts: Sequence[Part], meta: Meta) -> tuple[bytes, list[range]]
     templates, story = [], []
     for i, part in enumerate(parts):
         lay, w_h = part.layout, part.layout.page_size
-        frame = Frame(lay.margin_left, lay.margin_bottom,
+        frame = TaggedFrame(lay.margin_left, lay.margin_bottom,
                       lay.text_width, lay.frame_height, id=f"body{i}",
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
         templates.append(PageTemplate(id=f"part{i}", frames=[frame], pagesize=w_h,
@@ -89,9 +98,10 @@ def render_parts(parts: Sequence[Part], meta: Meta) -> tuple[bytes, list[range]]
             story += [NextPageTemplate(f"part{i}"), PageBreak()]
         story += part.flowables
     doc.addPageTemplates(templates)
+    tagger = Tagger(_tree(parts), lang=meta.lang, title=meta.title, role_map=ROLE_MAP)
     with _flate_only():
         try:
-            doc.build(story, canvasmaker=_parts_canvas_class(parts))
+            doc.build(story, canvasmaker=tagger.canvasmaker(_parts_canvas_class(parts)))
         except LayoutError as e:
             raise WorksheetError(f"content does not fit on a page: {e}") from None
     owner: list[int] = getattr(doc, "_ws_owner", [])
@@ -102,9 +112,23 @@ def render_parts(parts: Sequence[Part], meta: Meta) -> tuple[bytes, list[range]]
     return buf.getvalue(), ranges
 
 
-def render(flowables: list[Flowable], layout: Layout, meta: Meta, decor: PageDecor) -> bytes:
+def render(flowables: list[Flowable], layout: Layout, meta: Meta, decor: PageDecor,
+           tree: Elem | None = None) -> bytes:
     """Lay out the flowables on the layout's pages and return the PDF."""
-    return render_parts([Part(flowables, layout, decor)], meta)[0]
+    part = Part(flowables, layout, decor) if tree is None else Part(flowables, layout, decor,
+                                                                     tree)
+    return render_parts([part], meta)[0]
+
+
+def _tree(parts: Sequence[Part]) -> Elem:
+    """One Document: a single part's own, or each part's as a Part of a new one."""
+    if len(parts) == 1:
+        return parts[0].tree
+    root = Elem("Document")
+    for part in parts:
+        # the part's elements are shared, not copied: only the writer reads them
+        root.kids.append(Elem("Part", root, lang=part.tree.lang, kids=part.tree.kids))
+    return root
 
 
 @contextmanager
@@ -125,7 +149,8 @@ def _part_start(i: int, part: Part) -> Callable[[Canvas, BaseDocTemplate], None]
         if owner is None:
             owner = doc._ws_owner = []
         owner.append(i)
-        _banner(c, part.layout, part.decor)
+        with artifact(c, "Pagination"):
+            _banner(c, part.layout, part.decor)
 
     return on_page
 
@@ -151,7 +176,8 @@ def _parts_canvas_class(parts: Sequence[Part]) -> Callable[..., Canvas]:
                 self.__dict__.update(state)
                 i = state["_ws_part"]
                 seen[i] = seen.get(i, 0) + 1
-                _decorate(self, parts[i].layout, parts[i].decor, totals[i], seen[i])
+                with artifact(self, "Pagination"):
+                    _decorate(self, parts[i].layout, parts[i].decor, totals[i], seen[i])
                 Canvas.showPage(self)
             Canvas.save(self)
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import (
+    Flowable,
     Paragraph,
 )
 
@@ -14,6 +16,7 @@ from ..fonts import SANS, SERIF, register_fonts
 from ..ink import INK
 from ..load.layout import Layout
 from ..markup import Run, escape
+from ..tagging import Elem, tag
 
 
 @dataclass(frozen=True)
@@ -92,3 +95,14 @@ def runs_markup(runs: tuple[Run, ...]) -> str:
 def para(text: str, style: ParagraphStyle) -> Paragraph:
     """A paragraph of plain author text (escaped)."""
     return Paragraph(escape(text), style)
+
+
+def tagged(flowable: Flowable, parent: Elem, role: str = "P", lang: str | None = None) -> Any:
+    """The flowable, marked as the content of a new `role` element under `parent`."""
+    return tag(flowable, parent.add(role, lang=lang))
+
+
+def tpara(text: str, style: ParagraphStyle, parent: Elem, role: str = "P",
+          lang: str | None = None) -> Paragraph:
+    """`para()` as the content of a new `role` element under `parent`."""
+    return tagged(para(text, style), parent, role, lang)
