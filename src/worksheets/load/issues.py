@@ -214,6 +214,9 @@ def _problem(
     if kind == "string_pattern_mismatch":
         if path and path[-1] == "answer":
             return _answer_problem(name, value, path, loc, loaded)
+        if path == ("lang",):
+            return Problem(loc, f"lang: '{value}' is not a language tag",
+                           "write a BCP 47 tag such as en-US, en, es or es-MX")
         return Problem(loc, f"{name}: '{value}' is not a valid id",
                        "use letters, digits, '-' and '_', starting with a letter or digit")
     if kind == "literal_error":
