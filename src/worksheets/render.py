@@ -29,7 +29,7 @@ from .fonts import SANS, register_fonts
 from .ink import INK, RULE
 from .load.layout import Layout
 from .measure import fit_line, footer_room
-from .tagging import Elem, TaggedFrame, Tagger, artifact
+from .tagging import Elem, StructTemplate, TaggedFrame, Tagger, artifact
 
 # Roles of our own, mapped to standard ones for assistive technology.
 ROLE_MAP = {"AnswerArea": "Figure"}
@@ -67,7 +67,9 @@ class Part:
     tree: Elem = field(default_factory=lambda: Elem("Document"))
 
 
-def render_parts(parts: Sequence[Part], meta: Meta) -> tuple[bytes, list[range]]:
+def render_parts(parts: Sequence[Part], meta: Meta,
+                 structure: list[StructTemplate | None] | None = None,
+                 ) -> tuple[bytes, list[range]]:
     """Lay out several documents in one PDF so they share one subset of each font.
 
     Each part starts on a new page with its own layout and decor, and its footer
@@ -76,6 +78,8 @@ def render_parts(parts: Sequence[Part], meta: Meta) -> tuple[bytes, list[range]]
 
     The PDF is tagged (PDF/UA-1): each part's structure tree becomes a `Part` of one
     Document (a single part is the Document); page furniture is an artifact.
+    `structure`, if given, receives each part's structure (None for a part with no
+    content) for packets made of copies of its pages.
     """
     register_fonts()
     buf = io.BytesIO()
@@ -104,6 +108,8 @@ def render_parts(parts: Sequence[Part], meta: Meta) -> tuple[bytes, list[range]]
             doc.build(story, canvasmaker=tagger.canvasmaker(_parts_canvas_class(parts)))
         except LayoutError as e:
             raise WorksheetError(f"content does not fit on a page: {e}") from None
+    if structure is not None:
+        structure.extend(tagger.templates())
     owner: list[int] = getattr(doc, "_ws_owner", [])
     ranges = []
     for i in range(len(parts)):

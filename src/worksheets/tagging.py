@@ -46,9 +46,9 @@ from reportlab.pdfbase import pdfdoc
 from reportlab.platypus import Frame, PageTemplate, Table
 
 __all__ = [
-    "Elem", "PacketTree", "Tagger", "TaggingError", "TaggedFrame", "TaggedTable", "anchor",
-    "artifact",
-    "artifact_callback", "content", "merge_tagged", "tag", "tagger_of",
+    "Elem", "PacketTree", "StructTemplate", "Tagger", "TaggingError", "TaggedFrame",
+    "TaggedTable", "anchor", "artifact", "artifact_callback", "content", "merge_tagged", "tag",
+    "tagger_of",
 ]
 
 TAG_ATTR = "_pdfua_elem"  # a flowable's structure element, set by tag()
@@ -123,6 +123,8 @@ class Tagger:
         self.marks: dict[int, list[tuple[int, int, int]]] = {}  # id(elem) -> (page, mcid, seq)
         self._seq = 0
         self._stack: list[_Open] = []
+        # id(elem) -> (attributes, page, kids in order), as written
+        self._written: dict[int, tuple[bytes, int, list[tuple[int, int] | Elem]]] = {}
 
     # attaching
     def attach(self, canvas: Any) -> Any:
@@ -270,42 +272,84 @@ class Tagger:
             return None
         obj = _Raw()
         name = _name(doc, obj)
-        p: list[bytes | str] = [b"<< /Type /StructElem /S /%s /P " % _pdf_name(e.role), parent]
-        for key, val in ((b"Lang", e.lang), (b"Alt", e.alt), (b"ActualText", e.actual_text),
-                         (b"T", e.title)):
-            if val is not None:
-                p.append(b" /%s %s" % (key, _pdf_text(val)))
-        if e.scope or e.colspan > 1:
-            p.append(b" /A << /O /Table")
-            if e.scope:
-                p.append(b" /Scope /%s" % _pdf_name(e.scope))
-            if e.colspan > 1:
-                p.append(b" /ColSpan %d" % e.colspan)
-            p.append(b" >>")
+        attrs = _attr_bytes(e)
+        p: list[bytes | str] = [b"<< /Type /StructElem /P ", parent, attrs]
         marks = self.marks.get(id(e), [])
         pg = marks[0][0] if marks else None
         if pg is not None:
             p += [b" /Pg ", page_names[pg]]
-        items: list[tuple[float, int, list[bytes | str]]] = []
+        items: list[tuple[float, int, list[bytes | str], tuple[int, int] | Elem]] = []
         for page, mcid, seq in marks:
             _slot(parent_tree[page], mcid, name)
             k: list[bytes | str] = [b"%d" % mcid] if page == pg else [
                 b"<< /Type /MCR /Pg ", page_names[page], b" /MCID %d >>" % mcid]
-            items.append((seq, len(items), k))
+            items.append((seq, len(items), k, (mcid, page)))
         for kid in e.kids:
             kname = self._build(doc, kid, name, page_names, parent_tree, kept, first)
             if kname is not None:
-                items.append((first.get(id(kid), float("inf")), len(items), [kname]))
+                items.append((first.get(id(kid), float("inf")), len(items), [kname], kid))
         if marks and len(items) > len(marks):  # mixed content: in drawing order
             items.sort(key=lambda t: (t[0], t[1]))
         if items:
             p.append(b" /K [")
-            for _, _, k in items:
+            for _, _, k, _ in items:
                 p += [*k, b" "]
             p.append(b"]")
         p.append(b" >>")
         obj.parts = p
+        self._written[id(e)] = (attrs, -1 if pg is None else pg, [t[3] for t in items])
         return name
+
+    def templates(self) -> list[StructTemplate | None]:
+        """After writing: the structure of each top-level part (the root's kids, or the
+        root itself when it has no Part kids), to copy into packets without re-reading."""
+        tops = [k for k in self.root.kids if k.role == "Part"] or [self.root]
+        return [self._template(t) if id(t) in self._written else None for t in tops]
+
+    def _template(self, top: Elem) -> StructTemplate:
+        nodes: list[tuple[bytes, int, tuple[tuple[int, int], ...]]] = []
+
+        def walk(e: Elem) -> int:
+            attrs, pg, items = self._written[id(e)]
+            index = len(nodes)
+            nodes.append((attrs, pg, ()))
+            out: list[tuple[int, int]] = []
+            for it in items:
+                out.append(it if isinstance(it, tuple) else (-1 - walk(it), 0))
+            nodes[index] = (attrs, pg, tuple(out))
+            return index
+
+        walk(top)
+        return StructTemplate(tuple(nodes))
+
+
+@dataclass(frozen=True)
+class StructTemplate:
+    """A rendered part's structure elements, in preorder, as bytes and numbers.
+
+    Each node: its attributes (` /S /P ...`), its page (-1: none), and its kids in
+    order: (MCID, page) for marked content, (-1 - node index, 0) for an element.
+    Pages are the render's 0-based page indices. Picklable; see `PacketTree.add`.
+    """
+
+    nodes: tuple[tuple[bytes, int, tuple[tuple[int, int], ...]], ...]
+
+
+def _attr_bytes(e: Elem) -> bytes:
+    """An element's own entries: ` /S /Role` and its attributes."""
+    p = [b" /S /%s" % _pdf_name(e.role)]
+    for key, val in ((b"Lang", e.lang), (b"Alt", e.alt), (b"ActualText", e.actual_text),
+                     (b"T", e.title)):
+        if val is not None:
+            p.append(b" /%s %s" % (key, _pdf_text(val)))
+    if e.scope or e.colspan > 1:
+        p.append(b" /A << /O /Table")
+        if e.scope:
+            p.append(b" /Scope /%s" % _pdf_name(e.scope))
+        if e.colspan > 1:
+            p.append(b" /ColSpan %d" % e.colspan)
+        p.append(b" >>")
+    return b"".join(p)
 
 
 class _Raw(pdfdoc.PDFObject):  # type: ignore[misc]
@@ -772,28 +816,32 @@ def _relink(ref: IndirectObject, parent: IndirectObject, page_index: dict[int, i
 # --- packets: parts copied once per student ---------------------------------------------------
 
 
-@dataclass
-class _Node:
-    """A source structure element, read once, to be instantiated for each copy of its pages."""
 
-    attrs: dict[NameObject, PdfObject]
-    pg: int | None  # the source page's object number
-    items: list[int | tuple[int, int] | _Node]  # MCID, (MCID, page object number), element
+PageMap = dict[int, tuple[int, IndirectObject]]  # source page index -> (index, page)
 
 
-PageMap = dict[int, tuple[int, IndirectObject]]  # source page object number -> (index, page)
+class _RawObj(PdfObject):
+    """An object written as given bytes (references already resolved): a packet has
+    thousands of structure elements, one set per student copy."""
+
+    def __init__(self) -> None:
+        self.data = b""
+
+    def write_to_stream(self, stream: Any, encryption_key: Any = None) -> None:
+        """The bytes (packets are not encrypted)."""
+        stream.write(self.data)
 
 
 class PacketTree:
     """The structure tree of a packet assembled with pypdf from tagged, rendered PDFs.
 
     Each copy of a rendered part's pages (a student's worksheet drawn from one shared
-    render) gets its own copy of the part's structure elements, with /Pg pointing at the
-    copy's pages; content streams stay shared, since MCIDs resolve through each page's
-    own ParentTree entry.
+    render) gets its own copy of the part's structure elements (a `StructTemplate` from
+    the render's `Tagger`), with /Pg pointing at the copy's pages; content streams stay
+    shared, since MCIDs resolve through each page's own ParentTree entry.
     """
 
-    def __init__(self, w: PdfWriter) -> None:
+    def __init__(self, w: PdfWriter, role_map: dict[str, str] | None = None) -> None:
         self.w = w
         self.root = DictionaryObject({NameObject("/Type"): NameObject("/StructTreeRoot")})
         self.root_ref = w._add_object(self.root)
@@ -802,116 +850,57 @@ class PacketTree:
                                      NameObject("/P"): self.root_ref})
         self.doc_ref = w._add_object(self.doc)
         self.kids = ArrayObject()
-        self.parent_tree: dict[int, list[PdfObject]] = {}
-        self.role_map: dict[str, str] = {}
-        self._parts: dict[int, dict[int, _Node]] = {}  # id(reader) -> first page -> part
+        self.parent_tree: dict[int, list[int | None]] = {}
+        self.role_map = dict(role_map or {})
 
-    def parts(self, reader: PdfReader) -> dict[int, _Node]:
-        """The top-level parts of a rendered PDF (the kids of its Document), by first page."""
-        got = self._parts.get(id(reader))
-        if got is not None:
-            return got
-        got = {}
-        src = cast(DictionaryObject, reader.trailer["/Root"]).get("/StructTreeRoot")
-        if src is not None:
-            src = cast(DictionaryObject, src.get_object())
-            for k, v in cast(DictionaryObject, src.get("/RoleMap", DictionaryObject())).items():
-                self.role_map[k[1:]] = str(v)[1:]
-            index = {cast(IndirectObject, p.indirect_reference).idnum: i
-                     for i, p in enumerate(reader.pages)}
-            for top in _kids(src):
-                doc = cast(DictionaryObject, top.get_object())
-                tops = _kids(doc) if doc.get("/S") == "/Document" else [top]
-                for t in tops:
-                    node = self._compile(t, None)
-                    first = min((index.get(p, 1 << 30) for p in _pages(node)), default=None)
-                    if first is not None:
-                        got[first] = node
-        self._parts[id(reader)] = got
-        return got
-
-    def _compile(self, obj: PdfObject, pg: int | None) -> _Node:
-        e = cast(DictionaryObject, obj.get_object())
-        attrs: dict[NameObject, PdfObject] = {}
-        for k, v in e.items():
-            if k in ("/P", "/Pg", "/K"):
-                continue
-            attrs[NameObject(k)] = cast(PdfObject, v.get_object()).clone(self.w)
-        own = e.get("/Pg")
-        if isinstance(own, IndirectObject):
-            pg = own.idnum
-        node = _Node(attrs, pg, [])
-        for item in _kids(e):
-            if isinstance(item, int):
-                node.items.append(int(item))
-            elif isinstance(item, IndirectObject):
-                node.items.append(self._compile(item, pg))
-            elif isinstance(item, DictionaryObject) and item.get("/Type") == "/MCR":
-                mpg = item.get("/Pg")
-                node.items.append((int(cast(int, item["/MCID"])),
-                                   mpg.idnum if isinstance(mpg, IndirectObject) else pg or 0))
-        return node
-
-    def add(self, node: _Node, pages: PageMap, role: str = "Part") -> None:
+    def add(self, tpl: StructTemplate, pages: PageMap) -> None:
         """One copy of a part, its pages mapped to the packet's."""
-        ref = self._make(node, self.doc_ref, pages, None)
-        elem = cast(DictionaryObject, ref.get_object())
-        if elem.get("/S") == "/Document":
-            elem[NameObject("/S")] = NameObject("/" + role)
-        self.kids.append(ref)
-
-    def _make(self, node: _Node, parent: IndirectObject, pages: PageMap,
-              inherited: int | None) -> IndirectObject:
-        d = DictionaryObject(node.attrs)
-        ref = self.w._add_object(d)
-        d[NameObject("/P")] = parent
-        pg = node.pg if node.pg is not None else inherited
-        if node.pg is not None and node.pg in pages:
-            d[NameObject("/Pg")] = pages[node.pg][1]
-        k = ArrayObject()
-        for item in node.items:
-            if isinstance(item, int):
-                if pg is not None and pg in pages:
-                    _slot(self.parent_tree.setdefault(pages[pg][0], []), item, ref)
-                k.append(NumberObject(item))
-            elif isinstance(item, tuple):
-                mcid, mpg = item
-                index, page = pages[mpg]
-                _slot(self.parent_tree.setdefault(index, []), mcid, ref)
-                k.append(DictionaryObject({NameObject("/Type"): NameObject("/MCR"),
-                                           NameObject("/Pg"): page,
-                                           NameObject("/MCID"): NumberObject(mcid)}))
-            else:
-                k.append(self._make(item, ref, pages, pg))
-        if k:
-            d[NameObject("/K")] = k
-        return ref
+        refs = [self.w._add_object(_RawObj()) for _ in tpl.nodes]
+        parents = {0: self.doc_ref.idnum}
+        for i, (attrs, pg, items) in enumerate(tpl.nodes):
+            me = refs[i].idnum
+            if i == 0:
+                attrs = attrs.replace(b" /S /Document", b" /S /Part", 1)
+            out = [b"<<", attrs, b" /P %d 0 R" % parents[i]]
+            if pg >= 0:
+                out.append(b" /Pg %d 0 R" % pages[pg][1].idnum)
+            if items:
+                out.append(b" /K [")
+                for a, b in items:
+                    if a < 0:
+                        kid = -1 - a
+                        parents[kid] = me
+                        out.append(b"%d 0 R " % refs[kid].idnum)
+                        continue
+                    index, page = pages[b]
+                    _slot(self.parent_tree.setdefault(index, []), a, me)
+                    out.append(b"%d " % a if b == pg else
+                               b"<< /Type /MCR /Pg %d 0 R /MCID %d >> " % (page.idnum, a))
+                out.append(b"]")
+            out.append(b" >>")
+            cast(_RawObj, refs[i].get_object()).data = b"".join(out)
+        self.kids.append(refs[0])
 
     def finish(self, pages: Sequence[DictionaryObject], lang: str, title: str) -> None:
         """The tree, the pages' /StructParents and the catalog entries."""
         self.doc[NameObject("/K")] = self.kids
         self.root[NameObject("/K")] = ArrayObject([self.doc_ref])
+        nums = ArrayObject()
+        for i in sorted(self.parent_tree):
+            arr = _RawObj()
+            arr.data = b"[" + b" ".join(b"null" if x is None else b"%d 0 R" % x
+                                        for x in self.parent_tree[i]) + b"]"
+            nums += [NumberObject(i), self.w._add_object(arr)]
+        self.root[NameObject("/ParentTree")] = self.w._add_object(
+            DictionaryObject({NameObject("/Nums"): nums}))
+        self.root[NameObject("/ParentTreeNextKey")] = NumberObject(len(pages))
+        if self.role_map:
+            self.root[NameObject("/RoleMap")] = DictionaryObject(
+                {NameObject("/" + k): NameObject("/" + v)
+                 for k, v in sorted(self.role_map.items())})
         for i, page in enumerate(pages):
             if i in self.parent_tree:
                 page[NameObject("/StructParents")] = NumberObject(i)
             page[NameObject("/Tabs")] = NameObject("/S")
-        _finish_tree(self.w, self.root, {i: self.parent_tree[i]
-                                         for i in sorted(self.parent_tree)}, self.role_map)
-        self.root[NameObject("/ParentTreeNextKey")] = NumberObject(len(pages))
         self.w.root_object[NameObject("/StructTreeRoot")] = self.root_ref
         mark_catalog(self.w, lang, title)
-
-
-def _kids(e: DictionaryObject) -> list[Any]:
-    k = e.get("/K")
-    return list(k) if isinstance(k, ArrayObject) else [k] if k is not None else []
-
-
-def _pages(node: _Node) -> Iterator[int]:
-    if node.pg is not None:
-        yield node.pg
-    for item in node.items:
-        if isinstance(item, tuple):
-            yield item[1]
-        elif isinstance(item, _Node):
-            yield from _pages(item)
