@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .compose import compose, compose_master
+from .compose import compose, compose_credit, compose_master
 from .errors import ContentError, OutputError, Problem, WorksheetError
 from .load import display_path, load_lesson_with_problems
 from .load.layout import Layout, available_layouts, layout_dirs, load_layout
@@ -119,7 +119,11 @@ def worksheet_part(lesson: Lesson, variant: str, layout: Layout, edition: Editio
         flow = compose_master([select(lesson, v, "key") for v in lesson.variants], layout, tree)
     else:
         flow = compose(select(lesson, variant, edition), layout, tree)
-    decor = PageDecor(footer_left=lesson.title, footer_right=lesson.attribution,
+    credit = lesson.attribution
+    if layout.footer_min_size and layout.footer:  # large print: once, at the text's size
+        flow.append(compose_credit(credit, layout, tree))
+        credit = ""
+    decor = PageDecor(footer_left=lesson.title, footer_right=credit,
                       banner=BANNERS.get(edition, ""))
     return Part(flow, layout, decor, tree)
 

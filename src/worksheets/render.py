@@ -196,16 +196,19 @@ def _banner(c: Canvas, layout: Layout, decor: PageDecor) -> None:
         return
     w, h = layout.page_size
     y = h - layout.margin_top + 14
+    floor = layout.footer_min_size
+    banner_size = max(10.0, layout.footer_size) if floor else 10.0  # large print: as the footer
     c.saveState()
     c.setFillColor(INK)
     if decor.banner:
-        c.setFont(SANS + "-Bold", 10)
+        c.setFont(SANS + "-Bold", banner_size)
         c.drawString(layout.margin_left, y, decor.banner)
     if decor.stamp:
         room = layout.text_width
         if decor.banner:
-            room -= stringWidth(decor.banner, SANS + "-Bold", 10) + 12
-        stamp, size = fit_line(decor.stamp, SANS, 9, room, 6.5)
+            room -= stringWidth(decor.banner, SANS + "-Bold", banner_size) + 12
+        stamp, size = fit_line(decor.stamp, SANS, max(9.0, layout.footer_size) if floor else 9.0,
+                               room, floor or 6.5)
         c.setFont(SANS, size)
         c.drawRightString(w - layout.margin_right, y, stamp)
     c.restoreState()
@@ -219,7 +222,9 @@ def _decorate(c: Canvas, layout: Layout, decor: PageDecor, total: int,
     n = c.getPageNumber() if number is None else number
     c.saveState()
     c.setFillColor(INK)
-    if layout.footer:
+    if layout.footer and layout.footer_min_size:
+        _large_footer(c, layout, decor, total, n)
+    elif layout.footer:
         y = layout.margin_bottom - 24
         c.setStrokeColor(RULE)
         c.setLineWidth(0.5)
@@ -237,3 +242,21 @@ def _decorate(c: Canvas, layout: Layout, decor: PageDecor, total: int,
             c.setFont(SANS, size)
             c.drawString(left, y - 10, credit)
     c.restoreState()
+
+
+def _large_footer(c: Canvas, layout: Layout, decor: PageDecor, total: int, n: int) -> None:
+    """A footer for large print: the title and "Page x of y" at `footer_size` below a
+    rule, never shrunk below `footer_min_size` (a title too long is cut). The
+    attribution is not here: large print prints it once, after the worksheet."""
+    w, _ = layout.page_size
+    left, right = layout.margin_left, w - layout.margin_right
+    size = max(layout.footer_size, layout.footer_min_size)
+    y = layout.margin_bottom - 10 - size
+    c.setStrokeColor(RULE)
+    c.setLineWidth(0.5)
+    c.line(left, y + size + 2, right, y + size + 2)
+    title, fitted = fit_line(decor.footer_left, SANS, size,
+                             footer_room(right - left, total, size), size)
+    c.setFont(SANS, fitted)
+    c.drawString(left, y, title)
+    c.drawRightString(right, y, f"Page {n} of {total}")

@@ -169,6 +169,7 @@ class NumberedParagraph(Paragraph):  # type: ignore[misc]
 
     first_line = 1
     every = 5
+    number_size = 0.0  # 0: 70% of the text size, at most 8 pt
     tags_itself = True  # the text is its element's content, the numbers artifacts
 
     def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
@@ -176,6 +177,7 @@ class NumberedParagraph(Paragraph):  # type: ignore[misc]
         if len(parts) == 2:
             parts[0].first_line = self.first_line
             parts[1].first_line = self.first_line + len(parts[0].blPara.lines)
+            parts[0].number_size = parts[1].number_size = self.number_size
         return parts
 
     def draw(self) -> None:
@@ -189,7 +191,7 @@ class NumberedParagraph(Paragraph):  # type: ignore[misc]
         st = self.style
         c = self.canv
         c.saveState()
-        c.setFont(SANS, min(8.0, st.fontSize * 0.7))
+        c.setFont(SANS, self.number_size or min(8.0, st.fontSize * 0.7))
         c.setFillColor(INK)
         for i in range(len(self.blPara.lines)):
             n = self.first_line + i

@@ -35,7 +35,8 @@ def compose_master(sheets: list[Worksheet], layout: Layout,
     s = styles(layout)
     lesson = sheets[0].lesson
     width = layout.text_width
-    size = min(s.cell.fontSize - 1.5, 9.0)
+    size = max(min(s.cell.fontSize - 1.5, 9.0), layout.min_text_size)
+    note = max(size - 1, layout.min_text_size)
     small = ParagraphStyle("master", parent=s.cell, fontSize=size, leading=size * 1.2)
     head = ParagraphStyle("master-head", parent=s.cell_head, fontSize=size, leading=size * 1.2)
     header: list[Flowable] = [para("No.", head), para("Question", head)]
@@ -44,7 +45,7 @@ def compose_master(sheets: list[Worksheet], layout: Layout,
         extra = [v.reading_level + " texts"]
         if v.language:
             extra.append(f"glossary: {v.language}")
-        header.append(Paragraph(f"{escape(v.title)}<br/><font size={size - 1}>"
+        header.append(Paragraph(f"{escape(v.title)}<br/><font size={note}>"
                                 f"{escape(', '.join(extra))}</font>", head))
     heading = tpara(f"Teacher master: {lesson.title}", s.heading, root, "H1")
     intro = tpara("Every question has the same number in every variant, so one class can work "

@@ -47,6 +47,9 @@ def styles(layout: Layout) -> Styles:
     body_face = SERIF if layout.serif == "serif" else SANS
 
     def st(name: str, face: str, size: float, **kw: object) -> ParagraphStyle:
+        if size < layout.min_text_size:  # large print: nothing a student reads is smaller
+            size = layout.min_text_size
+            kw.pop("leading", None)
         kw.setdefault("leading", size * lead)
         return ParagraphStyle(name, fontName=face, fontSize=size, textColor=INK, **kw)
 

@@ -197,6 +197,7 @@ def numbered_body(
     for b in blocks:
         p = compose_block(b, s)
         p.first_line = len(lines) + 1
+        p.number_size = layout.line_number_size
         lines.extend(line_texts(p, width))  # the frame wraps at the same width
         paras.append(p)
     return paras, lines
@@ -396,3 +397,11 @@ def repeat_header(header: list[Flowable], widths: list[float], padding: float,
 def column_for(o: Organizer, doc: str) -> OrganizerColumn:
     """The column where a row's evidence from `doc` is cited: the first that uses the document."""
     return next((c for c in o.columns if doc in c.documents), o.columns[0])
+
+
+def compose_credit(attribution: str, layout: Layout, root: Elem) -> Flowable:
+    """The attribution as the worksheet's last paragraph (large print, where the
+    footer has no room for it at a size a student can read)."""
+    s = styles(layout)
+    style = ParagraphStyle("credit", parent=s.small, spaceBefore=12)
+    return tpara(attribution, style, root)
