@@ -35,8 +35,9 @@ def body_text(pdf: bytes | Path, footer_title: str, attribution: str) -> str:
     """All pages' text without the running footer and banner, for checks across page breaks."""
     out = []
     for page in pages_text(pdf):
-        page = re.sub(r"\s*" + re.escape(footer_title) + r"\s*Page \d+ of \d+\s*"
-                      + re.escape(attribution) + r"\s*$", "", page)
+        # large print cuts a long title ("...") and prints the attribution once, at the end
+        page = re.sub(r"\s*(?:" + re.escape(footer_title) + r"|[^\n]*\u2026)\s*Page \d+ of \d+"
+                      r"\s*(?:" + re.escape(attribution) + r")?\s*$", "", page)
         # margin line numbers stand on lines of their own
         page = re.sub(r"(?m)^\d+(\n|$)", "", page)
         out.append(page.removeprefix("Teacher Key\n"))

@@ -200,7 +200,8 @@ def _render_all(
     def make(index: int) -> tuple[bytes, Report | None]:
         job = todo[index]
         pdf = render_job(job)
-        return pdf, check_pdf(pdf, job.filename, job.layout.paper) if preflight else None
+        return pdf, check_pdf(pdf, job.filename, job.layout.paper,
+                              accessible=True) if preflight else None
 
     made = dict(run_tasks(make, range(len(todo)), jobs))
     return [made[i] for i in range(len(todo))]
