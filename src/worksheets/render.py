@@ -29,7 +29,7 @@ from .fonts import SANS, register_fonts
 from .ink import INK, RULE
 from .load.layout import Layout
 from .measure import fit_line, footer_room
-from .tagging import Elem, StructTemplate, TaggedFrame, Tagger, artifact
+from .tagging import Elem, LineEndText, StructTemplate, TaggedFrame, Tagger, artifact
 
 # Roles of our own, mapped to standard ones for assistive technology.
 ROLE_MAP = {"AnswerArea": "Figure"}
@@ -168,6 +168,11 @@ def _parts_canvas_class(parts: Sequence[Part]) -> Callable[..., Canvas]:
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self._held: list[dict[str, Any]] = []
+
+        def beginText(self, x: float = 0, y: float = 0,  # noqa: N802 - reportlab's name
+                      direction: Any = None) -> LineEndText:
+            # a space at each line's end: words do not run together when read aloud
+            return LineEndText(self, x, y, direction=direction)
 
         def showPage(self) -> None:  # noqa: N802 - reportlab's name
             self._held.append(dict(self.__dict__))

@@ -43,6 +43,7 @@ from pypdf.generic import (
     TextStringObject,
 )
 from reportlab.pdfbase import pdfdoc
+from reportlab.pdfgen.textobject import PDFTextObject
 from reportlab.platypus import Frame, PageTemplate, Table
 
 __all__ = [
@@ -488,6 +489,21 @@ def artifact_template(template: Any, kind: str | None = "Pagination") -> Any:
     template.onPage = artifact_callback(template.onPage, kind)
     template.onPageEnd = artifact_callback(template.onPageEnd, kind)
     return template
+
+
+class LineEndText(PDFTextObject):  # type: ignore[misc]
+    """A text object that ends each wrapped line with a space glyph.
+
+    Reportlab draws no space where a paragraph wraps, so text extraction and the
+    structure's text join the last word of a line to the first of the next
+    ("wherethe"). The space is invisible and, drawn after the line, moves nothing.
+    Use it from a canvas's `beginText`.
+    """
+
+    def _textOut(self, text: str, TStar: int = 0) -> None:  # noqa: N802, N803 - reportlab's
+        if TStar and not text[-1:].isspace():
+            text += " "
+        super()._textOut(text, TStar)
 
 
 # --- flowables ----------------------------------------------------------------------------
