@@ -148,3 +148,21 @@ def test_preflight_accessible_fails_an_untagged_pdf(tmp_path: Path,
     facts = (ours[0].with_suffix(".preflight.json")).read_text()
     assert '"tagged": true' in facts and '"untagged_objects": 0' in facts
     assert '"lang": "en-US"' in facts
+
+
+def test_check_reports_a_non_text_element_without_alt() -> None:
+    from dataclasses import replace
+
+    from worksheets.checks import alt_problems
+    from worksheets.errors import Location
+    from worksheets.load import load_lesson_with_problems
+    from worksheets.model import NonText
+
+    lesson, _ = load_lesson_with_problems(LESSON)
+    assert lesson is not None and alt_problems(lesson) == []
+    where = Location("content/x/lesson.yaml", 7, 3)
+    lesson = replace(lesson, non_text=(NonText("image", None, where),
+                                       NonText("image", "A map of Cuba", where)))
+    (problem,) = alt_problems(lesson)
+    assert problem.severity == "error" and problem.location == where
+    assert "no text alternative" in problem.format()

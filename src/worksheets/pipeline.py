@@ -57,7 +57,7 @@ def find_lessons(content: str | os.PathLike[str] = "content") -> list[Path]:
 
 def load_all(paths: Iterable[str | os.PathLike[str]]) -> list[Lesson]:
     """Load every lesson, reporting the problems of all of them at once."""
-    from .checks import glyph_problems
+    from .checks import alt_problems, glyph_problems
 
     lessons, problems = [], []
     for p in paths:
@@ -66,6 +66,7 @@ def load_all(paths: Iterable[str | os.PathLike[str]]) -> list[Lesson]:
         if lesson is not None:
             lessons.append(lesson)
             problems.extend(glyph_problems(lesson))
+            problems.extend(alt_problems(lesson))
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise ContentError(errors)
@@ -252,6 +253,7 @@ def check(
     memory and layout trouble is reported with its place in the author's files.
     """
     from .checks import (
+        alt_problems,
         content_warnings,
         footer_problems,
         glyph_problems,
@@ -271,6 +273,7 @@ def check(
             loaded.append(lesson)
             problems.extend(content_warnings(lesson))
             problems.extend(glyph_problems(lesson))
+            problems.extend(alt_problems(lesson))
             scores = readability(lesson)
             problems.extend(readability_warnings(lesson, scores))
             problems.extend(readability_report(lesson, scores))

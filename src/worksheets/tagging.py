@@ -271,6 +271,8 @@ class Tagger:
                first: dict[int, float]) -> str | None:
         if id(e) not in kept:
             return None
+        if "Figure" in (e.role, self.role_map.get(e.role)) and not (e.alt and e.alt.strip()):
+            raise TaggingError(f"a {e.role} element without a text alternative (/Alt)")
         obj = _Raw()
         name = _name(doc, obj)
         attrs = _attr_bytes(e)

@@ -185,3 +185,19 @@ def test_the_same_story_gives_the_same_bytes() -> None:
         return make([p("Title", root, "H1"), p("Text " * 300, root)], root)
 
     assert once() == once()
+
+
+def test_a_figure_is_read_as_its_text_alternative() -> None:
+    from worksheets.compose.flowables import figure
+
+    root = Elem("Document")
+
+    class Dot(Spacer):  # type: ignore[misc]
+        def draw(self) -> None:
+            self.canv.circle(5, 5, 3, fill=1)
+
+    pdf = make([p("Title", root, "H1"), figure(Dot(10, 10), root, "A map of Cuba")], root)
+    assert [str(e["/Alt"]) for _, role, e in walk(pdf) if role == "Figure"] == ["A map of Cuba"]
+    root = Elem("Document")
+    with pytest.raises(TaggingError, match="text alternative"):
+        make([figure(Dot(10, 10), root, " ")], root)

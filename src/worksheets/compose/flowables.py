@@ -19,7 +19,7 @@ from ..errors import Location, Problem
 from ..fonts import SANS
 from ..ink import INK, RULE
 from ..markup import escape
-from ..tagging import TAG_ATTR, Elem, anchor, artifact, content
+from ..tagging import TAG_ATTR, Elem, anchor, artifact, content, tag
 
 # --- flowables ---------------------------------------------------------------------
 
@@ -266,3 +266,13 @@ class Bookmark(Flowable):  # type: ignore[misc]
     def draw(self) -> None:
         self.canv.bookmarkPage(self.key)
         self.canv.addOutlineEntry(self.title, self.key, level=0)
+
+
+def figure(flowable: Flowable, parent: Elem, alt: str | None) -> Flowable:
+    """A non-text flowable (an image, a drawing) as a Figure read as its text alternative.
+
+    Where images will enter the worksheet; `checks.alt_problems` refuses a lesson
+    whose non-text element has no alt, and the tagger refuses a Figure without one.
+    A decorative drawing needs no element: leave it untagged and it is an artifact.
+    """
+    return tag(flowable, parent.add("Figure", alt=alt))
