@@ -29,7 +29,16 @@ from .fonts import SANS, register_fonts
 from .ink import INK, RULE
 from .load.layout import Layout
 from .measure import fit_line, footer_room
-from .tagging import Elem, LineEndText, StructTemplate, TaggedFrame, Tagger, artifact
+from .tagging import (
+    LANG_CALLBACK,
+    Elem,
+    LineEndText,
+    StructTemplate,
+    TaggedFrame,
+    Tagger,
+    artifact,
+    lang_callback,
+)
 
 # Roles of our own, mapped to standard ones for assistive technology.
 ROLE_MAP = {"AnswerArea": "Figure"}
@@ -168,6 +177,7 @@ def _parts_canvas_class(parts: Sequence[Part]) -> Callable[..., Canvas]:
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self._held: list[dict[str, Any]] = []
+            self.setNamedCB(LANG_CALLBACK, lang_callback)  # marks bilingual text's Spanish
 
         def beginText(self, x: float = 0, y: float = 0,  # noqa: N802 - reportlab's name
                       direction: Any = None) -> LineEndText:

@@ -493,6 +493,33 @@ def artifact_template(template: Any, kind: str | None = "Pagination") -> Any:
     return template
 
 
+LANG_CALLBACK = "pdfua_lang"  # a canvas attribute: `lang_callback`
+
+
+def lang_span(markup: str, lang: str) -> str:
+    """Paragraph markup whose text is marked as being in `lang` (inside its paragraph's
+    own element: `/Span <</Lang (es)>> BDC ... EMC` in the text object). The canvas
+    needs `LANG_CALLBACK` set to `lang_callback`."""
+    return (f'<onDraw name="{LANG_CALLBACK}" label="{lang}"/>{markup}'
+            f'<onDraw name="{LANG_CALLBACK}" label="-"/>')
+
+
+def lang_callback(canvas: Any, kind: str, label: str | None) -> None:
+    """Reportlab's onDraw callback for `lang_span`: opens or closes the language span
+    in the text object being drawn (so it nests inside the text object and inside the
+    paragraph's own marked-content sequence)."""
+    if tagger_of(canvas) is None:
+        return
+    tx = canvas._curr_tx_info["tx"]
+    depth = getattr(tx, "_pdfua_spans", 0)
+    if label and label != "-":
+        tx._code.append(f"/Span <</Lang {_pdf_text(label).decode()}>> BDC")
+        tx._pdfua_spans = depth + 1
+    elif depth:  # (a paragraph split inside a span starts its second part without it)
+        tx._code.append("EMC")
+        tx._pdfua_spans = depth - 1
+
+
 class LineEndText(PDFTextObject):  # type: ignore[misc]
     """A text object that ends each wrapped line with a space glyph.
 
@@ -506,6 +533,13 @@ class LineEndText(PDFTextObject):  # type: ignore[misc]
         if TStar and not text[-1:].isspace():
             text += " "
         super()._textOut(text, TStar)
+
+    def getCode(self) -> str:  # noqa: N802 - reportlab's name
+        """The text object's code, closing a language span a page break left open."""
+        self._code.extend(["EMC"] * getattr(self, "_pdfua_spans", 0))
+        self._pdfua_spans = 0
+        code: str = super().getCode()
+        return code
 
 
 # --- flowables ----------------------------------------------------------------------------

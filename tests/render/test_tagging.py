@@ -201,3 +201,21 @@ def test_a_figure_is_read_as_its_text_alternative() -> None:
     root = Elem("Document")
     with pytest.raises(TaggingError, match="text alternative"):
         make([figure(Dot(10, 10), root, " ")], root)
+
+
+def test_spanish_inside_a_bilingual_paragraph_is_marked_es() -> None:
+    from worksheets.tagging import lang_span
+
+    root = Elem("Document")
+    text = "Vocabulary / " + lang_span("Vocabulario", "es") + " and more words " * 40
+    filler = Spacer(1, LAYOUT.frame_height - 30)
+    split = "Start " + lang_span("palabras en español " * 30, "es")  # split inside the span
+    pdf = make([tag(Paragraph(text, style()), root.add("H1")), filler,
+                tag(Paragraph(split, style()), root.add("P"))], root)
+    r = PdfReader(io.BytesIO(pdf))
+    for page in r.pages:
+        ops = [op for _, op in ContentStream(page.get_contents(), r).operations]
+        assert ops.count(b"BDC") + ops.count(b"BMC") == ops.count(b"EMC")
+    first = r.pages[0].get_contents().get_data()
+    assert b"/Span <</Lang (es)>> BDC" in first
+    assert first.index(b"/H1 <</MCID 0>> BDC") < first.index(b"/Span <</Lang (es)>> BDC")

@@ -18,7 +18,6 @@ from reportlab.platypus import (
 from ..errors import Location, Problem
 from ..fonts import SANS
 from ..ink import INK, RULE
-from ..markup import escape
 from ..tagging import TAG_ATTR, Elem, anchor, artifact, content, tag
 
 # --- flowables ---------------------------------------------------------------------
@@ -102,7 +101,8 @@ class AnswerArea(Flowable):  # type: ignore[misc]
         self.lines, self.spacing, self.answer, self.show = lines, spacing, answer, show
         self.elem, self.label_elem = elem, label_elem
         self.label_style = label_style
-        self.label = Paragraph(escape(label), label_style) if label and label_style else None
+        # the label is paragraph markup (escaped by the caller)
+        self.label = Paragraph(label, label_style) if label and label_style else None
         self._heights: list[float] = []
 
     def _label_height(self, avail_width: float) -> float:

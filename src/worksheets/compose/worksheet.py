@@ -27,7 +27,7 @@ from ..model import Evidence, Organizer, OrganizerColumn, Question, VocabularyTe
 from ..select import Section, Worksheet
 from ..tagging import Elem, TaggedTable, tag
 from .flowables import AnswerArea, Bookmark, Cell, Keep, NumberedParagraph, line_texts
-from .strings import STRINGS, words
+from .strings import STRINGS, both_markup, words_markup
 from .styles import Styles, para, runs_markup, styles, tagged, tpara
 
 # --- compose -------------------------------------------------------------------------
@@ -54,7 +54,7 @@ def compose(ws: Worksheet, layout: Layout, root: Elem | None = None) -> list[Flo
     if ws.claim is not None:
         sect = root.add("Sect")
         story.append(CondPageBreak(6 * layout.answer_line_spacing))
-        story.append(tpara(words(ws, "claim"), s.heading, sect, "H2"))
+        story.append(tagged(Paragraph(words_markup(ws, "claim"), s.heading), sect, "H2"))
         story.append(compose_question(ws, ws.claim, s, layout, lines, numbered=False,
                                       parent=sect))
     return story
@@ -63,8 +63,8 @@ def compose(ws: Worksheet, layout: Layout, root: Elem | None = None) -> list[Flo
 def compose_header(ws: Worksheet, s: Styles, layout: Layout, root: Elem) -> list[Flowable]:
     """Name / Class / Date lines, the title, the central question and the background."""
     width = layout.text_width
-    labels = [words(ws, k) for k in ("name", "class", "date")]
-    cells = [[para(f"{lb}:", s.text) for lb in labels]]
+    labels = [words_markup(ws, k) for k in ("name", "class", "date")]
+    cells = [[Paragraph(f"{lb}:", s.text) for lb in labels]]
     line = root.add("Div")  # a layout table: three labelled blanks, the rules artifacts
     t = TaggedTable(cells, colWidths=[width * 0.5, width * 0.25, width * 0.25], rowHeights=[22],
                     cells=[[line.add("P") for _ in labels]])
@@ -78,10 +78,11 @@ def compose_header(ws: Worksheet, s: Styles, layout: Layout, root: Elem) -> list
     lesson = ws.lesson
     out: list[Flowable] = [t, Spacer(1, 10), Bookmark("title", lesson.title),
                            tpara(lesson.title, s.title, root, "H1")]
-    out.append(tagged(Paragraph(f"<b>{escape(words(ws, 'central'))}:</b> "
+    out.append(tagged(Paragraph(f"<b>{words_markup(ws, 'central')}:</b> "
                                 f"{escape(lesson.central_question)}", s.subheading), root))
     background = root.add("Sect")
-    out.append(tpara(f"{words(ws, 'background')}", s.subheading, background, "H2"))
+    out.append(tagged(Paragraph(words_markup(ws, "background"), s.subheading), background,
+                      "H2"))
     out.extend(tagged(Paragraph(runs_markup(b.runs), s.body), background)
                for b in lesson.background)
     lang = ws.variant.language
@@ -98,7 +99,7 @@ def compose_word_bank(ws: Worksheet, s: Styles, layout: Layout, root: Elem) -> F
     """A boxed list of the vocabulary words the variant's texts use."""
     text = "   •   ".join(escape(w) for w in ws.word_bank)
     # splitInRow: a bank longer than a page splits instead of failing the build
-    t = TaggedTable([[Paragraph(f"<b>{escape(words(ws, 'word_bank'))}:</b> {text}", s.text)]],
+    t = TaggedTable([[Paragraph(f"<b>{words_markup(ws, 'word_bank')}:</b> {text}", s.text)]],
                     splitInRow=1, cells=[[root.add("P")]])
     t.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), SANS),
                            ("BOX", (0, 0), (-1, -1), 0.8, INK),
@@ -119,16 +120,16 @@ def compose_section(
     sect = Elem("Sect") if sect is None else sect
     d = sec.document
     title = f"{d.label}: {d.title}"
-    mod = f" ({words(ws, 'modified')})" if d.modified else ""
+    mod = f" ({words_markup(ws, 'modified')})" if d.modified else ""
     head: list[Flowable] = [Bookmark(f"doc-{d.id}", title),
-                            tagged(Paragraph(f"{escape(title)}{escape(mod)}", s.heading), sect,
+                            tagged(Paragraph(f"{escape(title)}{mod}", s.heading), sect,
                                    "H2")]
     if d.dateline:
         head.append(tpara(d.dateline, s.dateline, sect))
     out: list[Flowable] = [CondPageBreak(layout.page_size[1] * 0.25), KeepTogether(head)]
     if sec.before:
         before = sect.add("Div")
-        heading = tpara(words(ws, "before"), s.subheading, before, "H3")
+        heading = tagged(Paragraph(words_markup(ws, "before"), s.subheading), before, "H3")
         out.extend(_headed(heading, [compose_question(ws, q, s, layout, lines, parent=before)
                                      for q in sec.before]))
         out.append(Spacer(1, 6))
@@ -140,7 +141,7 @@ def compose_section(
                                           f"the vocabulary box of {d.label}", sect))
     if sec.after:
         after = sect.add("Div")
-        heading = tpara(words(ws, "after"), s.subheading, after, "H3")
+        heading = tagged(Paragraph(words_markup(ws, "after"), s.subheading), after, "H3")
         out.extend(_headed(heading, [compose_question(ws, q, s, layout, lines, parent=after)
                                      for q in sec.after]))
     return out
@@ -215,7 +216,7 @@ def compose_vocabulary_box(
     """
     lang = ws.variant.language
     width = layout.text_width
-    rows: list[list[Flowable]] = [[Paragraph(f"<b>{escape(words(ws, 'vocabulary'))}</b>", s.cell)]]
+    rows: list[list[Flowable]] = [[Paragraph(f"<b>{words_markup(ws, 'vocabulary')}</b>", s.cell)]]
     for t in terms:
         row = [Paragraph(f"<b>{escape(t.term)}</b>", s.cell), para(t.definition, s.cell)]
         if lang:
@@ -241,7 +242,7 @@ def compose_vocabulary_box(
 
 
 def _skill(ws: Worksheet, q: Question) -> str:
-    return words(ws, f"skill.{q.skill}")
+    return words_markup(ws, f"skill.{q.skill}")
 
 
 def compose_question(
@@ -269,7 +270,7 @@ def question_parts(
     box = (Elem("Sect") if parent is None else parent).add("Div")
     number = f"<b>{q.number}.</b> " if numbered else ""
     parts: list[Flowable] = [tagged(
-        Paragraph(f"{number}{runs_markup(q.prompt)} <i>({escape(_skill(ws, q))})</i>", s.text),
+        Paragraph(f"{number}{runs_markup(q.prompt)} <i>({_skill(ws, q)})</i>", s.text),
         box)]
     indent = ParagraphStyle("q-indent", parent=s.text, leftIndent=14)
     key_style = s.key
@@ -282,25 +283,29 @@ def question_parts(
         letter = str(q.answer)
         correct = q.choices[ord(letter) - 65] if q.choices else ""
         answer = [para(f"{letter}. {correct}", key_style)]
-        label = f"{words(ws, 'answer')}:"
+        label = f"{words_markup(ws, 'answer')}:"
     elif q.kind == "true-false":
-        parts.append(tagged(Paragraph(f"{escape(words(ws, 'circle'))}:   "
-                                      f"<b>{words(ws, 'true')}</b>"
-                                      f"      <b>{words(ws, 'false')}</b>", indent), box))
-        verdict = words(ws, "true") if q.answer is True else words(ws, "false")
-        answer = [para(verdict, key_style)] + [para(f"• {lf}", key_style) for lf in q.look_fors]
-        label = f"{words(ws, 'evidence')}:"
+        parts.append(tagged(Paragraph(f"{words_markup(ws, 'circle')}:   "
+                                      f"<b>{words_markup(ws, 'true')}</b>"
+                                      f"      <b>{words_markup(ws, 'false')}</b>", indent), box))
+        verdict = words_markup(ws, "true") if q.answer is True else words_markup(ws, "false")
+        answer = [Paragraph(verdict, key_style)] + [para(f"• {lf}", key_style)
+                                                    for lf in q.look_fors]
+        label = f"{words_markup(ws, 'evidence')}:"
     else:
         if q.look_fors:
-            answer = [para(f"{words(ws, 'look_for')}:", key_style)]
+            answer = [Paragraph(f"{words_markup(ws, 'look_for')}:", key_style)]
             answer += [para(f"• {lf}", key_style) for lf in q.look_fors]
     for e in q.evidence:
-        answer.append(para(f"{words(ws, 'evidence')}: {cite(ws, e, lines)}: \u201c{e.quote}\u201d",
-                           key_style))
+        answer.append(Paragraph(f"{words_markup(ws, 'evidence')}: "
+                                f"{escape(cite(ws, e, lines))}: \u201c{escape(e.quote)}\u201d",
+                                key_style))
     if q.hint and ws.scaffold("hints"):
-        parts.append(tpara(f"{words(ws, 'hint')}: {q.hint}", s.small, box))
+        parts.append(tagged(Paragraph(f"{words_markup(ws, 'hint')}: {escape(q.hint)}", s.small),
+                            box))
     if q.starter and ws.scaffold("starters"):
-        parts.append(tpara(f"{words(ws, 'starter')}: {q.starter}", s.small, box))
+        parts.append(tagged(Paragraph(f"{words_markup(ws, 'starter')}: {escape(q.starter)}",
+                                      s.small), box))
     n_lines = max(q.lines, 1)
     label_elem = box.add("P") if label else None
     if ws.key:
@@ -328,29 +333,28 @@ def compose_organizer(
     sect = Elem("Sect") if sect is None else sect
     lang = ws.variant.language
 
-    def tr(text: str, translations: dict[str, str]) -> str:
-        other = translations.get(lang) if lang else None
-        return f"{text} / {other}" if other else text
+    def tr(text: str, translations: dict[str, str]) -> str:  # markup
+        return both_markup(text, translations.get(lang) if lang else None, lang)
 
     top = o.translations.get(lang, {}) if lang else {}
 
-    def tr_top(field: str, text: str) -> str:
-        return f"{text} / {top[field]}" if field in top else text
+    def tr_top(field: str, text: str) -> str:  # markup
+        return both_markup(text, top.get(field), lang)
 
     width = layout.text_width
-    heading = f"{words(ws, 'organizer')}: {tr_top('title', o.title)}"
+    heading = f"{words_markup(ws, 'organizer')}: {tr_top('title', o.title)}"
     out: list[Flowable] = [PageBreak(), Bookmark("organizer", o.title),
-                           tpara(heading, s.heading, sect, "H2")]
+                           tagged(Paragraph(heading, s.heading), sect, "H2")]
     if o.instructions:
-        out.append(tpara(tr_top("instructions", o.instructions), s.text, sect))
+        out.append(tagged(Paragraph(tr_top("instructions", o.instructions), s.text), sect))
         out.append(Spacer(1, 6))
     show_given = ws.scaffold("organizer_hints")
     corner = tr_top("corner", o.corner)
-    header: list[Flowable] = [para(corner, s.cell_head)]
-    header += [para(tr(c.heading, c.translations), s.cell_head) for c in o.columns]
+    header: list[Flowable] = [Paragraph(corner, s.cell_head)]
+    header += [Paragraph(tr(c.heading, c.translations), s.cell_head) for c in o.columns]
     rows: list[list[Flowable]] = [header]
     for r in o.rows:
-        row: list[Flowable] = [Paragraph(f"<b>{escape(tr(r.prompt, r.translations))}</b>", s.cell)]
+        row: list[Flowable] = [Paragraph(f"<b>{tr(r.prompt, r.translations)}</b>", s.cell)]
         for c in o.columns:
             ans = r.answers.get(c.id)
             given = r.given.get(c.id) if show_given else None
