@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from typing import cast
 
-from pypdf import PageObject, PdfWriter
+from pypdf import PageObject
 from pypdf.generic import (
     ArrayObject,
     ByteStringObject,
@@ -19,7 +19,7 @@ from pypdf.generic import (
     TextStringObject,
 )
 
-from .tagging import PacketTree, StructTemplate
+from .tagging import CompactWriter, PacketTree, StructTemplate
 
 STAMP = "/WSStamp"  # the name of a page's stamp (a student's name) among its XObjects
 
@@ -36,8 +36,8 @@ class PacketWriter:
     """
 
     def __init__(self) -> None:
-        self.w = PdfWriter()
-        self.w.pdf_header = "%PDF-1.4"  # as the reportlab parts it is made of
+        self.w = CompactWriter()
+        self.w.pdf_header = "%PDF-1.5"  # object streams for the structure elements
         do = DecodedStreamObject()
         do.set_data(f"/Artifact <</Type /Pagination>> BDC q {STAMP} Do Q EMC\n".encode())
         self.do_ref = self._indirect(do)
@@ -130,9 +130,9 @@ class PacketWriter:
         if date:
             info["/CreationDate"] = info["/ModDate"] = date
         self.w.add_metadata({k: TextStringObject(v) for k, v in info.items()})
-        self.struct.finish(self._page_objs, lang, title)
         # A stable /ID (pypdf leaves it out): identical inputs give identical bytes.
         self.w._ID = ArrayObject([ByteStringObject(doc_id), ByteStringObject(doc_id)])
+        self.struct.finish(self._page_objs, lang, title)
         out = io.BytesIO()
         self.w.write(out)
         return out.getvalue()

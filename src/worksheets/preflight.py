@@ -265,6 +265,8 @@ def _accessibility(doc: Any, pdf: bytes, untagged: int, report: Report,
         raw.FPDFCatalog_GetLanguage(doc.raw, ctypes.cast(buf, ctypes.POINTER(ctypes.c_ushort)), n)
         lang = buf.raw.decode("utf-16-le", errors="replace").rstrip("\x00")
     headings = len(_HEADING.findall(pdf)) if tagged else 0
+    if tagged and not headings:  # the tree may be in compressed object streams (packets)
+        headings = _tree_headings(doc)
     report.checks["accessibility"] = {"tagged": tagged, "untagged_objects": untagged,
                                       "lang": lang or None, "headings": headings}
     if not accessible:
@@ -279,6 +281,38 @@ def _accessibility(doc: Any, pdf: bytes, untagged: int, report: Report,
         report.findings.append("no document language (/Lang)")
     if tagged and not headings:
         report.findings.append("no headings in the structure tree")
+
+
+def _tree_headings(doc: Any) -> int:
+    """Headings in the structure tree of the first pages, read by pdfium (slower)."""
+    import pypdfium2.raw as raw
+
+    found = 0
+    buf = ctypes.create_string_buffer(64)
+
+    def walk(elem: Any) -> None:
+        nonlocal found
+        n = raw.FPDF_StructElement_GetType(elem, buf, 64)
+        role = buf.raw[:max(n - 2, 0)].decode("utf-16-le", errors="replace")
+        if re.fullmatch(r"H[1-6]?", role):
+            found += 1
+        for i in range(raw.FPDF_StructElement_CountChildren(elem)):
+            kid = raw.FPDF_StructElement_GetChildAtIndex(elem, i)
+            if kid:
+                walk(kid)
+
+    for i in range(min(len(doc), 3)):
+        page = doc[i]
+        tree = raw.FPDF_StructTree_GetForPage(page.raw)
+        try:
+            for k in range(raw.FPDF_StructTree_CountChildren(tree)):
+                walk(raw.FPDF_StructTree_GetChildAtIndex(tree, k))
+        finally:
+            raw.FPDF_StructTree_Close(tree)
+            page.close()
+        if found:
+            break
+    return found
 
 
 def preflight_file(path: str | Path, paper: str | None = None, duplex: bool = False,

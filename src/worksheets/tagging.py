@@ -872,16 +872,64 @@ def _relink(ref: IndirectObject, parent: IndirectObject, page_index: dict[int, i
 PageMap = dict[int, tuple[int, IndirectObject]]  # source page index -> (index, page)
 
 
-class _RawObj(PdfObject):
-    """An object written as given bytes (references already resolved): a packet has
-    thousands of structure elements, one set per student copy."""
+class CompactWriter(PdfWriter):
+    """A pypdf writer that also writes many small objects given as bytes (`extra`,
+    numbered after pypdf's own) in compressed object streams, with a cross-reference
+    stream (PDF 1.5): a packet has a copy of every structure element for every student,
+    which as plain objects would be most of the file and of the time to write it.
+    Not for encrypted output."""
+
+    PER_STREAM = 500
 
     def __init__(self) -> None:
-        self.data = b""
+        super().__init__()
+        self.extra: list[bytes] = []
+        self.extra_base = 0  # the object number before the first extra object
 
-    def write_to_stream(self, stream: Any, encryption_key: Any = None) -> None:
-        """The bytes (packets are not encrypted)."""
-        stream.write(self.data)
+    def _write_xref_table(self, stream: Any, object_positions: list[int],
+                          free_objects: list[int]) -> int:
+        import struct
+        import zlib
+
+        entries: list[tuple[int, int, int]] = [(0, 0, 65535)]
+        entries += [(1, pos, 0) if pos > 0 else (0, 0, 1) for pos in object_positions]
+        assert len(entries) == self.extra_base + 1, "objects were added after the extra ones"
+        entries += [(0, 0, 0)] * len(self.extra)
+        number = self.extra_base + len(self.extra)
+        for first in range(0, len(self.extra), self.PER_STREAM):
+            chunk = self.extra[first:first + self.PER_STREAM]
+            offsets, at = [], 0
+            for k, body in enumerate(chunk):
+                offsets.append(b"%d %d" % (self.extra_base + 1 + first + k, at))
+                at += len(body) + 1
+            head = b" ".join(offsets) + b"\n"
+            data = zlib.compress(head + b"\n".join(chunk) + b"\n", 6)
+            number += 1
+            entries.append((1, stream.tell(), 0))
+            stream.write(b"%d 0 obj\n<< /Type /ObjStm /N %d /First %d /Filter /FlateDecode "
+                         b"/Length %d >>\nstream\n" % (number, len(chunk), len(head), len(data)))
+            stream.write(data + b"\nendstream\nendobj\n")
+            for k in range(len(chunk)):
+                entries[self.extra_base + 1 + first + k] = (2, number, k)
+        number += 1
+        entries.append((1, stream.tell(), 0))
+        rows = zlib.compress(b"".join(struct.pack(">BIH", *e) for e in entries), 6)
+        tail = io.BytesIO()
+        root = cast(IndirectObject, self.root_object.indirect_reference)
+        tail.write(b" /Root %d 0 R" % root.idnum)
+        if self._info is not None:
+            tail.write(b" /Info %d 0 R" % cast(IndirectObject, self._info.indirect_reference).idnum)
+        if self._ID is not None:
+            tail.write(b" /ID ")
+            self._ID.write_to_stream(tail)
+        stream.write(b"%d 0 obj\n<< /Type /XRef /Size %d /W [1 4 2] /Filter /FlateDecode "
+                     b"/Length %d%s >>\nstream\n" % (number, len(entries), len(rows),
+                                                     tail.getvalue()))
+        stream.write(rows + b"\nendstream\nendobj\n")
+        return int(entries[number][1])
+
+    def _write_trailer(self, stream: Any, xref_location: int) -> None:
+        stream.write(b"startxref\n%d\n%%%%EOF\n" % xref_location)
 
 
 class PacketTree:
@@ -890,10 +938,11 @@ class PacketTree:
     Each copy of a rendered part's pages (a student's worksheet drawn from one shared
     render) gets its own copy of the part's structure elements (a `StructTemplate` from
     the render's `Tagger`), with /Pg pointing at the copy's pages; content streams stay
-    shared, since MCIDs resolve through each page's own ParentTree entry.
+    shared, since MCIDs resolve through each page's own ParentTree entry. The elements
+    are written in object streams by a `CompactWriter`.
     """
 
-    def __init__(self, w: PdfWriter, role_map: dict[str, str] | None = None) -> None:
+    def __init__(self, w: CompactWriter, role_map: dict[str, str] | None = None) -> None:
         self.w = w
         self.root = DictionaryObject({NameObject("/Type"): NameObject("/StructTreeRoot")})
         self.root_ref = w._add_object(self.root)
@@ -901,58 +950,64 @@ class PacketTree:
                                      NameObject("/S"): NameObject("/Document"),
                                      NameObject("/P"): self.root_ref})
         self.doc_ref = w._add_object(self.doc)
-        self.kids = ArrayObject()
-        self.parent_tree: dict[int, list[int | None]] = {}
+        self.copies: list[tuple[StructTemplate, dict[int, tuple[int, int]]]] = []
         self.role_map = dict(role_map or {})
 
     def add(self, tpl: StructTemplate, pages: PageMap) -> None:
         """One copy of a part, its pages mapped to the packet's."""
-        refs = [self.w._add_object(_RawObj()) for _ in tpl.nodes]
-        parents = {0: self.doc_ref.idnum}
-        for i, (attrs, pg, items) in enumerate(tpl.nodes):
-            me = refs[i].idnum
-            if i == 0:
-                attrs = attrs.replace(b" /S /Document", b" /S /Part", 1)
-            out = [b"<<", attrs, b" /P %d 0 R" % parents[i]]
-            if pg >= 0:
-                out.append(b" /Pg %d 0 R" % pages[pg][1].idnum)
-            if items:
-                out.append(b" /K [")
-                for a, b in items:
-                    if a < 0:
-                        kid = -1 - a
-                        parents[kid] = me
-                        out.append(b"%d 0 R " % refs[kid].idnum)
-                        continue
-                    index, page = pages[b]
-                    _slot(self.parent_tree.setdefault(index, []), a, me)
-                    out.append(b"%d " % a if b == pg else
-                               b"<< /Type /MCR /Pg %d 0 R /MCID %d >> " % (page.idnum, a))
-                out.append(b"]")
-            out.append(b" >>")
-            cast(_RawObj, refs[i].get_object()).data = b"".join(out)
-        self.kids.append(refs[0])
+        self.copies.append((tpl, {k: (i, ref.idnum) for k, (i, ref) in pages.items()}))
 
     def finish(self, pages: Sequence[DictionaryObject], lang: str, title: str) -> None:
-        """The tree, the pages' /StructParents and the catalog entries."""
-        self.doc[NameObject("/K")] = self.kids
+        """The tree, the pages' /StructParents and the catalog entries. Nothing may be
+        added to the writer after this."""
+        w = self.w
         self.root[NameObject("/K")] = ArrayObject([self.doc_ref])
-        nums = ArrayObject()
-        for i in sorted(self.parent_tree):
-            arr = _RawObj()
-            arr.data = b"[" + b" ".join(b"null" if x is None else b"%d 0 R" % x
-                                        for x in self.parent_tree[i]) + b"]"
-            nums += [NumberObject(i), self.w._add_object(arr)]
-        self.root[NameObject("/ParentTree")] = self.w._add_object(
-            DictionaryObject({NameObject("/Nums"): nums}))
         self.root[NameObject("/ParentTreeNextKey")] = NumberObject(len(pages))
         if self.role_map:
             self.root[NameObject("/RoleMap")] = DictionaryObject(
                 {NameObject("/" + k): NameObject("/" + v)
                  for k, v in sorted(self.role_map.items())})
-        for i, page in enumerate(pages):
-            if i in self.parent_tree:
-                page[NameObject("/StructParents")] = NumberObject(i)
-            page[NameObject("/Tabs")] = NameObject("/S")
-        self.w.root_object[NameObject("/StructTreeRoot")] = self.root_ref
-        mark_catalog(self.w, lang, title)
+        nums = ArrayObject()
+        self.root[NameObject("/ParentTree")] = w._add_object(
+            DictionaryObject({NameObject("/Nums"): nums}))
+        w.root_object[NameObject("/StructTreeRoot")] = self.root_ref
+        mark_catalog(w, lang, title)
+        base = w.extra_base = len(w._objects)
+        doc = self.doc_ref.idnum
+        parent_tree: dict[int, list[int | None]] = {}
+        kids = ArrayObject()
+        extra = w.extra
+        for tpl, pmap in self.copies:
+            first = base + 1 + len(extra)
+            parents = {0: doc}
+            for i, (attrs, pg, items) in enumerate(tpl.nodes):
+                me = first + i
+                if i == 0:
+                    attrs = attrs.replace(b" /S /Document", b" /S /Part", 1)
+                    kids.append(IndirectObject(me, 0, w))
+                out = [b"<<", attrs, b" /P %d 0 R" % parents[i]]
+                if pg >= 0:
+                    out.append(b" /Pg %d 0 R" % pmap[pg][1])
+                if items:
+                    out.append(b" /K [")
+                    for a, b in items:
+                        if a < 0:
+                            parents[-1 - a] = me
+                            out.append(b"%d 0 R " % (first - 1 - a))
+                            continue
+                        index, page = pmap[b]
+                        _slot(parent_tree.setdefault(index, []), a, me)
+                        out.append(b"%d " % a if b == pg else
+                                   b"<< /Type /MCR /Pg %d 0 R /MCID %d >> " % (page, a))
+                    out.append(b"]")
+                out.append(b" >>")
+                extra.append(b"".join(out))
+        self.doc[NameObject("/K")] = kids
+        for i in sorted(parent_tree):
+            extra.append(b"[" + b" ".join(b"null" if x is None else b"%d 0 R" % x
+                                          for x in parent_tree[i]) + b"]")
+            nums += [NumberObject(i), IndirectObject(base + len(extra), 0, w)]
+        for n, page_obj in enumerate(pages):
+            if n in parent_tree:
+                page_obj[NameObject("/StructParents")] = NumberObject(n)
+            page_obj[NameObject("/Tabs")] = NameObject("/S")
