@@ -50,6 +50,8 @@ KNOWN: dict[str, dict[str, str]] = {
                                 "leaves it half empty",
         "gulf-of-tonkin": "large print: a vocabulary box too tall for the rest of the page leaves "
                           "it half empty",
+        "seneca-falls": "true large print (18 pt everywhere): a long paragraph kept with its "
+                        "salutation or a question kept whole leaves half a page",
     },
     "broken-words": {
         lesson: "large print: long words split without a hyphen in narrow cells"
@@ -59,6 +61,7 @@ KNOWN: dict[str, dict[str, str]] = {
         "gulf-of-tonkin": "asterisks printed in a dateline and a look-for, which take no markup",
     },
     "line-numbers": {
+        "seneca-falls": "supported large print: six lines printed between 50 and 55",
         "gulf-of-tonkin": "the cable's header paragraph (lines broken with \\) split across a "
                           "page numbers its line 4 as 5, and 5 again on the next line",
     },

@@ -185,10 +185,10 @@ def test_key_paginates_like_student_in_every_variant_and_layout(lesson: Lesson) 
             s = pages_text(pdf(lesson, variant, layout, "student"))
             k = pages_text(pdf(lesson, variant, layout, "key"))
             assert len(s) == len(k), (variant, layout)
-            # same page breaks: each page starts with the same content
-            for sp, kp in zip(s, k, strict=True):
-                assert norm(kp).removeprefix("Teacher Key ")[:40] == norm(sp)[:40], (
-                    variant, layout)
+            # same page breaks: what starts each student page is on the same key page (a
+            # key page may open with the rest of an answer written over the lines)
+            for n, (sp, kp) in enumerate(zip(s, k, strict=True), 1):
+                assert norm(sp)[:40] in norm(kp), (variant, layout, n)
 
 
 def test_same_number_for_same_question_in_every_variant(lesson: Lesson) -> None:

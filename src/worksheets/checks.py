@@ -281,3 +281,15 @@ def readability_report(lesson: Lesson, scores: list[Readability]) -> list[Proble
         out.append(Problem(r.origin, f"document {r.document} ({r.level}): reading grade "
                            f"{r.grade:.1f}, {r.words} words, {used}", "Flesch-Kincaid", "info"))
     return out
+
+
+def alt_problems(lesson: Lesson) -> list[Problem]:
+    """An error, located, for each non-text element without a text alternative.
+
+    A tagged PDF gives a screen reader the alternative in place of the element (a
+    `Figure` with `/Alt`); without one the listener learns nothing is there.
+    """
+    return [Problem(n.origin, f"this {n.kind} has no text alternative (alt)",
+                    f"add alt: one sentence saying what the {n.kind} shows, for students "
+                    "who listen to the page")
+            for n in lesson.non_text if not (n.alt and n.alt.strip())]

@@ -187,14 +187,18 @@ def new(lesson_id: str, content: str) -> None:
               help="Expected paper (default: the size of the first page).")
 @click.option("--duplex", is_flag=True, help="An odd page count is a finding.")
 @click.option("--strict", is_flag=True, help="Exit 1 when anything is found.")
-def preflight_cmd(pdfs: tuple[str, ...], paper: str | None, duplex: bool, strict: bool) -> None:
+@click.option("--accessible", is_flag=True,
+              help="Also check accessibility (tagged, nothing outside marked content, a "
+                   "language, headings); exit 1 when a PDF fails it.")
+def preflight_cmd(pdfs: tuple[str, ...], paper: str | None, duplex: bool, strict: bool,
+                  accessible: bool) -> None:
     """Check PDFs as a print shop would; write NAME.preflight.json beside each."""
     from .preflight import preflight_file
 
     found = 0
     for path in pdfs:
         with _reported():
-            report = preflight_file(path, paper=paper, duplex=duplex)
+            report = preflight_file(path, paper=paper, duplex=duplex, accessible=accessible)
         if report.ok:
             click.echo(f"{path}: ok ({report.pages} pages)")
             continue
@@ -203,7 +207,7 @@ def preflight_cmd(pdfs: tuple[str, ...], paper: str | None, duplex: bool, strict
         click.echo(f"{path}: {n} finding{'s' if n != 1 else ''}")
         for f in report.findings:
             click.echo(f"  {f}")
-    if strict and found:
+    if (strict or accessible) and found:
         sys.exit(1)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from typing import cast
 
-from pypdf import PageObject, PdfWriter
+from pypdf import PageObject
 from pypdf.generic import (
     ArrayObject,
     ByteStringObject,
@@ -19,6 +19,8 @@ from pypdf.generic import (
     TextStringObject,
 )
 
+from .tagging import CompactWriter, PacketTree, StructTemplate
+
 STAMP = "/WSStamp"  # the name of a page's stamp (a student's name) among its XObjects
 
 
@@ -28,16 +30,21 @@ class PacketWriter:
     Pages copied from one PDF share its fonts; a stamped page is a new page whose
     contents are [the stamp, a base page's content], so a class's worksheets and
     fonts are written once however many students there are.
+
+    The packet is tagged: `tag_part` copies a rendered part's structure elements for
+    each copy of its pages (`PacketTree`); the stamp is an artifact.
     """
 
     def __init__(self) -> None:
-        self.w = PdfWriter()
-        self.w.pdf_header = "%PDF-1.4"  # as the reportlab parts it is made of
+        self.w = CompactWriter()
+        self.w.pdf_header = "%PDF-1.5"  # object streams for the structure elements
         do = DecodedStreamObject()
-        do.set_data(f"q {STAMP} Do Q\n".encode())
+        do.set_data(f"/Artifact <</Type /Pagination>> BDC q {STAMP} Do Q EMC\n".encode())
         self.do_ref = self._indirect(do)
         self.tree = cast(DictionaryObject, self.w.root_object["/Pages"])
         self.pages = 0
+        self.struct = PacketTree(self.w, {"AnswerArea": "Figure"})
+        self._page_objs: list[DictionaryObject] = []
         self._contents: dict[int, IndirectObject] = {}
         self._resources: dict[tuple[int, int], IndirectObject] = {}
 
@@ -46,7 +53,7 @@ class PacketWriter:
         # indirect: pypdf copies a direct array's streams into every page that holds it.
         return self.w._add_object(obj)
 
-    def _append(self, page: DictionaryObject) -> None:
+    def _append(self, page: DictionaryObject) -> IndirectObject:
         # Straight into the (flat) page tree: add_page() clones every new page all over
         # again, and its index bookkeeping does not know about pages added this way.
         page[NameObject("/Parent")] = self.tree.indirect_reference
@@ -56,6 +63,8 @@ class PacketWriter:
         cast(ArrayObject, self.tree["/Kids"]).append(ref)
         self.tree[NameObject("/Count")] = NumberObject(int(cast(int, self.tree["/Count"])) + 1)
         self.pages += 1
+        self._page_objs.append(page)
+        return ref
 
     def blank(self, box: ArrayObject) -> None:
         p = DictionaryObject({NameObject("/Type"): NameObject("/Page"),
@@ -63,10 +72,12 @@ class PacketWriter:
                               NameObject("/Resources"): DictionaryObject()})
         self._append(p)
 
-    def copy(self, page: PageObject) -> None:
-        """A page of another PDF, with its resources (shared with what was copied before)."""
+    def copy(self, page: PageObject) -> tuple[int, IndirectObject]:
+        """A page of another PDF, with its resources (shared with what was copied before).
+
+        Returns its index and reference, for `tag_part`."""
         new = page.clone(self.w, False, ("/Parent", "/StructParents", "/Annots"))
-        self._append(cast(DictionaryObject, new.get_object()))
+        return self.pages, self._append(cast(DictionaryObject, new.get_object()))
 
     def stamp(self, page: PageObject) -> IndirectObject:
         """A Form XObject drawing a stamp page's content, with that page's resources."""
@@ -77,7 +88,8 @@ class PacketWriter:
         form[NameObject("/Resources")] = page.raw_get("/Resources").clone(self.w)
         return self._indirect(form)
 
-    def stamped(self, index: int, page: PageObject, stamp: IndirectObject) -> None:
+    def stamped(self, index: int, page: PageObject,
+                stamp: IndirectObject) -> tuple[int, IndirectObject]:
         """A new page drawing the stamp, then the base page's shared content."""
         contents = self._contents.get(index)
         if contents is None:
@@ -101,10 +113,18 @@ class PacketWriter:
         p[NameObject("/MediaBox")] = page.raw_get("/MediaBox").clone(self.w)
         p[NameObject("/Resources")] = res_ref
         p[NameObject("/Contents")] = contents
-        self._append(p)
+        return self.pages, self._append(p)
 
-    def finish(self, title: str, author: str, subject: str, doc_id: bytes, date: str) -> bytes:
-        """The packet's bytes, with its metadata and a stable /ID."""
+    def tag_part(self, part: StructTemplate | None,
+                 pages: dict[int, tuple[int, IndirectObject]]) -> None:
+        """The structure of a rendered part for one copy of its pages: `pages` maps
+        each page index of the render to the copy's page (index and reference)."""
+        if part is not None:
+            self.struct.add(part, pages)
+
+    def finish(self, title: str, author: str, subject: str, doc_id: bytes, date: str,
+               lang: str = "en-US") -> bytes:
+        """The packet's bytes, with its metadata, structure tree and a stable /ID."""
         info = {"/Title": title, "/Author": author, "/Subject": subject,
                 "/Producer": "worksheets", "/Creator": "worksheets batch"}
         if date:
@@ -112,6 +132,7 @@ class PacketWriter:
         self.w.add_metadata({k: TextStringObject(v) for k, v in info.items()})
         # A stable /ID (pypdf leaves it out): identical inputs give identical bytes.
         self.w._ID = ArrayObject([ByteStringObject(doc_id), ByteStringObject(doc_id)])
+        self.struct.finish(self._page_objs, lang, title)
         out = io.BytesIO()
         self.w.write(out)
         return out.getvalue()

@@ -10,9 +10,9 @@ from .fonts import SANS, register_fonts
 from .markup import printable
 
 
-def footer_room(across: float, pages: int) -> float:
+def footer_room(across: float, pages: int, size: float = 8.0) -> float:
     """The width left for the footer's title beside the widest "Page x of y"."""
-    return float(across - stringWidth(f"Page {pages} of {pages}", SANS, 8) - 12)
+    return float(across - stringWidth(f"Page {pages} of {pages}", SANS, size) - 12)
 
 
 def fit_line(text: str, font: str, size: float, room: float,

@@ -145,6 +145,16 @@ class Variant:
 
 
 @dataclass(frozen=True)
+class NonText:
+    """Something printed that is not text (an image, a map, a chart): a screen reader
+    reads its text alternative instead. Lessons have none yet; images will add them."""
+
+    kind: str  # "image", ...
+    alt: str | None  # the text alternative; None or blank is an error
+    origin: Location
+
+
+@dataclass(frozen=True)
 class Lesson:
     """A whole lesson, validated."""
 
@@ -163,6 +173,8 @@ class Lesson:
     author: str
     variants: dict[str, Variant]
     origin: Location
+    lang: str = "en-US"  # BCP 47: the language of the lesson's text (a PDF's /Lang)
+    non_text: tuple[NonText, ...] = ()  # every non-text element, each with its alt
 
     def document(self, doc_id: str) -> Document:
         """The document with this id."""

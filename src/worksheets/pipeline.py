@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .compose import compose, compose_master
+from .compose import compose, compose_credit, compose_master
 from .errors import ContentError, Location, OutputError, Problem, WorksheetError
 from .load import display_path, load_lesson_with_problems
 from .load.layout import Layout, available_layouts, layout_dirs, layout_source, load_layout
@@ -21,6 +21,7 @@ from .preflight import Report
 from .preflight import preflight as check_pdf
 from .render import Meta, PageDecor, Part, render_parts
 from .select import BANNERS, EDITIONS, Edition, edition_title, editions_for, select
+from .tagging import Elem
 from .workers import run_tasks
 from .write import MAX_NAME_BYTES, prepare_dir, write_atomic
 
@@ -74,7 +75,7 @@ def find_lessons(content: str | os.PathLike[str] = "content") -> list[Path]:
 
 def load_all(paths: Iterable[str | os.PathLike[str]]) -> list[Lesson]:
     """Load every lesson, reporting the problems of all of them at once."""
-    from .checks import glyph_problems
+    from .checks import alt_problems, glyph_problems
 
     lessons, problems = [], []
     for p in paths:
@@ -83,6 +84,7 @@ def load_all(paths: Iterable[str | os.PathLike[str]]) -> list[Lesson]:
         if lesson is not None:
             lessons.append(lesson)
             problems.extend(glyph_problems(lesson))
+            problems.extend(alt_problems(lesson))
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise ContentError(errors)
@@ -145,13 +147,18 @@ def worksheet_part(lesson: Lesson, variant: str, layout: Layout, edition: Editio
 
     The one place a worksheet becomes flowables, for `build` and for the batch's packets.
     """
+    tree = Elem("Document")  # its structure, for the tagged PDF
     if edition == "master":
-        flow = compose_master([select(lesson, v, "key") for v in lesson.variants], layout)
+        flow = compose_master([select(lesson, v, "key") for v in lesson.variants], layout, tree)
     else:
-        flow = compose(select(lesson, variant, edition), layout)
-    decor = PageDecor(footer_left=lesson.title, footer_right=lesson.attribution,
+        flow = compose(select(lesson, variant, edition), layout, tree)
+    credit = lesson.attribution
+    if layout.footer_min_size and layout.footer:  # large print: once, at the text's size
+        flow.append(compose_credit(credit, layout, tree))
+        credit = ""
+    decor = PageDecor(footer_left=lesson.title, footer_right=credit,
                       banner=BANNERS.get(edition, ""))
-    return Part(flow, layout, decor)
+    return Part(flow, layout, decor, tree)
 
 
 def render_job(job: Job) -> bytes:
@@ -159,7 +166,8 @@ def render_job(job: Job) -> bytes:
     lesson = job.lesson
     meta = Meta(title=edition_title(lesson.title, job.edition), author=lesson.author,
                 subject=lesson.central_question,
-                keywords=(lesson.id, job.variant, job.layout.name, job.edition))
+                keywords=(lesson.id, job.variant, job.layout.name, job.edition),
+                lang=lesson.lang)
     try:
         return render_parts([worksheet_part(lesson, job.variant, job.layout, job.edition)],
                             meta)[0]
@@ -226,7 +234,8 @@ def _render_all(
     def make(index: int) -> tuple[bytes, Report | None]:
         job = todo[index]
         pdf = render_job(job)
-        return pdf, check_pdf(pdf, job.filename, job.layout.paper) if preflight else None
+        return pdf, check_pdf(pdf, job.filename, job.layout.paper,
+                              accessible=True) if preflight else None
 
     made = dict(run_tasks(make, range(len(todo)), jobs))
     return [made[i] for i in range(len(todo))]
@@ -273,6 +282,7 @@ def check(
     memory and layout trouble is reported with its place in the author's files.
     """
     from .checks import (
+        alt_problems,
         content_warnings,
         footer_problems,
         glyph_problems,
@@ -292,6 +302,7 @@ def check(
             loaded.append(lesson)
             problems.extend(content_warnings(lesson))
             problems.extend(glyph_problems(lesson))
+            problems.extend(alt_problems(lesson))
             scores = readability(lesson)
             problems.extend(readability_warnings(lesson, scores))
             problems.extend(readability_report(lesson, scores))

@@ -2,7 +2,9 @@
 
 Every font that draws text embedded, page size, no ink in the outer 0.25 in, every
 question on the same page as its answer lines, page-count parity for duplex,
-and text on every page that has ink.
+and text on every page that has ink. Also the accessibility facts (`checks.accessibility`):
+tagged, page objects outside marked content, the document language, headings; with
+`accessible=True` a PDF lacking them has findings.
 """
 
 from __future__ import annotations
@@ -41,8 +43,12 @@ class Report:
         return json.dumps({"ok": self.ok, **asdict(self)}, indent=2, ensure_ascii=False) + "\n"
 
 
-def preflight(pdf: bytes, name: str, paper: str | None = None, duplex: bool = False) -> Report:
-    """Check one PDF; `paper` is letter or a4 (default: whichever the first page is)."""
+def preflight(pdf: bytes, name: str, paper: str | None = None, duplex: bool = False,
+              accessible: bool = False) -> Report:
+    """Check one PDF; `paper` is letter or a4 (default: whichever the first page is).
+
+    `accessible`: an untagged PDF, content outside marked content, no language or no
+    headings are findings (the facts are reported either way)."""
     import pypdfium2
 
     report = Report(name)
@@ -57,7 +63,8 @@ def preflight(pdf: bytes, name: str, paper: str | None = None, duplex: bool = Fa
     try:
         report.pages = len(doc)
         _page_size([doc.get_page_size(i) for i in range(len(doc))], paper, report)
-        _pages(doc, report)
+        untagged = _pages(doc, report)
+        _accessibility(doc, pdf, untagged, report, accessible)
     finally:
         doc.close()
     report.checks["duplex_even"] = report.pages % 2 == 0
@@ -96,6 +103,7 @@ class _PageScan:
         self.has_text = False
         self.fonts: dict[str, bool] = {}  # fonts that draw text: embedded or not
         self.clear_of_edges = True  # every object's bounds stay out of the 0.25 in band
+        self.untagged = 0  # page objects in no marked-content sequence (content or artifact)
 
     @classmethod
     def of(cls, page: Any) -> _PageScan:
@@ -110,8 +118,10 @@ class _PageScan:
         refs = [ctypes.byref(c) for c in box]
         textpage = page.get_textpage()
 
-        def visit(obj: Any) -> None:
+        def visit(obj: Any, top_level: bool = False) -> None:
             kind = raw.FPDFPageObj_GetType(obj)
+            if top_level and raw.FPDFPageObj_CountMarks(obj) == 0:
+                scan.untagged += 1
             raw.FPDFPageObj_GetBounds(obj, *refs)
             left, bottom, right, top = (c.value for c in box)
             if kind == raw.FPDF_PAGEOBJ_FORM:
@@ -140,7 +150,7 @@ class _PageScan:
         try:
             scan.has_text = bool(textpage.get_text_range().strip())
             for i in range(raw.FPDFPage_CountObjects(page.raw)):
-                visit(raw.FPDFPage_GetObject(page.raw, i))
+                visit(raw.FPDFPage_GetObject(page.raw, i), True)
         finally:
             textpage.close()
         return scan
@@ -205,8 +215,10 @@ def _edge_ink(page: Any) -> bool:
                or min(data[y * stride + w - m : y * stride + w]) < 250 for y in range(h))
 
 
-def _pages(doc: Any, report: Report) -> None:
-    """One pdfium pass over the pages: fonts, text, questions and their lines, edge ink."""
+def _pages(doc: Any, report: Report) -> int:
+    """One pdfium pass over the pages: fonts, text, questions and their lines, edge ink.
+
+    Returns the number of page objects outside marked content."""
     scans, bad = [], []
     for i in range(len(doc)):
         page = doc[i]
@@ -230,15 +242,86 @@ def _pages(doc: Any, report: Report) -> None:
     for n in bad:
         report.findings.append(f"page {n} has ink within 0.25 in of the edge")
     report.checks["edge_ink_pages"] = bad
+    return sum(scan.untagged for scan in scans)
+
+
+_HEADING = re.compile(rb"/S\s*/H[1-6]?(?![A-Za-z0-9])")
+
+
+def _accessibility(doc: Any, pdf: bytes, untagged: int, report: Report,
+                   accessible: bool) -> None:
+    """Tagged (PDF/UA's /MarkInfo and structure tree), untagged objects, /Lang, headings.
+
+    Headings are counted in the file's bytes (no tree walk: every build runs this);
+    structure elements inside compressed object streams are not seen.
+    """
+    import pypdfium2.raw as raw
+
+    tagged = bool(raw.FPDFCatalog_IsTagged(doc.raw))
+    n = raw.FPDFCatalog_GetLanguage(doc.raw, None, 0)
+    lang = ""
+    if n > 2:
+        buf = ctypes.create_string_buffer(n)
+        raw.FPDFCatalog_GetLanguage(doc.raw, ctypes.cast(buf, ctypes.POINTER(ctypes.c_ushort)), n)
+        lang = buf.raw.decode("utf-16-le", errors="replace").rstrip("\x00")
+    headings = len(_HEADING.findall(pdf)) if tagged else 0
+    if tagged and not headings:  # the tree may be in compressed object streams (packets)
+        headings = _tree_headings(doc)
+    report.checks["accessibility"] = {"tagged": tagged, "untagged_objects": untagged,
+                                      "lang": lang or None, "headings": headings}
+    if not accessible:
+        return
+    if not tagged:
+        report.findings.append("not tagged (no structure tree): a screen reader cannot read "
+                               "it in order")
+    if untagged:
+        report.findings.append(f"{untagged} page objects are outside marked content (neither "
+                               "tagged content nor artifacts)")
+    if not lang:
+        report.findings.append("no document language (/Lang)")
+    if tagged and not headings:
+        report.findings.append("no headings in the structure tree")
+
+
+def _tree_headings(doc: Any) -> int:
+    """Headings in the structure tree of the first pages, read by pdfium (slower)."""
+    import pypdfium2.raw as raw
+
+    found = 0
+    buf = ctypes.create_string_buffer(64)
+
+    def walk(elem: Any) -> None:
+        nonlocal found
+        n = raw.FPDF_StructElement_GetType(elem, buf, 64)
+        role = buf.raw[:max(n - 2, 0)].decode("utf-16-le", errors="replace")
+        if re.fullmatch(r"H[1-6]?", role):
+            found += 1
+        for i in range(raw.FPDF_StructElement_CountChildren(elem)):
+            kid = raw.FPDF_StructElement_GetChildAtIndex(elem, i)
+            if kid:
+                walk(kid)
+
+    for i in range(min(len(doc), 3)):
+        page = doc[i]
+        tree = raw.FPDF_StructTree_GetForPage(page.raw)
+        try:
+            for k in range(raw.FPDF_StructTree_CountChildren(tree)):
+                walk(raw.FPDF_StructTree_GetChildAtIndex(tree, k))
+        finally:
+            raw.FPDF_StructTree_Close(tree)
+            page.close()
+        if found:
+            break
+    return found
 
 
 def preflight_file(path: str | Path, paper: str | None = None, duplex: bool = False,
-                   write_report: bool = True) -> Report:
+                   write_report: bool = True, accessible: bool = False) -> Report:
     """Preflight a PDF on disk, writing `<name>.preflight.json` beside it."""
     from .write import write_atomic
 
     path = Path(path)
-    report = preflight(path.read_bytes(), str(path), paper, duplex)
+    report = preflight(path.read_bytes(), str(path), paper, duplex, accessible)
     if write_report:
         write_atomic(path.with_suffix(".preflight.json"), report.to_json().encode())
     return report

@@ -9,7 +9,7 @@ import io
 import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from reportlab import rl_config
@@ -18,7 +18,6 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
     Flowable,
-    Frame,
     NextPageTemplate,
     PageBreak,
     PageTemplate,
@@ -31,6 +30,19 @@ from .fonts import SANS, register_fonts
 from .ink import INK, RULE
 from .load.layout import Layout
 from .measure import fit_line, footer_room
+from .tagging import (
+    LANG_CALLBACK,
+    Elem,
+    LineEndText,
+    StructTemplate,
+    TaggedFrame,
+    Tagger,
+    artifact,
+    lang_callback,
+)
+
+# Roles of our own, mapped to standard ones for assistive technology.
+ROLE_MAP = {"AnswerArea": "Figure"}
 
 
 @dataclass(frozen=True)
@@ -51,6 +63,7 @@ class Meta:
     author: str
     subject: str
     keywords: tuple[str, ...] = ()
+    lang: str = "en-US"  # the document's language (catalog /Lang, XMP dc:language)
 
 
 @dataclass(frozen=True)
@@ -60,14 +73,23 @@ class Part:
     flowables: list[Flowable]
     layout: Layout
     decor: PageDecor
+    # the structure elements of the flowables (a Document), built as they were composed
+    tree: Elem = field(default_factory=lambda: Elem("Document"))
 
 
-def render_parts(parts: Sequence[Part], meta: Meta) -> tuple[bytes, list[range]]:
+def render_parts(parts: Sequence[Part], meta: Meta,
+                 structure: list[StructTemplate | None] | None = None,
+                 ) -> tuple[bytes, list[range]]:
     """Lay out several documents in one PDF so they share one subset of each font.
 
     Each part starts on a new page with its own layout and decor, and its footer
     counts its own pages ("Page 2 of 10"). Returns the PDF and each part's
     0-based page range. Streams are Flate only (no ASCII85), to keep packets small.
+
+    The PDF is tagged (PDF/UA-1): each part's structure tree becomes a `Part` of one
+    Document (a single part is the Document); page furniture is an artifact.
+    `structure`, if given, receives each part's structure (None for a part with no
+    content) for packets made of copies of its pages.
     """
     register_fonts()
     buf = io.BytesIO()
@@ -81,7 +103,7 @@ def render_parts(parts: Sequence[Part], meta: Meta) -> tuple[bytes, list[range]]
     templates, story = [], []
     for i, part in enumerate(parts):
         lay, w_h = part.layout, part.layout.page_size
-        frame = Frame(lay.margin_left, lay.margin_bottom,
+        frame = TaggedFrame(lay.margin_left, lay.margin_bottom,
                       lay.text_width, lay.frame_height, id=f"body{i}",
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
         templates.append(PageTemplate(id=f"part{i}", frames=[frame], pagesize=w_h,
@@ -90,11 +112,14 @@ def render_parts(parts: Sequence[Part], meta: Meta) -> tuple[bytes, list[range]]
             story += [NextPageTemplate(f"part{i}"), PageBreak()]
         story += part.flowables
     doc.addPageTemplates(templates)
+    tagger = Tagger(_tree(parts), lang=meta.lang, title=meta.title, role_map=ROLE_MAP)
     with _flate_only():
         try:
-            doc.build(story, canvasmaker=_parts_canvas_class(parts))
+            doc.build(story, canvasmaker=tagger.canvasmaker(_parts_canvas_class(parts)))
         except LayoutError as e:
             raise WorksheetError(_does_not_fit(str(e), parts)) from None
+    if structure is not None:
+        structure.extend(tagger.templates())
     owner: list[int] = getattr(doc, "_ws_owner", [])
     ranges = []
     for i in range(len(parts)):
@@ -124,9 +149,23 @@ def _does_not_fit(error: str, parts: Sequence[Part]) -> str:
             "the margins)")
 
 
-def render(flowables: list[Flowable], layout: Layout, meta: Meta, decor: PageDecor) -> bytes:
+def render(flowables: list[Flowable], layout: Layout, meta: Meta, decor: PageDecor,
+           tree: Elem | None = None) -> bytes:
     """Lay out the flowables on the layout's pages and return the PDF."""
-    return render_parts([Part(flowables, layout, decor)], meta)[0]
+    part = Part(flowables, layout, decor) if tree is None else Part(flowables, layout, decor,
+                                                                     tree)
+    return render_parts([part], meta)[0]
+
+
+def _tree(parts: Sequence[Part]) -> Elem:
+    """One Document: a single part's own, or each part's as a Part of a new one."""
+    if len(parts) == 1:
+        return parts[0].tree
+    root = Elem("Document")
+    for part in parts:
+        # the part's elements are shared, not copied: only the writer reads them
+        root.kids.append(Elem("Part", root, lang=part.tree.lang, kids=part.tree.kids))
+    return root
 
 
 @contextmanager
@@ -147,7 +186,8 @@ def _part_start(i: int, part: Part) -> Callable[[Canvas, BaseDocTemplate], None]
         if owner is None:
             owner = doc._ws_owner = []
         owner.append(i)
-        _banner(c, part.layout, part.decor)
+        with artifact(c, "Pagination"):
+            _banner(c, part.layout, part.decor)
 
     return on_page
 
@@ -160,6 +200,7 @@ def _parts_canvas_class(parts: Sequence[Part]) -> Callable[..., Canvas]:
             super().__init__(*args, **kwargs)
             self._held: list[dict[str, Any]] = []
             self._marks: list[str] = []  # bookmarks on the page being drawn
+            self.setNamedCB(LANG_CALLBACK, lang_callback)  # marks bilingual text's Spanish
 
         def bookmarkPage(self, key: str, **kw: Any) -> None:  # noqa: N802 - reportlab's name
             # The document's pages are made when the held pages are written: a bookmark
@@ -167,6 +208,11 @@ def _parts_canvas_class(parts: Sequence[Part]) -> Callable[..., Canvas]:
             if kw:
                 raise TypeError("bookmarks here open their page whole (fit='Fit')")
             self._marks.append(key)
+
+        def beginText(self, x: float = 0, y: float = 0,  # noqa: N802 - reportlab's name
+                      direction: Any = None) -> LineEndText:
+            # a space at each line's end: words do not run together when read aloud
+            return LineEndText(self, x, y, direction=direction)
 
         def showPage(self) -> None:  # noqa: N802 - reportlab's name
             self._held.append(dict(self.__dict__))
@@ -182,7 +228,8 @@ def _parts_canvas_class(parts: Sequence[Part]) -> Callable[..., Canvas]:
                 self.__dict__.update(state)
                 i = state["_ws_part"]
                 seen[i] = seen.get(i, 0) + 1
-                _decorate(self, parts[i].layout, parts[i].decor, totals[i], seen[i])
+                with artifact(self, "Pagination"):
+                    _decorate(self, parts[i].layout, parts[i].decor, totals[i], seen[i])
                 for key in state["_marks"]:
                     Canvas.bookmarkPage(self, key)
                 Canvas.showPage(self)
@@ -197,16 +244,19 @@ def _banner(c: Canvas, layout: Layout, decor: PageDecor) -> None:
         return
     w, h = layout.page_size
     y = h - layout.margin_top + 14
+    floor = layout.footer_min_size
+    banner_size = max(10.0, layout.footer_size) if floor else 10.0  # large print: as the footer
     c.saveState()
     c.setFillColor(INK)
     if decor.banner:
-        c.setFont(SANS + "-Bold", 10)
+        c.setFont(SANS + "-Bold", banner_size)
         c.drawString(layout.margin_left, y, decor.banner)
     if decor.stamp:
         room = layout.text_width
         if decor.banner:
-            room -= stringWidth(decor.banner, SANS + "-Bold", 10) + 12
-        stamp, size = fit_line(decor.stamp, SANS, 9, room, 6.5)
+            room -= stringWidth(decor.banner, SANS + "-Bold", banner_size) + 12
+        stamp, size = fit_line(decor.stamp, SANS, max(9.0, layout.footer_size) if floor else 9.0,
+                               room, floor or 6.5)
         c.setFont(SANS, size)
         c.drawRightString(w - layout.margin_right, y, stamp)
     c.restoreState()
@@ -220,7 +270,9 @@ def _decorate(c: Canvas, layout: Layout, decor: PageDecor, total: int,
     n = c.getPageNumber() if number is None else number
     c.saveState()
     c.setFillColor(INK)
-    if layout.footer:
+    if layout.footer and layout.footer_min_size:
+        _large_footer(c, layout, decor, total, n)
+    elif layout.footer:
         y = layout.margin_bottom - 24
         c.setStrokeColor(RULE)
         c.setLineWidth(0.5)
@@ -238,3 +290,21 @@ def _decorate(c: Canvas, layout: Layout, decor: PageDecor, total: int,
             c.setFont(SANS, size)
             c.drawString(left, y - 10, credit)
     c.restoreState()
+
+
+def _large_footer(c: Canvas, layout: Layout, decor: PageDecor, total: int, n: int) -> None:
+    """A footer for large print: the title and "Page x of y" at `footer_size` below a
+    rule, never shrunk below `footer_min_size` (a title too long is cut). The
+    attribution is not here: large print prints it once, after the worksheet."""
+    w, _ = layout.page_size
+    left, right = layout.margin_left, w - layout.margin_right
+    size = max(layout.footer_size, layout.footer_min_size)
+    y = layout.margin_bottom - 10 - size
+    c.setStrokeColor(RULE)
+    c.setLineWidth(0.5)
+    c.line(left, y + size + 2, right, y + size + 2)
+    title, fitted = fit_line(decor.footer_left, SANS, size,
+                             footer_room(right - left, total, size), size)
+    c.setFont(SANS, fitted)
+    c.drawString(left, y, title)
+    c.drawRightString(right, y, f"Page {n} of {total}")

@@ -826,7 +826,7 @@ def test_there_is_no_image_key(lesson_dir: LessonDir) -> None:
         "lesson/documents/A.md:5:1: unknown key 'image' (expected one of: label, title, "
         "modified, dateline, source, level)",
         "lesson/lesson.yaml:3:1: unknown key 'image' (expected one of: title, central_question, "
-        "grade_band, background, documents, organizer, claim, attribution, author, variants)",
+        "grade_band, background, documents, organizer, claim, attribution, author, lang, variants)",
     ]
 
 

@@ -128,7 +128,7 @@ def test_layout_extends_and_validation(project: Path) -> None:
         "layouts/bad.yaml:3:14: margin_left: 'wide' is not a length (write it like 0.8in, "
         "20mm or 12pt)",
         "layouts/bad.yaml:4:12: body_size: 3 is out of range (use a number from 6 to 40)",
-        "layouts/bad.yaml:5:1: unknown key 'fontsize' (did you mean 'caption_size'?)",
+        "layouts/bad.yaml:5:1: unknown key 'fontsize' (did you mean 'footer_size'?)",
     ]
     (project / "layouts" / "loop.yaml").write_text("extends: loop\n")
     code, _, err = run("build", "--layout", "loop")
@@ -212,7 +212,8 @@ def test_check_all_reports_layout_trouble(project: Path) -> None:
     q.write_text(q.read_text().replace("lines: 3", "lines: 30", 1))
     code, out, _ = run("check", "--all")
     assert code == 0
-    trouble = [ln for ln in out.splitlines() if "taller than a page" in ln]
+    trouble = [ln for ln in out.splitlines() if "taller than a page" in ln
+               and "questions.yaml" in ln]
     assert trouble, out
     assert trouble[0].startswith(f"content/{LESSON.name}/questions.yaml:")
     assert "question 1 (a-sourcing) is taller than a page and is split across pages (page " in \

@@ -32,6 +32,7 @@ from ..markup import escape
 from ..model import Lesson
 from ..pipeline import worksheet_part
 from ..render import Meta, PageDecor, Part, render_parts
+from ..tagging import Elem, StructTemplate, TaggedTable, tag
 from .plan import PacketPlan, Seat
 from .roster import ClassSection
 
@@ -45,6 +46,8 @@ class Base:
     lesson_id: str
     pdf: bytes
     ranges: dict[BaseKey, range]
+    # each part's structure elements, copied for each student's copy of its pages
+    structure: dict[BaseKey, StructTemplate | None]
 
 
 def base_parts(plans: Sequence[PacketPlan]) -> list[BaseKey]:
@@ -61,9 +64,12 @@ def render_base(lesson: Lesson, keys: Sequence[BaseKey], layouts: dict[str, Layo
     parts = [worksheet_part(lesson, variant, layouts[layout_name],
                             "key" if edition == "key" else "student")
              for edition, variant, layout_name in keys]
-    meta = Meta(title=lesson.title, author=lesson.author, subject=lesson.central_question)
-    pdf, ranges = render_parts(parts, meta)
-    return Base(lesson.id, pdf, dict(zip(keys, ranges, strict=True)))
+    meta = Meta(title=lesson.title, author=lesson.author, subject=lesson.central_question,
+                lang=lesson.lang)
+    structure: list[StructTemplate | None] = []
+    pdf, ranges = render_parts(parts, meta, structure)
+    return Base(lesson.id, pdf, dict(zip(keys, ranges, strict=True)),
+                dict(zip(keys, structure, strict=True)))
 
 
 # --- the cover and the stamps ------------------------------------------------------------
@@ -88,13 +94,15 @@ def _styles() -> dict[str, ParagraphStyle]:
 
 
 def _table(rows: list[list[str]], widths: list[float], s: dict[str, ParagraphStyle],
-           header: bool = True) -> Table:
+           parent: Elem, header: bool = True, row_heads: int = 0) -> Table:
     # Plain strings lay out much faster than paragraphs; only text too wide for its
     # column becomes a (wrapping) paragraph.
     cells = [[c if stringWidth(c, SANS + "-Bold", 9) < w - 12 else
               Paragraph(escape(c), s["cellb"] if header and i == 0 else s["cell"])
               for c, w in zip(row, widths, strict=True)] for i, row in enumerate(rows)]
-    t = Table(cells, colWidths=widths, repeatRows=1 if header else 0)
+    t = TaggedTable(cells, colWidths=widths, repeatRows=1 if header else 0,
+                    elem=parent.add("Table"), header_rows=1 if header else 0,
+                    header_cols=row_heads)
     style = [("FONTNAME", (0, 0), (-1, -1), SANS), ("FONTSIZE", (0, 0), (-1, -1), 9),
              ("LEADING", (0, 0), (-1, -1), 11.7), ("VALIGN", (0, 0), (-1, -1), "TOP"),
              ("LINEBELOW", (0, 0), (-1, -1), 0.4, colors.Color(0.6, 0.6, 0.6)),
@@ -107,19 +115,27 @@ def _table(rows: list[list[str]], widths: list[float], s: dict[str, ParagraphSty
 
 
 def compose_cover(plan: PacketPlan, lesson: Lesson, first_pages: list[int],
-                  key_pages: range, total: int, width: float) -> list[Flowable]:
-    """The cover: who and what the packet is for, counts, print instructions, the roster."""
+                  key_pages: range, total: int, width: float,
+                  root: Elem | None = None) -> list[Flowable]:
+    """The cover: who and what the packet is for, counts, print instructions, the roster.
+
+    Tagged under `root`: H1, headings (H2), paragraphs, tables with header cells.
+    """
+    root = Elem("Document") if root is None else root
     s = _styles()
     cls = plan.cls
     school = cls.school or plan.school
-    out: list[Flowable] = [Paragraph("Class packet", s["title"]),
-                           Paragraph(escape(lesson.title), s["sub"])]
+
+    def p(text: str, style: str, role: str = "P") -> Flowable:
+        return tag(Paragraph(text, s[style]), root.add(role))
+
+    out: list[Flowable] = [p("Class packet", "title", "H1"), p(escape(lesson.title), "sub")]
     facts = [("School", school), ("Teacher", cls.teacher),
              ("Class", cls.name + (f" ({cls.code})" if cls.code and cls.code != cls.name else "")),
              ("Period", cls.period), ("Date", plan.date)]
-    out.append(_table([[k, v or "—"] for k, v in facts], [width * 0.2, width * 0.8], s,
-                      header=False))
-    out.append(Paragraph("Versions in this packet", s["head"]))
+    out.append(_table([[k, v or "—"] for k, v in facts], [width * 0.2, width * 0.8], s, root,
+                      header=False, row_heads=1))
+    out.append(p("Versions in this packet", "head", "H2"))
     layouts = list(plan.layouts)
     rows = [["Variant \\ layout", *layouts, "Students"]]
     for v in plan.variants:
@@ -128,8 +144,9 @@ def compose_cover(plan: PacketPlan, lesson: Lesson, first_pages: list[int],
         rows.append([v, *counts, str(sum(per.values()))])
     rows.append(["All", *[str(plan.layouts[lay]) for lay in layouts], str(len(plan.seats))])
     n = len(layouts) + 2
-    out.append(_table(rows, [width * 0.3] + [width * 0.7 / (n - 1)] * (n - 1), s))
-    out.append(Paragraph("Printing", s["head"]))
+    out.append(_table(rows, [width * 0.3] + [width * 0.7 / (n - 1)] * (n - 1), s, root,
+                      row_heads=1))
+    out.append(p("Printing", "head", "H2"))
     sheets = total // 2
     paper = "A4" if plan.paper == "a4" else "Letter"
     tips = [
@@ -142,15 +159,17 @@ def compose_cover(plan: PacketPlan, lesson: Lesson, first_pages: list[int],
         f"The teacher keys are on pages {key_pages.start + 1}–{key_pages.stop}."
         if len(key_pages) else "This packet has no teacher key.",
     ]
-    out.extend(Paragraph("• " + escape(t), s["text"]) for t in tips)
+    tip_list = root.add("L")
+    out.extend(tag(Paragraph("• " + escape(t), s["text"]), tip_list.add("LI").add("LBody"))
+               for t in tips)
     out.append(Spacer(1, 6))
-    out.append(Paragraph("Students in roster order", s["head"]))
+    out.append(p("Students in roster order", "head", "H2"))
     rows = [["#", "Student", "ID", "Variant", "Layout", "Pages"]]
     for i, (seat, first) in enumerate(zip(plan.seats, first_pages, strict=True), 1):
         rows.append([str(i), seat.student.name, seat.student.id, seat.variant,
                      seat.layout.name, str(first + 1)])
     w = [0.06, 0.38, 0.16, 0.16, 0.14, 0.10]
-    out.append(_table(rows, [width * f for f in w], s))
+    out.append(_table(rows, [width * f for f in w], s, root))
     return out
 
 
@@ -174,14 +193,16 @@ def layout_pages(plan: PacketPlan, base: Base, cover_pages: int) -> tuple[list[i
     return firsts, range(start, page), page
 
 
-def render_class_doc(plan: PacketPlan, lesson: Lesson, base: Base) -> tuple[bytes, int]:
-    """The cover followed by one stamp page per student; returns the PDF and cover length."""
+def render_class_doc(plan: PacketPlan, lesson: Lesson,
+                     base: Base) -> tuple[bytes, int, StructTemplate | None]:
+    """The cover followed by one stamp page per student; returns the PDF, the cover's
+    length and its structure."""
     cover_layout = plan.key_layout
     w = cover_layout.text_width
     stamps = [Part([Spacer(1, 1)], msgspec.structs.replace(seat.layout, footer=False),
                    PageDecor(footer_left="", stamp=stamp_text(seat, plan.cls)))
               for seat in plan.seats]
-    meta = Meta(title=lesson.title, author=lesson.author, subject="")
+    meta = Meta(title=lesson.title, author=lesson.author, subject="", lang=lesson.lang)
     # The cover's own length moves the page numbers printed on it. Start from the
     # length of the last cover of this shape: usually right, so rendered once. The
     # output does not depend on the guess, only the number of passes does.
@@ -189,14 +210,17 @@ def render_class_doc(plan: PacketPlan, lesson: Lesson, base: Base) -> tuple[byte
     guess = _COVER_PAGES.get(shape, 1)
     for _ in range(3):
         firsts, keys, total = layout_pages(plan, base, guess)
-        cover = compose_cover(plan, lesson, firsts, keys, total, w)
+        tree = Elem("Document")
+        cover = compose_cover(plan, lesson, firsts, keys, total, w, tree)
         decor = PageDecor(footer_left=f"{lesson.title}: {plan.cls.name}")
-        pdf, ranges = render_parts([Part(cover, cover_layout, decor), *stamps], meta)
+        structure: list[StructTemplate | None] = []
+        pdf, ranges = render_parts([Part(cover, cover_layout, decor, tree), *stamps], meta,
+                                   structure)
         _COVER_PAGES[shape] = len(ranges[0])
         if _even(len(ranges[0])) == _even(guess):
             break
         guess = len(ranges[0])
-    return pdf, len(ranges[0])
+    return pdf, len(ranges[0]), structure[0]
 
 
 _COVER_PAGES: dict[tuple[int, int, int, str], int] = {}
@@ -205,29 +229,29 @@ _COVER_PAGES: dict[tuple[int, int, int, str], int] = {}
 def assemble(plan: PacketPlan, lesson: Lesson, base: Base, base_reader: PdfReader,
              doc_id: bytes, pdf_date: str) -> tuple[bytes, int]:
     """The packet PDF and its page count."""
-    class_pdf, cover_len = render_class_doc(plan, lesson, base)
+    class_pdf, cover_len, cover_tree = render_class_doc(plan, lesson, base)
     cr = PdfReader(io.BytesIO(class_pdf))
     pk = PacketWriter()
     cover = [cr.pages[i] for i in range(cover_len)]
-    for page in cover:
-        pk.copy(page)
+    pk.tag_part(cover_tree, {i: pk.copy(page) for i, page in enumerate(cover)})
     if cover_len % 2:
         pk.blank(cover[-1].mediabox)
     bpages = base_reader.pages
     for k, seat in enumerate(plan.seats):
         stamp = pk.stamp(cr.pages[cover_len + k])
         rng = base.ranges["student", seat.variant, seat.layout.name]
-        for i in rng:
-            pk.stamped(i, bpages[i], stamp)
+        part = base.structure["student", seat.variant, seat.layout.name]
+        pk.tag_part(part, {i: pk.stamped(i, bpages[i], stamp) for i in rng})
         if len(rng) % 2:
             pk.blank(bpages[rng[-1]].mediabox)
     for v in plan.key_variants():
         rng = base.ranges["key", v, plan.key_layout.name]
-        for i in rng:
-            pk.copy(bpages[i])
+        pk.tag_part(base.structure["key", v, plan.key_layout.name],
+                    {i: pk.copy(bpages[i]) for i in rng})
         if len(rng) % 2:
             pk.blank(bpages[rng[-1]].mediabox)
     teacher = f" ({plan.cls.teacher})" if plan.cls.teacher else ""
     title = f"{lesson.title}: {plan.cls.name}{teacher}"
-    data = pk.finish(title, lesson.author, lesson.central_question, doc_id, pdf_date)
+    data = pk.finish(title, lesson.author, lesson.central_question, doc_id, pdf_date,
+                     lesson.lang)
     return data, pk.pages

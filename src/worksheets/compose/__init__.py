@@ -10,3 +10,4 @@ from __future__ import annotations
 from .flowables import collect_layout_warnings as collect_layout_warnings
 from .master import compose_master as compose_master
 from .worksheet import compose as compose
+from .worksheet import compose_credit as compose_credit

@@ -18,7 +18,7 @@ from reportlab.platypus import (
 from ..errors import Location, Problem
 from ..fonts import SANS
 from ..ink import INK, RULE
-from ..markup import escape
+from ..tagging import TAG_ATTR, Elem, anchor, artifact, content, tag
 
 # --- flowables ---------------------------------------------------------------------
 
@@ -73,6 +73,8 @@ def fit_paragraphs(paras: list[Paragraph], width: float, height: float) -> tuple
             continue
         parts = p.split(width, height - used)
         if len(parts) == 2:
+            for part in parts:  # both halves are the one paragraph's content
+                setattr(part, TAG_ATTR, getattr(p, TAG_ATTR, None))
             return [*first, parts[0]], [parts[1], *paras[i + 1:]]
         return first, list(paras[i:])
     return first, []
@@ -84,14 +86,23 @@ class AnswerArea(Flowable):  # type: ignore[misc]
     Its height is the larger of the lines and the key's answer, in both
     editions, so the student edition and the key paginate alike. An area
     taller than the space left splits at a ruled line.
+
+    Tagged: the label is `label_elem`'s content; the area is `elem`, an element with
+    a text alternative ("answer space, 4 lines") in the student edition, the parent of
+    the answer's paragraphs in the key; the rules are artifacts.
     """
 
+    tags_itself = True
+
     def __init__(self, lines: int, spacing: float, answer: list[Paragraph], show: bool,
-                 label: str | None = None, label_style: ParagraphStyle | None = None) -> None:
+                 label: str | None = None, label_style: ParagraphStyle | None = None,
+                 elem: Elem | None = None, label_elem: Elem | None = None) -> None:
         super().__init__()
         self.lines, self.spacing, self.answer, self.show = lines, spacing, answer, show
+        self.elem, self.label_elem = elem, label_elem
         self.label_style = label_style
-        self.label = Paragraph(escape(label), label_style) if label and label_style else None
+        # the label is paragraph markup (escaped by the caller)
+        self.label = Paragraph(label, label_style) if label and label_style else None
         self._heights: list[float] = []
 
     def _label_height(self, avail_width: float) -> float:
@@ -111,9 +122,10 @@ class AnswerArea(Flowable):  # type: ignore[misc]
             return []
         room = n * self.spacing - self.spacing * 0.4
         first, rest = fit_paragraphs(self.answer, avail_width - 12, room)
-        head = AnswerArea(n, self.spacing, first, self.show, None, self.label_style)
+        head = AnswerArea(n, self.spacing, first, self.show, None, self.label_style,
+                          self.elem, self.label_elem)
         head.label = self.label
-        tail = AnswerArea(max(self.lines - n, 1), self.spacing, rest, self.show)
+        tail = AnswerArea(max(self.lines - n, 1), self.spacing, rest, self.show, elem=self.elem)
         return [head, tail]
 
     def draw(self) -> None:
@@ -121,14 +133,23 @@ class AnswerArea(Flowable):  # type: ignore[misc]
         top = self.height
         if self.label is not None:
             lh = self.label.height
-            self.label.drawOn(c, 0, top - lh)
+            with content(c, self.label_elem):
+                self.label.drawOn(c, 0, top - lh)
             top -= lh
         if self.show and self.answer:
             y = top - 3
             for p, h in zip(self.answer, self._heights, strict=True):
-                p.drawOn(c, 8, y - h)
+                with content(c, getattr(p, TAG_ATTR, None) or self.elem):
+                    p.drawOn(c, 8, y - h)
                 y -= h
             top = y - 2  # the key's rules continue below its answer
+        elif not self.show:
+            anchor(c, self.elem)  # where the answer goes, for a listener
+        with artifact(c, "Layout"):
+            self._rules(top)
+
+    def _rules(self, top: float) -> None:
+        c = self.canv
         c.setStrokeColor(RULE)
         c.setLineWidth(0.6)
         n = int(top // self.spacing + 1e-6)
@@ -148,20 +169,29 @@ class NumberedParagraph(Paragraph):  # type: ignore[misc]
 
     first_line = 1
     every = 5
+    number_size = 0.0  # 0: 70% of the text size, at most 8 pt
+    tags_itself = True  # the text is its element's content, the numbers artifacts
 
     def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
         parts: list[Flowable] = super().split(avail_width, avail_height)
         if len(parts) == 2:
             parts[0].first_line = self.first_line
             parts[1].first_line = self.first_line + len(parts[0].blPara.lines)
+            parts[0].number_size = parts[1].number_size = self.number_size
         return parts
 
     def draw(self) -> None:
-        super().draw()
+        c = self.canv
+        with content(c, getattr(self, TAG_ATTR, None)):
+            super().draw()
+        with artifact(c, "Layout"):
+            self._numbers()
+
+    def _numbers(self) -> None:
         st = self.style
         c = self.canv
         c.saveState()
-        c.setFont(SANS, min(8.0, st.fontSize * 0.7))
+        c.setFont(SANS, self.number_size or min(8.0, st.fontSize * 0.7))
         c.setFillColor(INK)
         for i in range(len(self.blPara.lines)):
             n = self.first_line + i
@@ -236,3 +266,13 @@ class Bookmark(Flowable):  # type: ignore[misc]
     def draw(self) -> None:
         self.canv.bookmarkPage(self.key)
         self.canv.addOutlineEntry(self.title, self.key, level=0)
+
+
+def figure(flowable: Flowable, parent: Elem, alt: str | None) -> Flowable:
+    """A non-text flowable (an image, a drawing) as a Figure read as its text alternative.
+
+    Where images will enter the worksheet; `checks.alt_problems` refuses a lesson
+    whose non-text element has no alt, and the tagger refuses a Figure without one.
+    A decorative drawing needs no element: leave it untagged and it is an artifact.
+    """
+    return tag(flowable, parent.add("Figure", alt=alt))

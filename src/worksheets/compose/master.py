@@ -7,7 +7,6 @@ from reportlab.platypus import (
     Flowable,
     Paragraph,
     Spacer,
-    Table,
     TableStyle,
 )
 
@@ -16,21 +15,28 @@ from ..ink import INK, SHADE
 from ..load.layout import Layout
 from ..markup import escape
 from ..select import Worksheet
+from ..tagging import Elem, TaggedTable
 from .flowables import Bookmark
-from .styles import para, runs_markup, styles
+from .styles import para, runs_markup, styles, tpara
 from .worksheet import repeat_header
 
 
-def compose_master(sheets: list[Worksheet], layout: Layout) -> list[Flowable]:
+def compose_master(sheets: list[Worksheet], layout: Layout,
+                   root: Elem | None = None) -> list[Flowable]:
     """The one-page teacher master: every question number, its wording, and what each variant shows.
 
     A variant never rewords or renumbers a question, so the wording is printed
     once and each variant's column says whether it asks it and with which supports.
+
+    Tagged under `root`: the heading (H1), a paragraph, and a Table whose first
+    row and first column (the question numbers) are header cells.
     """
+    root = Elem("Document") if root is None else root
     s = styles(layout)
     lesson = sheets[0].lesson
     width = layout.text_width
-    size = min(s.cell.fontSize - 1.5, 9.0)
+    size = max(min(s.cell.fontSize - 1.5, 9.0), layout.min_text_size)
+    note = max(size - 1, layout.min_text_size)
     small = ParagraphStyle("master", parent=s.cell, fontSize=size, leading=size * 1.2)
     head = ParagraphStyle("master-head", parent=s.cell_head, fontSize=size, leading=size * 1.2)
     header: list[Flowable] = [para("No.", head), para("Question", head)]
@@ -39,8 +45,12 @@ def compose_master(sheets: list[Worksheet], layout: Layout) -> list[Flowable]:
         extra = [v.reading_level + " texts"]
         if v.language:
             extra.append(f"glossary: {v.language}")
-        header.append(Paragraph(f"{escape(v.title)}<br/><font size={size - 1}>"
+        header.append(Paragraph(f"{escape(v.title)}<br/><font size={note}>"
                                 f"{escape(', '.join(extra))}</font>", head))
+    heading = tpara(f"Teacher master: {lesson.title}", s.heading, root, "H1")
+    intro = tpara("Every question has the same number in every variant, so one class can work "
+                  "from different versions together.", s.small, root)
+    table_elem = root.add("Table")
     rows: list[list[Flowable]] = [header]
     questions = [*lesson.questions, *([lesson.claim] if lesson.claim else [])]
     for q in questions:
@@ -63,8 +73,9 @@ def compose_master(sheets: list[Worksheet], layout: Layout) -> list[Flowable]:
     prompt_w = width - first - rest * len(sheets)
     widths = [first, prompt_w] + [rest] * len(sheets)
     frame_h = layout.frame_height
-    table = Table(rows, colWidths=widths, repeatRows=repeat_header(header, widths, 12, frame_h),
-                  splitInRow=1)
+    table = TaggedTable(rows, colWidths=widths,
+                        repeatRows=repeat_header(header, widths, 12, frame_h), splitInRow=1,
+                        elem=table_elem, header_rows=1, header_cols=1)
     table.setStyle(TableStyle([
         ("FONTNAME", (0, 0), (-1, -1), SANS),
         ("GRID", (0, 0), (-1, -1), 0.5, INK),
@@ -75,9 +86,8 @@ def compose_master(sheets: list[Worksheet], layout: Layout) -> list[Flowable]:
     ]))
     return [
         Bookmark("master", "Teacher master"),
-        para(f"Teacher master: {lesson.title}", s.heading),
-        para("Every question has the same number in every variant, so one class can work "
-             "from different versions together.", s.small),
+        heading,
+        intro,
         Spacer(1, 4),
         table,
     ]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from ..markup import escape
 from ..select import Worksheet
+from ..tagging import lang_span
 
 # Words the generator itself prints, with their Spanish for bilingual variants.
 STRINGS: dict[str, dict[str, str]] = {
@@ -47,3 +49,19 @@ def words(ws: Worksheet, key: str) -> str:
     if lang and lang in s and s[lang] != s["en"]:
         return f"{s['en']} / {s[lang]}"
     return s["en"]
+
+
+def words_markup(ws: Worksheet, key: str) -> str:
+    """`words()` as paragraph markup, its Spanish marked as Spanish for screen readers."""
+    s = STRINGS[key]
+    lang = ws.variant.language
+    if lang and lang in s and s[lang] != s["en"]:
+        return f"{escape(s['en'])} / {lang_span(escape(s[lang]), lang)}"
+    return escape(s["en"])
+
+
+def both_markup(text: str, other: str | None, lang: str | None) -> str:
+    """"text / other" as markup, `other` (a translation) marked as being in `lang`."""
+    if not other or not lang:
+        return escape(text)
+    return f"{escape(text)} / {lang_span(escape(other), lang)}"

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import (
+    Flowable,
     Paragraph,
 )
 
@@ -14,6 +16,7 @@ from ..fonts import SANS, SERIF, register_fonts
 from ..ink import INK
 from ..load.layout import Layout
 from ..markup import Run, escape
+from ..tagging import Elem, tag
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,9 @@ def styles(layout: Layout) -> Styles:
     body_face = SERIF if layout.serif == "serif" else SANS
 
     def st(name: str, face: str, size: float, **kw: object) -> ParagraphStyle:
+        if size < layout.min_text_size:  # large print: nothing a student reads is smaller
+            size = layout.min_text_size
+            kw.pop("leading", None)
         kw.setdefault("leading", size * lead)
         return ParagraphStyle(name, fontName=face, fontSize=size, textColor=INK, **kw)
 
@@ -92,3 +98,14 @@ def runs_markup(runs: tuple[Run, ...]) -> str:
 def para(text: str, style: ParagraphStyle) -> Paragraph:
     """A paragraph of plain author text (escaped)."""
     return Paragraph(escape(text), style)
+
+
+def tagged(flowable: Flowable, parent: Elem, role: str = "P", lang: str | None = None) -> Any:
+    """The flowable, marked as the content of a new `role` element under `parent`."""
+    return tag(flowable, parent.add(role, lang=lang))
+
+
+def tpara(text: str, style: ParagraphStyle, parent: Elem, role: str = "P",
+          lang: str | None = None) -> Paragraph:
+    """`para()` as the content of a new `role` element under `parent`."""
+    return tagged(para(text, style), parent, role, lang)

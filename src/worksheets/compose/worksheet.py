@@ -15,7 +15,6 @@ from reportlab.platypus import (
     PageBreak,
     Paragraph,
     Spacer,
-    Table,
     TableStyle,
 )
 
@@ -26,40 +25,50 @@ from ..load.layout import Layout
 from ..markup import Block, escape, normalize_quote
 from ..model import Evidence, Organizer, OrganizerColumn, Question, VocabularyTerm
 from ..select import Section, Worksheet
+from ..tagging import Elem, TaggedTable, tag
 from .flowables import AnswerArea, Bookmark, Cell, Keep, NumberedParagraph, line_texts
-from .strings import STRINGS, words
-from .styles import Styles, para, runs_markup, styles
+from .strings import STRINGS, both_markup, words, words_markup
+from .styles import Styles, para, runs_markup, styles, tagged, tpara
 
 # --- compose -------------------------------------------------------------------------
 
 
-def compose(ws: Worksheet, layout: Layout) -> list[Flowable]:
-    """The whole worksheet as a list of flowables."""
+def compose(ws: Worksheet, layout: Layout, root: Elem | None = None) -> list[Flowable]:
+    """The whole worksheet as a list of flowables.
+
+    Their structure elements (for the tagged PDF) are added under `root`, a
+    Document, in reading order.
+    """
+    root = Elem("Document") if root is None else root
     s = styles(layout)
     bodies = {sec.document.id: numbered_body(sec.blocks, s, layout) for sec in ws.sections}
     lines = {doc: body[1] for doc, body in bodies.items()}
-    story: list[Flowable] = [*compose_header(ws, s, layout)]
+    story: list[Flowable] = [*compose_header(ws, s, layout, root)]
     if ws.word_bank:
-        story.append(compose_word_bank(ws, s, layout))
+        story.append(compose_word_bank(ws, s, layout, root))
     for section in ws.sections:
         story.extend(compose_section(ws, section, s, layout, bodies[section.document.id][0],
-                                     lines))
+                                     lines, root.add("Sect")))
     if ws.organizer is not None:
-        story.extend(compose_organizer(ws, ws.organizer, s, layout, lines))
+        story.extend(compose_organizer(ws, ws.organizer, s, layout, lines, root.add("Sect")))
     if ws.claim is not None:
+        sect = root.add("Sect")
         story.append(CondPageBreak(6 * layout.answer_line_spacing))
-        heading = [Bookmark("claim", words(ws, "claim")), para(words(ws, "claim"), s.heading)]
+        heading = [Bookmark("claim", words(ws, "claim")),
+                   tagged(Paragraph(words_markup(ws, "claim"), s.heading), sect, "H2")]
         story.extend(_headed(heading, [compose_question(ws, ws.claim, s, layout, lines,
-                                                        numbered=False)]))
+                                                        numbered=False, parent=sect)]))
     return story
 
 
-def compose_header(ws: Worksheet, s: Styles, layout: Layout) -> list[Flowable]:
+def compose_header(ws: Worksheet, s: Styles, layout: Layout, root: Elem) -> list[Flowable]:
     """Name / Class / Date lines, the title, the central question and the background."""
     width = layout.text_width
-    labels = [words(ws, k) for k in ("name", "class", "date")]
-    cells = [[para(f"{lb}:", s.text) for lb in labels]]
-    t = Table(cells, colWidths=[width * 0.5, width * 0.25, width * 0.25], rowHeights=[22])
+    labels = [words_markup(ws, k) for k in ("name", "class", "date")]
+    cells = [[Paragraph(f"{lb}:", s.text) for lb in labels]]
+    line = root.add("Div")  # a layout table: three labelled blanks, the rules artifacts
+    t = TaggedTable(cells, colWidths=[width * 0.5, width * 0.25, width * 0.25], rowHeights=[22],
+                    cells=[[line.add("P") for _ in labels]])
     t.setStyle(TableStyle([
         ("FONTNAME", (0, 0), (-1, -1), SANS),
         ("LINEBELOW", (0, 0), (-1, -1), 0.6, INK),
@@ -69,24 +78,30 @@ def compose_header(ws: Worksheet, s: Styles, layout: Layout) -> list[Flowable]:
     ]))
     lesson = ws.lesson
     out: list[Flowable] = [t, Spacer(1, 10), Bookmark("title", lesson.title),
-                           para(lesson.title, s.title)]
-    out.append(Paragraph(f"<b>{escape(words(ws, 'central'))}:</b> "
-                         f"{escape(lesson.central_question)}", s.subheading))
-    out.append(para(f"{words(ws, 'background')}", s.subheading))
-    out.extend(Paragraph(runs_markup(b.runs), s.body) for b in lesson.background)
+                           tpara(lesson.title, s.title, root, "H1")]
+    out.append(tagged(Paragraph(f"<b>{words_markup(ws, 'central')}:</b> "
+                                f"{escape(lesson.central_question)}", s.subheading), root))
+    background = root.add("Sect")
+    out.append(tagged(Paragraph(words_markup(ws, "background"), s.subheading), background,
+                      "H2"))
+    out.extend(tagged(Paragraph(runs_markup(b.runs), s.body), background)
+               for b in lesson.background)
     lang = ws.variant.language
     if lang:
         d = STRINGS["directions"]
-        out.append(Paragraph(f"<b>{escape(d['en'])}</b><br/><b>{escape(d[lang])}</b>", s.text))
+        # two paragraphs set as one (no space between), so the second can be marked Spanish
+        first = ParagraphStyle("directions", parent=s.text, spaceAfter=0)
+        out.append(tagged(Paragraph(f"<b>{escape(d['en'])}</b>", first), root))
+        out.append(tagged(Paragraph(f"<b>{escape(d[lang])}</b>", s.text), root, lang=lang))
     return out
 
 
-def compose_word_bank(ws: Worksheet, s: Styles, layout: Layout) -> Flowable:
+def compose_word_bank(ws: Worksheet, s: Styles, layout: Layout, root: Elem) -> Flowable:
     """A boxed list of the vocabulary words the variant's texts use."""
     text = "   •   ".join(escape(w) for w in ws.word_bank)
     # splitInRow: a bank longer than a page splits instead of failing the build
-    t = Table([[Paragraph(f"<b>{escape(words(ws, 'word_bank'))}:</b> {text}", s.text)]],
-              splitInRow=1)
+    t = TaggedTable([[Paragraph(f"<b>{words_markup(ws, 'word_bank')}:</b> {text}", s.text)]],
+                    splitInRow=1, cells=[[root.add("P")]])
     t.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), SANS),
                            ("BOX", (0, 0), (-1, -1), 0.8, INK),
                            ("TOPPADDING", (0, 0), (-1, -1), 5),
@@ -96,29 +111,40 @@ def compose_word_bank(ws: Worksheet, s: Styles, layout: Layout) -> Flowable:
 
 def compose_section(
     ws: Worksheet, sec: Section, s: Styles, layout: Layout, body: list[NumberedParagraph],
-    lines: dict[str, list[str]],
+    lines: dict[str, list[str]], sect: Elem | None = None,
 ) -> list[Flowable]:
-    """One document: heading, sourcing questions, numbered text, caption, vocabulary, questions."""
+    """One document: heading, sourcing questions, numbered text, caption, vocabulary, questions.
+
+    Tagged as a Sect under `sect`'s parent: H2, the dateline and paragraphs (P), the
+    questions, the caption, the vocabulary table.
+    """
+    sect = Elem("Sect") if sect is None else sect
     d = sec.document
     title = f"{d.label}: {d.title}"
-    mod = f" ({words(ws, 'modified')})" if d.modified else ""
+    mod = f" ({words_markup(ws, 'modified')})" if d.modified else ""
     head: list[Flowable] = [Bookmark(f"doc-{d.id}", title),
-                            Paragraph(f"{escape(title)}{escape(mod)}", s.heading)]
+                            tagged(Paragraph(f"{escape(title)}{mod}", s.heading), sect,
+                                   "H2")]
     if d.dateline:
-        head.append(para(d.dateline, s.dateline))
+        head.append(tpara(d.dateline, s.dateline, sect))
     out: list[Flowable] = [CondPageBreak(layout.page_size[1] * 0.25), KeepTogether(head)]
     if sec.before:
-        out.extend(_headed([para(words(ws, "before"), s.subheading)],
-                           [compose_question(ws, q, s, layout, lines) for q in sec.before]))
+        before = sect.add("Div")
+        heading = tagged(Paragraph(words_markup(ws, "before"), s.subheading), before, "H3")
+        out.extend(_headed([heading], [compose_question(ws, q, s, layout, lines, parent=before)
+                                     for q in sec.before]))
         out.append(Spacer(1, 6))
-    out.extend(body)
-    out.append(Paragraph(runs_markup(d.source), s.caption))
+    text = sect.add("Div")  # the document's own words
+    out.extend(tag(p, text.add("P")) for p in body)
+    out.append(tagged(Paragraph(runs_markup(d.source), s.caption), sect))
     if sec.vocabulary:
         out.append(compose_vocabulary_box(ws, sec.vocabulary, s, layout, d.origin,
-                                          f"the vocabulary box of {d.label}"))
+                                          f"the vocabulary box of {d.label}", sect))
     if sec.after:
-        out.extend(_headed([para(words(ws, "after"), s.subheading)],
-                           [compose_question(ws, q, s, layout, lines) for q in sec.after]))
+        after = sect.add("Div")
+        heading = tagged(Paragraph(words_markup(ws, "after"), s.subheading), after, "H3")
+        out.extend(_headed([heading], [compose_question(ws, q, s, layout, lines, parent=after)
+                                     for q in sec.after]))
     return out
 
 
@@ -173,6 +199,7 @@ def numbered_body(
     for b in blocks:
         p = compose_block(b, s)
         p.first_line = len(lines) + 1
+        p.number_size = layout.line_number_size
         lines.extend(line_texts(p, width))  # the frame wraps at the same width
         paras.append(p)
     return paras, lines
@@ -181,11 +208,16 @@ def numbered_body(
 def compose_vocabulary_box(
     ws: Worksheet, terms: tuple[VocabularyTerm, ...], s: Styles, layout: Layout,
     origin: Location | None = None, what: str = "the vocabulary box",
+    parent: Elem | None = None,
 ) -> Flowable:
-    """A boxed table of terms and definitions (and translations in a bilingual variant)."""
+    """A boxed table of terms and definitions (and translations in a bilingual variant).
+
+    Tagged as a Table: its title row a header spanning the columns, each term the
+    header of its row, a translation marked in its language.
+    """
     lang = ws.variant.language
     width = layout.text_width
-    rows: list[list[Flowable]] = [[Paragraph(f"<b>{escape(words(ws, 'vocabulary'))}</b>", s.cell)]]
+    rows: list[list[Flowable]] = [[Paragraph(f"<b>{words_markup(ws, 'vocabulary')}</b>", s.cell)]]
     for t in terms:
         row = [Paragraph(f"<b>{escape(t.term)}</b>", s.cell), para(t.definition, s.cell)]
         if lang:
@@ -194,7 +226,10 @@ def compose_vocabulary_box(
     ncol = 3 if lang else 2
     rows[0].extend([Spacer(0, 0)] * (ncol - 1))
     widths = [width * 0.22, width * 0.53, width * 0.25] if lang else [width * 0.25, width * 0.75]
-    table = Table(rows, colWidths=widths, splitInRow=1)
+    elem = (Elem("Sect") if parent is None else parent).add("Table")
+    table = TaggedTable(rows, colWidths=widths, splitInRow=1, elem=elem, header_rows=1,
+                        header_cols=1, colspans={(0, 0): ncol},
+                        langs={2: lang} if lang else None)
     table.setStyle(TableStyle([
         ("FONTNAME", (0, 0), (-1, -1), SANS),
         ("SPAN", (0, 0), (-1, 0)),
@@ -208,90 +243,121 @@ def compose_vocabulary_box(
 
 
 def _skill(ws: Worksheet, q: Question) -> str:
-    return words(ws, f"skill.{q.skill}")
+    return words_markup(ws, f"skill.{q.skill}")
 
 
 def compose_question(
     ws: Worksheet, q: Question, s: Styles, layout: Layout,
     lines: dict[str, list[str]] | None = None, numbered: bool = True,
+    parent: Elem | None = None,
 ) -> Keep:
     """A question with its scaffolds and answer area, kept together on one page."""
     frame_h = layout.frame_height
     what = f"question {q.number} ({q.id})" if numbered else f"question '{q.id}'"
-    return Keep(question_parts(ws, q, s, layout, lines or {}, numbered), q.origin, what, frame_h)
+    return Keep(question_parts(ws, q, s, layout, lines or {}, numbered, parent), q.origin, what,
+                frame_h)
 
 
 def question_parts(
     ws: Worksheet, q: Question, s: Styles, layout: Layout, lines: dict[str, list[str]],
-    numbered: bool = True,
+    numbered: bool = True, parent: Elem | None = None,
 ) -> list[Flowable]:
-    """The flowables of a question: prompt, choices, scaffolds, answer area."""
+    """The flowables of a question: prompt, choices, scaffolds, answer area.
+
+    Tagged as a labelled paragraph (its number first), its choices a list, its
+    answer area one element: in the student edition a figure with a short text
+    alternative ("answer space, 4 lines"), in the key the answer's paragraphs.
+    """
+    box = (Elem("Sect") if parent is None else parent).add("Div")
     number = f"<b>{q.number}.</b> " if numbered else ""
-    parts: list[Flowable] = [
-        Paragraph(f"{number}{runs_markup(q.prompt)} <i>({escape(_skill(ws, q))})</i>", s.text)
-    ]
+    parts: list[Flowable] = [tagged(
+        Paragraph(f"{number}{runs_markup(q.prompt)} <i>({_skill(ws, q)})</i>", s.text),
+        box)]
     indent = ParagraphStyle("q-indent", parent=s.text, leftIndent=14)
     key_style = s.key
     answer: list[Paragraph] = []
     label = None
     if q.kind == "choice":
+        choices = box.add("L")
         for i, choice in enumerate(q.choices):
-            parts.append(para(f"{chr(65 + i)}. {choice}", indent))
+            parts.append(tpara(f"{chr(65 + i)}. {choice}", indent, choices.add("LI"), "LBody"))
         letter = str(q.answer)
         correct = q.choices[ord(letter) - 65] if q.choices else ""
         answer = [para(f"{letter}. {correct}", key_style)]
-        label = f"{words(ws, 'answer')}:"
+        label = f"{words_markup(ws, 'answer')}:"
     elif q.kind == "true-false":
-        parts.append(Paragraph(f"{escape(words(ws, 'circle'))}:   <b>{words(ws, 'true')}</b>"
-                               f"      <b>{words(ws, 'false')}</b>", indent))
-        verdict = words(ws, "true") if q.answer is True else words(ws, "false")
-        answer = [para(verdict, key_style)] + [para(f"• {lf}", key_style) for lf in q.look_fors]
-        label = f"{words(ws, 'evidence')}:"
+        parts.append(tagged(Paragraph(f"{words_markup(ws, 'circle')}:   "
+                                      f"<b>{words_markup(ws, 'true')}</b>"
+                                      f"      <b>{words_markup(ws, 'false')}</b>", indent), box))
+        verdict = words_markup(ws, "true") if q.answer is True else words_markup(ws, "false")
+        answer = [Paragraph(verdict, key_style)] + [para(f"• {lf}", key_style)
+                                                    for lf in q.look_fors]
+        label = f"{words_markup(ws, 'evidence')}:"
     else:
         if q.look_fors:
-            answer = [para(f"{words(ws, 'look_for')}:", key_style)]
+            answer = [Paragraph(f"{words_markup(ws, 'look_for')}:", key_style)]
             answer += [para(f"• {lf}", key_style) for lf in q.look_fors]
     for e in q.evidence:
-        answer.append(para(f"{words(ws, 'evidence')}: {cite(ws, e, lines)}: \u201c{e.quote}\u201d",
-                           key_style))
+        answer.append(Paragraph(f"{words_markup(ws, 'evidence')}: "
+                                f"{escape(cite(ws, e, lines))}: \u201c{escape(e.quote)}\u201d",
+                                key_style))
     if q.hint and ws.scaffold("hints"):
-        parts.append(para(f"{words(ws, 'hint')}: {q.hint}", s.small))
+        parts.append(tagged(Paragraph(f"{words_markup(ws, 'hint')}: {escape(q.hint)}", s.small),
+                            box))
     if q.starter and ws.scaffold("starters"):
-        parts.append(para(f"{words(ws, 'starter')}: {q.starter}", s.small))
+        parts.append(tagged(Paragraph(f"{words_markup(ws, 'starter')}: {escape(q.starter)}",
+                                      s.small), box))
     n_lines = max(q.lines, 1)
-    parts.append(AnswerArea(n_lines, layout.answer_line_spacing, answer, ws.key, label, s.small))
+    label_elem = box.add("P") if label else None
+    if ws.key:
+        area = box.add("Div")
+        for p in answer:
+            tag(p, area.add("P"))
+    else:
+        area = box.add("AnswerArea", alt=f"answer space, {n_lines} "
+                       f"line{'s' if n_lines != 1 else ''}")
+    parts.append(AnswerArea(n_lines, layout.answer_line_spacing, answer, ws.key, label, s.small,
+                            area, label_elem))
     parts.append(Spacer(1, 8))
     return parts
 
 
 def compose_organizer(
-    ws: Worksheet, o: Organizer, s: Styles, layout: Layout, lines: dict[str, list[str]]
+    ws: Worksheet, o: Organizer, s: Styles, layout: Layout, lines: dict[str, list[str]],
+    sect: Elem | None = None,
 ) -> list[Flowable]:
-    """The graphic organizer on its own page: empty cells for students, answers in the key."""
+    """The graphic organizer on its own page: empty cells for students, answers in the key.
+
+    Tagged as a Sect: its heading (H2), instructions, and a Table whose column
+    headings and row prompts are header cells.
+    """
+    sect = Elem("Sect") if sect is None else sect
     lang = ws.variant.language
 
-    def tr(text: str, translations: dict[str, str]) -> str:
-        other = translations.get(lang) if lang else None
-        return f"{text} / {other}" if other else text
+    def tr(text: str, translations: dict[str, str]) -> str:  # markup
+        return both_markup(text, translations.get(lang) if lang else None, lang)
 
     top = o.translations.get(lang, {}) if lang else {}
 
-    def tr_top(field: str, text: str) -> str:
-        return f"{text} / {top[field]}" if field in top else text
+    def tr_top(field: str, text: str) -> str:  # markup
+        return both_markup(text, top.get(field), lang)
 
     width = layout.text_width
-    heading = f"{words(ws, 'organizer')}: {tr_top('title', o.title)}"
-    out: list[Flowable] = [PageBreak(), Bookmark("organizer", heading), para(heading, s.heading)]
+    heading = f"{words_markup(ws, 'organizer')}: {tr_top('title', o.title)}"
+    title = f"{o.title} / {top['title']}" if "title" in top else o.title
+    out: list[Flowable] = [PageBreak(),
+                           Bookmark("organizer", f"{words(ws, 'organizer')}: {title}"),
+                           tagged(Paragraph(heading, s.heading), sect, "H2")]
     if o.instructions:
-        out.append(para(tr_top("instructions", o.instructions), s.text))
+        out.append(tagged(Paragraph(tr_top("instructions", o.instructions), s.text), sect))
         out.append(Spacer(1, 6))
     show_given = ws.scaffold("organizer_hints")
     corner = tr_top("corner", o.corner)
-    header: list[Flowable] = [para(corner, s.cell_head)]
-    header += [para(tr(c.heading, c.translations), s.cell_head) for c in o.columns]
+    header: list[Flowable] = [Paragraph(corner, s.cell_head)]
+    header += [Paragraph(tr(c.heading, c.translations), s.cell_head) for c in o.columns]
     rows: list[list[Flowable]] = [header]
     for r in o.rows:
-        row: list[Flowable] = [Paragraph(f"<b>{escape(tr(r.prompt, r.translations))}</b>", s.cell)]
+        row: list[Flowable] = [Paragraph(f"<b>{tr(r.prompt, r.translations)}</b>", s.cell)]
         for c in o.columns:
             ans = r.answers.get(c.id)
             given = r.given.get(c.id) if show_given else None
@@ -308,8 +374,9 @@ def compose_organizer(
     rest = (width - first) / len(o.columns)
     widths = [first] + [rest] * len(o.columns)
     frame_h = layout.frame_height
-    table = Table(rows, colWidths=widths, repeatRows=repeat_header(header, widths, 12, frame_h),
-                  splitInRow=1)
+    table = TaggedTable(rows, colWidths=widths,
+                        repeatRows=repeat_header(header, widths, 12, frame_h), splitInRow=1,
+                        elem=sect.add("Table"), header_rows=1, header_cols=1)
     table.setStyle(TableStyle([
         ("FONTNAME", (0, 0), (-1, -1), SANS),
         ("GRID", (0, 0), (-1, -1), 0.8, INK),
@@ -337,3 +404,11 @@ def repeat_header(header: list[Flowable], widths: list[float], padding: float,
 def column_for(o: Organizer, doc: str) -> OrganizerColumn:
     """The column where a row's evidence from `doc` is cited: the first that uses the document."""
     return next((c for c in o.columns if doc in c.documents), o.columns[0])
+
+
+def compose_credit(attribution: str, layout: Layout, root: Elem) -> Flowable:
+    """The attribution as the worksheet's last paragraph (large print, where the
+    footer has no room for it at a size a student can read)."""
+    s = styles(layout)
+    style = ParagraphStyle("credit", parent=s.small, spaceBefore=12)
+    return tpara(attribution, style, root)

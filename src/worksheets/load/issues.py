@@ -217,6 +217,9 @@ def _problem(
         if path == ("name",):  # a layout's name: part of the PDF file names
             return Problem(loc, f"{name}: '{value}' cannot be part of a file name",
                            "use letters, digits, '-' and '_', starting with a letter or digit")
+        if path == ("lang",):
+            return Problem(loc, f"lang: '{value}' is not a language tag",
+                           "write a BCP 47 tag such as en-US, en, es or es-MX")
         return Problem(loc, f"{name}: '{value}' is not a valid id",
                        "use letters, digits, '-' and '_', starting with a letter or digit")
     if kind == "literal_error":

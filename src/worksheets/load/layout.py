@@ -74,6 +74,24 @@ class Layout(Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
         Dim, Meta(description="Height per 'line' of an organizer cell.")] = 18.0
     footer: Annotated[
         bool, Meta(description="Print the footer (title, page x of y, attribution).")] = True
+    min_text_size: Annotated[
+        float, Meta(ge=0, le=40, description="Nothing a student reads is set smaller than "
+                    "this, in points: questions, choices, hints, vocabulary, organizer cells, "
+                    "captions, the key's answers (large print: 18). 0: sizes as derived, "
+                    "table cells 0.5 to 1.5 pt below text_size.")] = 0.0
+    footer_size: Annotated[
+        float, Meta(ge=5, le=40, description="The footer's title and page numbers, and "
+                    "the size the header and the attribution are scaled from, points.")] = 8.0
+    footer_min_size: Annotated[
+        float, Meta(ge=0, le=40, description="Large print when set: the smallest size of "
+                    "the page furniture (Teacher Key banner, name stamp) in points; the "
+                    "footer's title and page numbers are set at footer_size and never "
+                    "shrunk (a long title is cut), and the attribution is printed once, "
+                    "after the worksheet, in the text's size. 0: the footer carries the "
+                    "attribution, and long lines shrink to fit (down to 5.5 pt).")] = 0.0
+    line_number_size: Annotated[
+        float, Meta(ge=0, le=40, description="Line numbers in the margin of document "
+                    "texts, points (large print: 14). 0: 70% of body_size, at most 8.")] = 0.0
 
     @property
     def page_size(self) -> tuple[float, float]:

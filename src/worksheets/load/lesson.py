@@ -138,6 +138,7 @@ def load_lesson_with_problems(path: str | os.PathLike[str]) -> tuple[Lesson | No
         author=lesson_f.author or "worksheets",
         variants=variants,
         origin=Location(lesson_l.file, 1, 1),
+        lang=lesson_f.lang,
     )
     return lesson, problems
 

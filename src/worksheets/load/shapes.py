@@ -28,6 +28,15 @@ Lines = Annotated[int, Meta(ge=0, le=30, description="Number of ruled answer lin
 Kind = Literal["written", "choice", "true-false"]
 Scaffold = Literal["starters", "hints", "word_bank", "organizer_hints"]
 Language = Literal["es"]
+# A BCP 47 language tag as PDF readers use it: a language, then optional subtags
+# ("en", "en-US", "es-419", "zh-Hant-TW").
+LANG_PATTERN = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*(?!\n)$"
+LangTag = Annotated[
+    str,
+    Meta(pattern=LANG_PATTERN, max_length=35,
+         description="The lesson's language as a BCP 47 tag, like en-US or es; screen "
+                     "readers speak the text in it."),
+]
 Translations = dict[Language, ShortText]
 
 
@@ -177,6 +186,7 @@ class LessonFile(Strict, frozen=True, kw_only=True):
              description="Credits, printed on one line at the foot of every page."),
     ]
     author: ShortText | None = None
+    lang: LangTag = "en-US"
     # at most 8: the teacher master gives each variant a column
     variants: Annotated[dict[Id, VariantFile], Meta(max_length=8)] = field(
         default_factory=_standard
