@@ -903,17 +903,18 @@ class CompactWriter(PdfWriter):
                 offsets.append(b"%d %d" % (self.extra_base + 1 + first + k, at))
                 at += len(body) + 1
             head = b" ".join(offsets) + b"\n"
-            data = zlib.compress(head + b"\n".join(chunk) + b"\n", 6)
+            data = zlib.compress(head + b"\n".join(chunk) + b"\n", 3)
             number += 1
             entries.append((1, stream.tell(), 0))
             stream.write(b"%d 0 obj\n<< /Type /ObjStm /N %d /First %d /Filter /FlateDecode "
                          b"/Length %d >>\nstream\n" % (number, len(chunk), len(head), len(data)))
             stream.write(data + b"\nendstream\nendobj\n")
-            for k in range(len(chunk)):
-                entries[self.extra_base + 1 + first + k] = (2, number, k)
+            at = self.extra_base + 1 + first
+            entries[at:at + len(chunk)] = [(2, number, k) for k in range(len(chunk))]
         number += 1
         entries.append((1, stream.tell(), 0))
-        rows = zlib.compress(b"".join(struct.pack(">BIH", *e) for e in entries), 6)
+        flat = [x for e in entries for x in e]
+        rows = zlib.compress(struct.pack(">" + "BIH" * len(entries), *flat), 1)
         tail = io.BytesIO()
         root = cast(IndirectObject, self.root_object.indirect_reference)
         tail.write(b" /Root %d 0 R" % root.idnum)
@@ -930,6 +931,56 @@ class CompactWriter(PdfWriter):
 
     def _write_trailer(self, stream: Any, xref_location: int) -> None:
         stream.write(b"startxref\n%d\n%%%%EOF\n" % xref_location)
+
+
+@dataclass
+class _Compiled:
+    """A `StructTemplate` as format strings, for fast copies: each node's bytes with
+    %d slots and what fills them (k >= 0: the copy's node k; -1: the Document; -2 - p:
+    the copy of source page p), and each MCID's (source page, MCID, node)."""
+
+    nodes: list[tuple[bytes, tuple[int, ...]]]
+    slots: list[tuple[int, int, int]]
+    sizes: dict[int, int]  # source page -> ParentTree array length
+    fmt: bytes = b""  # every node's format, joined by line breaks
+    spec: tuple[int, ...] = ()  # every node's slots, in order
+
+
+def _compile(tpl: StructTemplate) -> _Compiled:
+    nodes: list[tuple[bytes, tuple[int, ...]]] = []
+    slots: list[tuple[int, int, int]] = []
+    sizes: dict[int, int] = {}
+    parents = {0: -1}
+    for i, (attrs, pg, items) in enumerate(tpl.nodes):
+        if i == 0:
+            attrs = attrs.replace(b" /S /Document", b" /S /Part", 1)
+        esc = attrs.replace(b"%", b"%%")
+        fmt = [b"<<", esc, b" /P %d 0 R"]
+        spec = [parents[i]]
+        if pg >= 0:
+            fmt.append(b" /Pg %d 0 R")
+            spec.append(-2 - pg)
+        if items:
+            fmt.append(b" /K [")
+            for a, b in items:
+                if a < 0:
+                    parents[-1 - a] = i
+                    fmt.append(b"%d 0 R ")
+                    spec.append(-1 - a)
+                    continue
+                slots.append((b, a, i))
+                sizes[b] = max(sizes.get(b, 0), a + 1)
+                if b == pg:
+                    fmt.append(b"%d " % a)
+                else:
+                    fmt.append(b"<< /Type /MCR /Pg %%d 0 R /MCID %d >> " % a)
+                    spec.append(-2 - b)
+            fmt.append(b"]")
+        fmt.append(b" >>")
+        nodes.append((b"".join(fmt), tuple(spec)))
+    assert not any(b"\n" in f for f, _ in nodes)
+    return _Compiled(nodes, slots, sizes, b"\n".join(f for f, _ in nodes),
+                     tuple(a for _, sp in nodes for a in sp))
 
 
 class PacketTree:
@@ -977,31 +1028,23 @@ class PacketTree:
         parent_tree: dict[int, list[int | None]] = {}
         kids = ArrayObject()
         extra = w.extra
+        compiled: dict[int, _Compiled] = {}
         for tpl, pmap in self.copies:
+            c = compiled.get(id(tpl))
+            if c is None:
+                c = compiled[id(tpl)] = _compile(tpl)
             first = base + 1 + len(extra)
-            parents = {0: doc}
-            for i, (attrs, pg, items) in enumerate(tpl.nodes):
-                me = first + i
-                if i == 0:
-                    attrs = attrs.replace(b" /S /Document", b" /S /Part", 1)
-                    kids.append(IndirectObject(me, 0, w))
-                out = [b"<<", attrs, b" /P %d 0 R" % parents[i]]
-                if pg >= 0:
-                    out.append(b" /Pg %d 0 R" % pmap[pg][1])
-                if items:
-                    out.append(b" /K [")
-                    for a, b in items:
-                        if a < 0:
-                            parents[-1 - a] = me
-                            out.append(b"%d 0 R " % (first - 1 - a))
-                            continue
-                        index, page = pmap[b]
-                        _slot(parent_tree.setdefault(index, []), a, me)
-                        out.append(b"%d " % a if b == pg else
-                                   b"<< /Type /MCR /Pg %d 0 R /MCID %d >> " % (page, a))
-                    out.append(b"]")
-                out.append(b" >>")
-                extra.append(b"".join(out))
+            kids.append(IndirectObject(first, 0, w))
+            ids = {k: page for k, (_, page) in pmap.items()}
+            # one formatting of the whole copy (its nodes joined by line breaks, which
+            # their bytes never contain), then split into the objects
+            args = tuple([first + a if a >= 0 else doc if a == -1 else ids[-2 - a]
+                          for a in c.spec])
+            extra += (c.fmt % args).split(b"\n")
+            for page, size in c.sizes.items():
+                parent_tree[pmap[page][0]] = [None] * size
+            for page, mcid, node in c.slots:
+                parent_tree[pmap[page][0]][mcid] = first + node
         self.doc[NameObject("/K")] = kids
         for i in sorted(parent_tree):
             extra.append(b"[" + b" ".join(b"null" if x is None else b"%d 0 R" % x
