@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from PIL import Image
 from pypdf import PdfReader
 
-from tests.pdfutil import LESSON, ROOT, assert_in_order, norm, pages_text
+from tests.pdfutil import LESSON, assert_in_order, norm, pages_text
 from worksheets import __version__
 from worksheets.cli import main
 
@@ -20,7 +20,7 @@ from worksheets.cli import main
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A copy of the project's content and layouts in a temporary working folder."""
     shutil.copytree(LESSON, tmp_path / "content" / LESSON.name)
-    shutil.copytree(ROOT / "layouts", tmp_path / "layouts")
+    (tmp_path / "layouts").mkdir()  # the project's own layouts; the bundled ones are always found
     monkeypatch.chdir(tmp_path)
     return tmp_path
 
@@ -259,7 +259,34 @@ def test_list(project: Path) -> None:
     assert out.splitlines()[0] == (f"{LESSON.name}: The Cuban Missile Crisis: A Public Deal "
                                    "and a Secret Deal")
     assert "  variant supported: Supported" in out
-    assert out.splitlines()[-1] == "layouts: a4, large-print, letter"
+    assert out.splitlines()[-4:] == ["layouts:", "  a4: bundled", "  large-print: bundled",
+                                     "  letter: bundled"]
+    (project / "layouts" / "letter.yaml").write_text("paper: letter\nbody_size: 12\n")
+    (project / "layouts" / "mine.yaml").write_text("extends: a4\n")
+    code, out, _ = run("list")
+    assert code == 0 and out.splitlines()[-5:] == [
+        "layouts:", "  a4: bundled", "  large-print: bundled",
+        "  letter: layouts/letter.yaml (overrides the bundled one)", "  mine: layouts/mine.yaml"]
+
+
+def test_layouts_from_any_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Outside any project every bundled layout is found by name, and 'all' means all of
+    them; a lesson's own layouts/ adds to them."""
+    monkeypatch.chdir(tmp_path)
+    lesson = tmp_path / "elsewhere" / LESSON.name
+    shutil.copytree(LESSON, lesson)
+    code, _, err = run("build", str(lesson), "--layout", "a4", "-o", "out", "-q")
+    assert code == 0, err
+    assert sorted(p.name for p in (tmp_path / "out").glob("*.pdf")) == [
+        f"{LESSON.name}-standard-a4-key.pdf", f"{LESSON.name}-standard-a4-student.pdf"]
+    (lesson / "layouts").mkdir()
+    (lesson / "layouts" / "wide.yaml").write_text("extends: large-print\nmargin_left: 0.5in\n")
+    code, out, err = run("check", str(lesson), "--all")
+    assert code == 0, err
+    code, out, _ = run("list", str(lesson.parent))
+    assert out.splitlines()[-5:] == [
+        "layouts:", "  a4: bundled", "  large-print: bundled", "  letter: bundled",
+        f"  wide: elsewhere/{LESSON.name}/layouts/wide.yaml"]
 
 
 BROKEN = [
