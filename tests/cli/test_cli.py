@@ -246,11 +246,51 @@ def test_new_then_check_and_build(project: Path) -> None:
     code, _, err = run("build", "content/the-treaty", "-q")
     assert code == 0, err
     pdf = project / "output" / "the-treaty-standard-letter-student.pdf"
-    assert "The treaty" in PdfReader(pdf).pages[0].extract_text()
+    assert "The Treaty" in PdfReader(pdf).pages[0].extract_text()
     code, _, err = run("new", "the-treaty")
     assert code == 1 and "already exists" in err
     code, _, err = run("new", "Bad Id")
     assert code == 1 and "is not a lesson id" in err
+
+
+@pytest.mark.parametrize("content", ["elsewhere/units/content", "units/unit 3"])
+def test_new_in_any_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                           content: str) -> None:
+    """The skeleton's comments name the folder it was written to; its `$schema=` lines lead
+    to the nearest schemas/ above it, else to the project's (beside the content folder)."""
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run("new", "gulf-of-tonkin-and-the-war-of-1812", "--content", content)
+    assert code == 0, err
+    lesson = tmp_path / content / "gulf-of-tonkin-and-the-war-of-1812"
+    text = (lesson / "lesson.yaml").read_text()
+    assert 'title: "Gulf of Tonkin and the War of 1812"' in text
+    shown = f"{content}/gulf-of-tonkin-and-the-war-of-1812"
+    shown = f"'{shown}'" if " " in shown else shown
+    assert f"# Check it with:  worksheets check {shown}\n" in text
+    for name in ("lesson", "questions", "vocabulary"):
+        first = (lesson / f"{name}.yaml").read_text().splitlines()[0]
+        ref = first.removeprefix("# yaml-language-server: $schema=")
+        assert (lesson / ref).resolve() == (lesson.parent.parent / "schemas" /
+                                            f"{name}.schema.json").resolve(), first
+    code, out, err = run("check", "--strict", str(lesson))
+    assert code == 0, out + err
+    # with schemas/ in a folder above, the lines point there
+    assert run("schema", "-o", "schemas")[0] == 0
+    code, _, err = run("new", "seneca-falls", "--content", content)
+    assert code == 0, err
+    first = (tmp_path / content / "seneca-falls" / "lesson.yaml").read_text().splitlines()[0]
+    ref = first.removeprefix("# yaml-language-server: $schema=")
+    assert (tmp_path / content / "seneca-falls" / ref).resolve() == (
+        tmp_path / "schemas" / "lesson.schema.json"), first
+
+
+def test_title_case() -> None:
+    from worksheets.pipeline import title_case
+
+    assert title_case("gulf-of-tonkin") == "Gulf of Tonkin"
+    assert title_case("the-fall-of-the-wall") == "The Fall of the Wall"
+    assert title_case("what-are-rights-for") == "What Are Rights For"
+    assert title_case("a--b") == "A B"
 
 
 def test_list(project: Path) -> None:
