@@ -208,9 +208,12 @@ def build(
     written = []
     for job, (pdf, report) in zip(todo, made, strict=True):
         target = out / job.filename
-        write_atomic(target, pdf)
+        judged = target.with_suffix(".preflight.json")
+        # the old PDF's report goes first: a stop between the two writes leaves the new PDF
+        # without a report, never beside one that judged the file it replaced
+        write_atomic(target, pdf, stale=[judged])
         if report is not None:
-            write_atomic(target.with_suffix(".preflight.json"), report.to_json().encode())
+            write_atomic(judged, report.to_json().encode())
             if notify is not None:
                 for finding in report.findings:
                     notify(f"{display_path(target)}: preflight: {finding}")

@@ -65,21 +65,38 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes, stale: Iterable[Path] = ()) -> None:
     """Write `data` to a temp file beside `path`, fsync it, then rename it onto `path`.
+
+    `stale` are files that describe what `path` holds now (its preflight report): they are
+    removed before it is replaced, so none outlives the file it judged, whenever a stop
+    comes.
 
     Two runs writing the same path each rename a complete file, so the last one wins whole.
     A stop signal waits until the file is written: arriving between the temp file's
     creation and its rename (inside mkstemp, say), it would leave the temp file behind.
     """
     if not hasattr(signal, "pthread_sigmask"):  # pragma: no cover - Windows
+        _remove(stale, path)
         _write_atomic(path, data)
         return
     held = signal.pthread_sigmask(signal.SIG_BLOCK, STOPS)
     try:
+        _remove(stale, path)
         _write_atomic(path, data)
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+
+def _remove(stale: Iterable[Path], path: Path) -> None:
+    for p in stale:
+        try:
+            p.unlink()
+        except FileNotFoundError:
+            pass
+        except OSError as e:
+            raise OutputError(f"{p}: cannot remove the report of the old {path.name} "
+                              f"({e.strerror})") from None
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
