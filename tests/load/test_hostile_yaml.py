@@ -350,3 +350,36 @@ def test_any_text_in_any_roster_cell_is_exit_0_or_1(
     _project(root, {"district.yaml": SPEC_YAML, "roster.csv": _roster(rows),
                     "mine.yaml": LAYOUT_YAML})
     _batch_is_clean(root)
+
+
+ONEROSTER_FILES = {
+    "users.csv": [["sourcedId", "givenName", "familyName", "identifier", "status"],
+                  ["u1", "Ana", "Diaz", "S1", ""], ["u2", "Tom", "Abe", "T1", "active"]],
+    "classes.csv": [["sourcedId", "title", "classCode", "periods", "schoolSourcedId",
+                     "status"], ["c1", "History", "H-1", "1", "o1", ""]],
+    "enrollments.csv": [["classSourcedId", "userSourcedId", "role", "primary", "status"],
+                        ["c1", "u1", "student", "", ""], ["c1", "u2", "teacher", "true", ""]],
+    "orgs.csv": [["sourcedId", "name"], ["o1", "Lincoln High"]],
+    "acc.csv": [["userSourcedId", "large_print"], ["u1", "no"]],
+}
+ONEROSTER_SPEC = ("lesson: lesson\nroster:\n  format: oneroster\n  folder: oneroster\n"
+                  "  accommodations: oneroster/acc.csv\n"
+                  "accommodations:\n  large_print: {layout: letter}\n")
+
+
+@settings(max_examples=100, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(data=st.data(), value=CELLS)
+def test_any_text_in_any_oneroster_cell_is_exit_0_or_1(
+    tmp_path: Path, data: st.DataObject, value: str,
+) -> None:
+    name = data.draw(st.sampled_from(sorted(ONEROSTER_FILES)))
+    rows = [list(r) for r in ONEROSTER_FILES[name]]
+    row = data.draw(st.integers(0, len(rows) - 1))
+    rows[row][data.draw(st.integers(0, len(rows[0]) - 1))] = value
+    root = Path(tempfile.mkdtemp(dir=tmp_path))
+    (root / "oneroster").mkdir()
+    _project(root, {"district.yaml": ONEROSTER_SPEC, **{
+        f"oneroster/{n}": _roster(rows if n == name else ONEROSTER_FILES[n])
+        for n in ONEROSTER_FILES}})
+    _batch_is_clean(root)
