@@ -58,7 +58,7 @@ for fam, stem in (("Serif", "NotoSerif"), ("Sans", "NotoSans")):
     pdfmetrics.registerFontFamily(fam, normal=fam, bold=fam + "-Bold", italic=fam + "-Italic",
                                   boldItalic=fam + "-BoldItalic")
 
-LAYOUTS = {  # margins and sizes as in layouts/letter.yaml and layouts/large-print.yaml
+LAYOUTS = {  # margins and sizes as in the bundled letter and large-print layouts
     "letter": {"m": 57.6, "top": 68.76, "face": "Serif", "body": 11, "text": 10, "title": 17,
                "head": 13, "cap": 8.5, "line": 24.0, "cell": 18.0},
     "large-print": {"m": 54.0, "top": 68.76, "face": "Sans", "body": 18, "text": 16,

@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 from worksheets.jsonschema import json_schemas
+from worksheets.load.layout import BUNDLED
 from worksheets.load.yaml import split_front_matter
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,7 +39,7 @@ def test_shipped_documents_and_layouts_are_valid() -> None:
     for doc in sorted((LESSON / "documents").glob("?.md")):
         fm = yaml.safe_load(split_front_matter(doc.read_text())[0])
         assert list(validator("document").iter_errors(fm)) == [], doc
-    for layout in sorted((ROOT / "layouts").glob("*.yaml")):
+    for layout in sorted(BUNDLED.glob("*.yaml")):
         assert list(validator("layout").iter_errors(yaml.safe_load(layout.read_text()))) == []
 
 

@@ -1,8 +1,8 @@
 """Any lesson, typeset well: the shipped lesson and two of other shapes, judged page by page.
 
 Each lesson checks clean, then builds every variant x layout x edition once (from a
-folder outside the project, layouts passed by path), and `tests/quality.py` judges
-every PDF. A check the current code fails is an xfail, strict, per lesson: when a
+folder outside the project, `--layout all`: the bundled layouts), and `tests/quality.py`
+judges every PDF. A check the current code fails is an xfail, strict, per lesson: when a
 fix lands the test passes, fails as XPASS, and its mark must go.
 """
 
@@ -26,8 +26,6 @@ LESSONS = {
     "gulf-of-tonkin": ROOT / "tests" / "lessons" / "gulf-of-tonkin",
     "seneca-falls": ROOT / "tests" / "lessons" / "seneca-falls",
 }
-# By path: from outside the project, only `letter` is found by name for tests/lessons/.
-LAYOUTS = [str(ROOT / "layouts" / f"{name}.yaml") for name in ("letter", "a4", "large-print")]
 
 # The warnings each lesson carries on purpose.
 EXPECTED_WARNINGS: dict[str, set[str]] = {
@@ -98,7 +96,7 @@ def judged(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, list
     os.chdir(work)
     try:
         for lesson, path in LESSONS.items():
-            written = build([path], output=work / lesson, variants=["all"], layouts=LAYOUTS,
+            written = build([path], output=work / lesson, variants=["all"], layouts=["all"],
                             editions="all", preflight=False)
             model: Lesson = load_lesson(path)
             out[lesson] = {Path(p).name: judge(work / lesson / Path(p).name, model)

@@ -242,7 +242,7 @@ def _reported() -> Iterator[None]:
 @click.argument("content", default="content", type=click.Path(file_okay=False))
 def list_(content: str) -> None:
     """List the lessons under CONTENT with their variants, and the layouts."""
-    from .load.layout import available_layouts
+    from .load.layout import available_layouts, layout_dirs, layout_origin
     from .pipeline import find_lessons, load_all
 
     with _reported():
@@ -252,7 +252,10 @@ def list_(content: str) -> None:
         for v in lesson.variants.values():
             desc = f" - {v.description}" if v.description else ""
             click.echo(f"  variant {v.id}: {v.title}{desc}")
-    click.echo("layouts: " + ", ".join(available_layouts()))
+    dirs = layout_dirs([lesson.path for lesson in lessons])
+    click.echo("layouts:")
+    for name in available_layouts(dirs):
+        click.echo(f"  {name}: {layout_origin(name, dirs)}")
 
 
 BATCH_HELP = """Make one print-ready packet per class from a batch spec.

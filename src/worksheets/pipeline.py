@@ -216,9 +216,12 @@ def build(
     written = []
     for job, (pdf, report) in zip(todo, made, strict=True):
         target = out / job.filename
-        write_atomic(target, pdf)
+        judged = target.with_suffix(".preflight.json")
+        # the old PDF's report goes first: a stop between the two writes leaves the new PDF
+        # without a report, never beside one that judged the file it replaced
+        write_atomic(target, pdf, stale=[judged])
         if report is not None:
-            write_atomic(target.with_suffix(".preflight.json"), report.to_json().encode())
+            write_atomic(judged, report.to_json().encode())
             if notify is not None:
                 for finding in report.findings:
                     notify(f"{display_path(target)}: preflight: {finding}")
@@ -339,7 +342,11 @@ def new_lesson(lesson_id: str, content: str | os.PathLike[str] = "content") -> P
         raise WorksheetError(f"{parent}: cannot create the folder ("
                              f"{e.strerror or 'a file is in the way'})") from None
     skeleton = Path(__file__).parent / "skeleton"
-    title = lesson_id.replace("-", " ").capitalize()
+    fill = {"__ID__": lesson_id, "__TITLE__": title_case(lesson_id),
+            "__PATH__": _shown_in_comment(target)}
+    schemas = _schemas_for(target)
+    fill["__SCHEMAS__"] = _relative_uri(schemas, target)
+    fill["__SCHEMADIR__"] = _shown_in_comment(schemas)
     # Written in a temp folder beside it and renamed into place: a full disk or a stop
     # leaves no half skeleton to block the next try.
     import shutil
@@ -354,8 +361,10 @@ def new_lesson(lesson_id: str, content: str | os.PathLike[str] = "content") -> P
             if src.is_file():
                 dest = tmp / src.relative_to(skeleton)
                 dest.parent.mkdir(parents=True, exist_ok=True)
-                text = src.read_text(encoding="utf-8").replace("__ID__", lesson_id)
-                dest.write_text(text.replace("__TITLE__", title), encoding="utf-8")
+                text = src.read_text(encoding="utf-8")
+                for key, value in fill.items():
+                    text = text.replace(key, value)
+                dest.write_text(text, encoding="utf-8")
         tmp.chmod(0o777 & ~_umask())
         os.rename(tmp, target)
     except BaseException as e:
@@ -364,6 +373,51 @@ def new_lesson(lesson_id: str, content: str | os.PathLike[str] = "content") -> P
             raise WorksheetError(f"{target}: cannot write the lesson ({e.strerror})") from None
         raise
     return target
+
+
+# Words a title keeps in lower case unless they start or end it (Chicago style).
+_SMALL_WORDS = frozenset(
+    "a an and as at but by en for from if in into nor of off on onto or per so the to "
+    "up upon via vs with yet".split())
+
+
+def title_case(lesson_id: str) -> str:
+    """A lesson id as a title: 'gulf-of-tonkin' -> 'Gulf of Tonkin'."""
+    words = [w for w in lesson_id.split("-") if w]
+    return " ".join(
+        w if w in _SMALL_WORDS and 0 < i < len(words) - 1 else w[:1].upper() + w[1:]
+        for i, w in enumerate(words))
+
+
+def _schemas_for(lesson: Path) -> Path:
+    """The folder of the JSON Schemas a new lesson's `$schema=` lines name: the nearest
+    schemas/ folder above the lesson that holds them, else the project's schemas/ beside
+    the content folder, where `worksheets schema` writes them when run from the project
+    folder."""
+    folder = lesson.absolute()
+    for up in folder.parents:
+        try:
+            if (up / "schemas" / "lesson.schema.json").is_file():
+                return up / "schemas"
+        except OSError:
+            continue
+    return folder.parent.parent / "schemas"
+
+
+def _relative_uri(target: Path, start: Path) -> str:
+    """`target` as a `$schema=` reference from inside `start`: a relative path, or a file
+    URI when the relative path would not survive in a YAML comment."""
+    rel = Path(os.path.relpath(target.absolute(), start.absolute())).as_posix()
+    return rel if rel.isprintable() and " " not in rel else target.absolute().as_uri()
+
+
+def _shown_in_comment(path: Path) -> str:
+    """A path as a comment of the skeleton shows it: never a character that would end the
+    comment line or need quoting in a shell."""
+    import shlex
+
+    shown = display_path(path)
+    return shlex.quote(shown) if shown.isprintable() else "<the lesson folder>"
 
 
 def _umask() -> int:

@@ -10,6 +10,7 @@ tagged, page objects outside marked content, the document language, headings; wi
 from __future__ import annotations
 
 import ctypes
+import hashlib
 import json
 import re
 from dataclasses import asdict, dataclass, field
@@ -29,6 +30,7 @@ class Report:
     """What preflight found in one PDF."""
 
     file: str
+    sha256: str = ""  # of the PDF judged: a report beside a file of another hash is stale
     pages: int = 0
     findings: list[str] = field(default_factory=list)
     checks: dict[str, Any] = field(default_factory=dict)
@@ -51,7 +53,7 @@ def preflight(pdf: bytes, name: str, paper: str | None = None, duplex: bool = Fa
     headings are findings (the facts are reported either way)."""
     import pypdfium2
 
-    report = Report(name)
+    report = Report(name, hashlib.sha256(pdf).hexdigest())
     if not pdf.rstrip().endswith(b"%%EOF"):
         report.findings.append("not a readable PDF: it is truncated (no %%EOF at the end)")
         return report
@@ -322,6 +324,6 @@ def preflight_file(path: str | Path, paper: str | None = None, duplex: bool = Fa
 
     path = Path(path)
     report = preflight(path.read_bytes(), str(path), paper, duplex, accessible)
-    if write_report:
+    if write_report:  # the hash in the report says which bytes it judged
         write_atomic(path.with_suffix(".preflight.json"), report.to_json().encode())
     return report

@@ -6,6 +6,7 @@ from __future__ import annotations
 import gc
 import os
 import signal
+import sys
 import threading
 from collections.abc import Callable, Generator, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, wait
@@ -71,9 +72,15 @@ def fork_pool(n: int) -> ProcessPoolExecutor | None:
         return None
     try:
         return ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("fork"),
-                                   initializer=_ignore_stops)
+                                   initializer=_start_worker, initargs=(os.getpid(),))
     except OSError:
         return None
+
+
+def _start_worker(parent: int) -> None:
+    """A worker's first act: ignore stops, and die with the run that forked it."""
+    _ignore_stops()
+    _die_with(parent)
 
 
 def _ignore_stops() -> None:
@@ -82,6 +89,38 @@ def _ignore_stops() -> None:
     # hand (a file is written whole) and leave when the pool shuts down
     for sig in STOPS:
         signal.signal(sig, signal.SIG_IGN)
+
+
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def _die_with(parent: int) -> None:
+    """End this worker when `parent` ends, however it ends.
+
+    A worker ignores stop signals and waits on the pool's pipe, whose write end it holds
+    too: after a SIGKILL of the run (the OOM killer, a job runner's timeout) nothing would
+    ever wake it. On Linux the kernel sends it SIGKILL when the parent dies; elsewhere a
+    thread watches for the parent to change. If the parent died before this was set, the
+    worker leaves at once.
+    """
+    armed = False
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            armed = libc.prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0) == 0
+        except (OSError, AttributeError):  # no libc with prctl (musl is fine; odd builds)
+            armed = False
+    if os.getppid() != parent:
+        os._exit(1)
+    if not armed:
+        def watch() -> None:
+            while os.getppid() == parent:
+                threading.Event().wait(0.5)
+            os._exit(1)
+
+        threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 # The task of the running pool. Forked workers inherit it, and everything it refers to

@@ -22,6 +22,7 @@ from pypdf import PdfReader
 from tests.pdfutil import LESSON, ROOT, assert_in_order, pdfcheck
 from worksheets import batch
 from worksheets.cli import main
+from worksheets.load.layout import BUNDLED
 
 EXAMPLES = ROOT / "examples" / "district"
 SIMPLE = EXAMPLES / "district-simple.yaml"
@@ -251,7 +252,7 @@ roster:
 accommodations:
   reading_support: {{variant: supported}}
   spanish: {{variant: spanish}}
-  large_print: {{layout: {ROOT / "layouts" / "large-print.yaml"}}}
+  large_print: {{layout: {BUNDLED / "large-print.yaml"}}}
 """
 
 

@@ -227,3 +227,166 @@ def test_a_lesson_file_swapped_for_a_link_after_the_check_is_not_read(
     assert [str(p) for p in problems] == [
         "lesson/questions.yaml: questions.yaml changed into a link while it was read "
         "(links out of the lesson are not followed)"]
+
+
+# --- class 5: roster text is held to the rules for lesson text ---------------------------
+
+ONEROSTER = {
+    "users.csv": "sourcedId,givenName,familyName,identifier,status\n"
+                 "u1,Ana,Diaz,S1,\nu2,Tom,Abe,T1,\n",
+    "classes.csv": "sourcedId,title,classCode,periods,schoolSourcedId,status\n"
+                   "c1,History,H-1,1,o1,\n",
+    "enrollments.csv": "classSourcedId,userSourcedId,role,primary,status\n"
+                       "c1,u1,student,,\nc1,u2,teacher,true,\n",
+    "orgs.csv": "sourcedId,name\no1,Lincoln High\n",
+}
+ONEROSTER_SPEC = ("lesson: lesson\nroster:\n  format: oneroster\n  folder: oneroster\n"
+                  "  accommodations: acc.csv\naccommodations:\n  large_print: {layout: letter}\n")
+
+
+def oneroster(**files: str) -> None:
+    lesson("lesson")
+    Path("oneroster").mkdir()
+    for name, text in {**ONEROSTER, **files}.items():
+        Path("oneroster", name).write_text(text, encoding="utf-8")
+    Path("acc.csv").write_text("userSourcedId,large_print\nu1,no\n", encoding="utf-8")
+    Path("district.yaml").write_text(ONEROSTER_SPEC, encoding="utf-8")
+
+
+@pytest.mark.parametrize(("cell", "message"), [
+    ('"Ana\nDiaz"', "roster.csv:2: student_name: the cell holds a line break (U+000A) after "
+                    "'Ana' (keep each cell on one line: join the lines with a space)"),
+    ("Ana\x07Diaz", "roster.csv:2: student_name: the cell holds the invisible character "
+                    "U+0007 after 'Ana' (delete it: it would print as a blank box or vanish "
+                    "from file names)"),
+    ("Ana\u2028Diaz", "roster.csv:2: student_name: the cell holds a line break (U+2028) "
+                      "after 'Ana'"),
+    ("\u202eAna", "roster.csv:2: student_name: the cell holds the invisible character U+202E "
+                  "(right-to-left override) at its start"),
+    ("A" * 101, f"roster.csv:2: student_name: 101 characters is too long ('{'A' * 30}...') "
+                "(shorten it to at most 100 characters)"),
+])
+def test_a_name_that_cannot_be_printed_is_located(cell: str, message: str) -> None:
+    project(SPEC, HEADER + f"{cell},S1,P1,Ms. Abe,1\n")
+    out = failed("batch", "district.yaml", "-o", "out")
+    assert out[0].startswith(message), out
+
+
+@pytest.mark.parametrize(("row", "message"), [
+    ("Ana,S\x001,P1,Ms. Abe,1", "roster.csv:2: the row holds a NUL byte"),
+    ("Ana,S\x1b1,P1,Ms. Abe,1", "roster.csv:2: student_id: the cell holds the invisible "
+                                "character U+001B after 'S'"),
+    ("Ana,S1,P\u200b1,Ms. Abe,1", "roster.csv:2: class: the cell holds the invisible "
+                                  "character U+200B (zero width space) after 'P'"),
+    ("Ana,S1,P1,Ms. Abe,\x7f", "roster.csv:2: period: the cell holds the invisible "
+                               "character U+007F at its start"),
+    ("Ana," + "9" * 65 + ",P1,Ms. Abe,1", "roster.csv:2: student_id: 65 characters is too "
+                                          "long"),
+    ("Ana,S1," + "P" * 101 + ",Ms. Abe,1", "roster.csv:2: class: 101 characters is too long"),
+    ('Ana,S1,P1,"Ms.\rAbe",1', "roster.csv:2: teacher: the cell holds a line break (U+000D)"),
+])
+def test_ids_classes_and_teachers_are_held_to_the_same_rules(row: str, message: str) -> None:
+    project(SPEC, HEADER + row + "\n")
+    out = failed("batch", "district.yaml", "-o", "out")
+    assert out[0].startswith(message), out
+
+
+def test_a_name_with_tabs_and_no_break_spaces_prints_with_single_spaces() -> None:
+    project(SPEC, HEADER + "Ana\t\u00a0 Diaz,S1,P1,Ms. Abe,1\nZoe\u0308 Ruiz,S2,P1,Ms. Abe,1\n")
+    r = run("batch", "district.yaml", "-o", "out", "--dry-run")
+    assert r.exit_code == 0, r.output
+    from worksheets.batch import load
+
+    data = load("district.yaml")
+    assert [s.name for s in data.classes[0].students] == ["Ana Diaz", "Zo\u00eb Ruiz"]
+
+
+def test_a_long_name_with_no_spaces_is_refused_before_any_work() -> None:
+    # was: a cover row taller than a page, and reportlab's LayoutError mid-run
+    project(SPEC, HEADER + "x" * 5000 + ",S1,P1,Ms. Abe,1\n")
+    out = failed("batch", "district.yaml", "-o", "out")
+    assert out[0].startswith("roster.csv:2: student_name: 5000 characters is too long")
+
+
+def test_the_longest_names_allowed_make_a_packet(tmp_path: Path) -> None:
+    rows = [f"{'W' * 100},{'9' * 64},{'C' * 100},{'T' * 100},{'1' * 40}"]
+    rows += [f"{'Wy ' * 33}W,S{i},{'C' * 100},{'T' * 100},{'1' * 40}" for i in range(3)]
+    project(SPEC, HEADER + "\n".join(rows) + "\n")
+    r = run("batch", "district.yaml", "-o", "out", "-q", "--jobs", "1")
+    assert r.exit_code == 0, r.output
+    assert len(list(Path("out").glob("*.pdf"))) == 1
+
+
+def test_duplicate_header_columns_are_an_error() -> None:
+    project(SPEC, "student_name,student_id,class,teacher,period,Class\n"
+                  "Ana,S1,P1,Ms. Abe,1,P2\n")
+    out = failed("batch", "district.yaml", "-o", "out")
+    assert out[0] == ("roster.csv:1: columns 3 and 6 ('class' and 'Class') are the same "
+                      "column 'class' (header names are compared without case, spaces or "
+                      "dashes: rename or remove one)")
+
+
+@pytest.mark.parametrize(("sep", "name"), [(";", "semicolons"), ("\t", "tabs")])
+def test_a_file_with_another_separator_gets_a_hint(sep: str, name: str) -> None:
+    project(SPEC, HEADER.replace(",", sep) + sep.join(["Ana", "S1", "P1", "Ms. Abe", "1"])
+            + "\n")
+    out = failed("batch", "district.yaml", "-o", "out")
+    assert out[0] == (f"roster.csv:1: the columns are separated by {name}, not commas "
+                      "(export the file as 'CSV UTF-8 (comma delimited)', or replace the "
+                      "separators with commas)")
+
+
+def test_accommodation_keys_are_compared_like_headers() -> None:
+    project(SPEC + "accommodations:\n  Large-Print: {layout: letter}\n",
+            "Student Name,Student ID,Class,Teacher,Period,large print\n"
+            "Ana,S1,P1,Ms. Abe,1,yes\n")
+    r = run("batch", "district.yaml", "-o", "out", "--dry-run")
+    assert r.exit_code == 0, r.output
+    project(SPEC + "accommodations:\n  large_print: {layout: letter}\n"
+                   "  Large-Print: {layout: a4}\n")
+    out = failed("batch", "district.yaml", "-o", "out")
+    assert out[0] == ("district.yaml:7:3: accommodations: 'Large-Print' and 'large_print' name "
+                      "the same roster column 'large_print' (roster headers are compared "
+                      "without case, spaces or dashes: keep one)")
+
+
+@pytest.mark.parametrize(("file", "old", "new", "message"), [
+    ("users.csv", "u1,Ana,", 'u1,"An\na",', "oneroster/users.csv:2: givenName: the cell holds a "
+                                            "line break (U+000A) after 'An'"),
+    ("users.csv", ",S1,", ",S\x071,", "oneroster/users.csv:2: identifier: the cell holds the "
+                                      "invisible character U+0007 after 'S'"),
+    ("users.csv", "Diaz", "D" * 101, "oneroster/users.csv:2: familyName: 101 characters is "
+                                     "too long"),
+    ("classes.csv", ",H-1,", ",H\u200d1,", "oneroster/classes.csv:2: classCode: the cell holds "
+                                           "the invisible character U+200D"),
+    ("classes.csv", ",H-1,", "," + "H" * 41 + ",", "oneroster/classes.csv:2: classCode: 41 "
+                                                   "characters is too long"),
+    ("classes.csv", "History", "Hi\x0bstory", "oneroster/classes.csv:2: title: the cell holds a "
+                                              "line break (U+000B)"),
+    ("classes.csv", ",1,o1", ",\x01,o1", "oneroster/classes.csv:2: periods: the cell holds the "
+                                         "invisible character U+0001"),
+    ("orgs.csv", "Lincoln High", "Lincoln\x1fHigh", "oneroster/orgs.csv:2: name: the cell holds "
+                                                    "the invisible character U+001F"),
+    ("classes.csv", "c1,History", "Student Name,title", "oneroster/classes.csv:1: columns"),
+])
+def test_oneroster_cells_are_held_to_the_same_rules(file: str, old: str, new: str,
+                                                    message: str) -> None:
+    text = ONEROSTER[file].replace(old, new)
+    if file == "classes.csv" and old == "c1,History":
+        text = "sourcedId,title,classCode,periods,schoolSourcedId,status,Title\n" \
+               "c1,History,H-1,1,o1,,x\n"
+    oneroster(**{file: text})
+    out = failed("batch", "district.yaml", "-o", "out")
+    assert out[0].startswith(message), out
+
+
+def test_oneroster_many_teachers_are_shortened_on_the_cover() -> None:
+    users = ONEROSTER["users.csv"] + "".join(f"t{i},{'Teacher' * 10},{i},T{i},\n"
+                                             for i in range(10))
+    enrol = ONEROSTER["enrollments.csv"] + "".join(f"c1,t{i},teacher,,\n" for i in range(10))
+    oneroster(**{"users.csv": users, "enrollments.csv": enrol})
+    from worksheets.batch import load
+
+    teacher = load("district.yaml").classes[0].teacher
+    assert teacher.startswith("Tom Abe & Teacher") and teacher.endswith(" more")
+    assert len(teacher) <= 220

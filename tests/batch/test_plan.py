@@ -6,11 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.pdfutil import LESSON, ROOT
+from tests.pdfutil import LESSON
 from worksheets.batch import load, plan
 from worksheets.batch.plan import class_slugs, in_shard, slug
 from worksheets.batch.roster import ClassSection
 from worksheets.errors import Location
+from worksheets.load.layout import BUNDLED
 
 SPEC = f"""\
 lesson: {LESSON}
@@ -19,7 +20,7 @@ allow_outside_paths: true  # the shipped lesson and layouts
 roster: {{format: simple, file: roster.csv}}
 accommodations:
   reading_support: {{variant: supported}}
-  a4_paper: {{layout: {ROOT / "layouts" / "a4.yaml"}}}
+  a4_paper: {{layout: {BUNDLED / "a4.yaml"}}}
   spanish: {{variant: spanish}}
 """
 ROSTER = """\

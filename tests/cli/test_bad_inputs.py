@@ -39,8 +39,9 @@ from tests.conftest import (
     LessonDir,
     edit,
 )
-from tests.pdfutil import ROOT, body_text, norm, pages_text, pdfcheck
+from tests.pdfutil import body_text, norm, pages_text, pdfcheck
 from worksheets.cli import main
+from worksheets.load.layout import BUNDLED
 
 Files = Mapping[str, str | bytes | None]
 
@@ -1376,7 +1377,7 @@ def test_content_that_used_to_stop_the_layout_now_prints(lesson_dir: LessonDir) 
         "lesson.yaml": edit(LESSON_YAML, "  rows:\n", columns + "  rows:\n") + variants,
     }
     folder = lesson_dir(files)
-    large = str(ROOT / "layouts" / "large-print.yaml")
+    large = str(BUNDLED / "large-print.yaml")
     (v0,) = built(build(folder, "--variant", "v0", "--layout", large, "--edition", "student"))
     text = body_text(v0, "A Small Test Lesson", "Written for the test suite.")
     assert_in_order_squashed(text, ["Word bank", *sorted(terms, key=str.lower), "H" * 299])

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from PIL import Image
 from pypdf import PdfReader
 
-from tests.pdfutil import LESSON, ROOT, assert_in_order, norm, pages_text
+from tests.pdfutil import LESSON, assert_in_order, norm, pages_text
 from worksheets import __version__
 from worksheets.cli import main
 
@@ -20,7 +20,7 @@ from worksheets.cli import main
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A copy of the project's content and layouts in a temporary working folder."""
     shutil.copytree(LESSON, tmp_path / "content" / LESSON.name)
-    shutil.copytree(ROOT / "layouts", tmp_path / "layouts")
+    (tmp_path / "layouts").mkdir()  # the project's own layouts; the bundled ones are always found
     monkeypatch.chdir(tmp_path)
     return tmp_path
 
@@ -247,11 +247,51 @@ def test_new_then_check_and_build(project: Path) -> None:
     code, _, err = run("build", "content/the-treaty", "-q")
     assert code == 0, err
     pdf = project / "output" / "the-treaty-standard-letter-student.pdf"
-    assert "The treaty" in PdfReader(pdf).pages[0].extract_text()
+    assert "The Treaty" in PdfReader(pdf).pages[0].extract_text()
     code, _, err = run("new", "the-treaty")
     assert code == 1 and "already exists" in err
     code, _, err = run("new", "Bad Id")
     assert code == 1 and "is not a lesson id" in err
+
+
+@pytest.mark.parametrize("content", ["elsewhere/units/content", "units/unit 3"])
+def test_new_in_any_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                           content: str) -> None:
+    """The skeleton's comments name the folder it was written to; its `$schema=` lines lead
+    to the nearest schemas/ above it, else to the project's (beside the content folder)."""
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run("new", "gulf-of-tonkin-and-the-war-of-1812", "--content", content)
+    assert code == 0, err
+    lesson = tmp_path / content / "gulf-of-tonkin-and-the-war-of-1812"
+    text = (lesson / "lesson.yaml").read_text()
+    assert 'title: "Gulf of Tonkin and the War of 1812"' in text
+    shown = f"{content}/gulf-of-tonkin-and-the-war-of-1812"
+    shown = f"'{shown}'" if " " in shown else shown
+    assert f"# Check it with:  worksheets check {shown}\n" in text
+    for name in ("lesson", "questions", "vocabulary"):
+        first = (lesson / f"{name}.yaml").read_text().splitlines()[0]
+        ref = first.removeprefix("# yaml-language-server: $schema=")
+        assert (lesson / ref).resolve() == (lesson.parent.parent / "schemas" /
+                                            f"{name}.schema.json").resolve(), first
+    code, out, err = run("check", "--strict", str(lesson))
+    assert code == 0, out + err
+    # with schemas/ in a folder above, the lines point there
+    assert run("schema", "-o", "schemas")[0] == 0
+    code, _, err = run("new", "seneca-falls", "--content", content)
+    assert code == 0, err
+    first = (tmp_path / content / "seneca-falls" / "lesson.yaml").read_text().splitlines()[0]
+    ref = first.removeprefix("# yaml-language-server: $schema=")
+    assert (tmp_path / content / "seneca-falls" / ref).resolve() == (
+        tmp_path / "schemas" / "lesson.schema.json"), first
+
+
+def test_title_case() -> None:
+    from worksheets.pipeline import title_case
+
+    assert title_case("gulf-of-tonkin") == "Gulf of Tonkin"
+    assert title_case("the-fall-of-the-wall") == "The Fall of the Wall"
+    assert title_case("what-are-rights-for") == "What Are Rights For"
+    assert title_case("a--b") == "A B"
 
 
 def test_list(project: Path) -> None:
@@ -260,7 +300,34 @@ def test_list(project: Path) -> None:
     assert out.splitlines()[0] == (f"{LESSON.name}: The Cuban Missile Crisis: A Public Deal "
                                    "and a Secret Deal")
     assert "  variant supported: Supported" in out
-    assert out.splitlines()[-1] == "layouts: a4, large-print, letter"
+    assert out.splitlines()[-4:] == ["layouts:", "  a4: bundled", "  large-print: bundled",
+                                     "  letter: bundled"]
+    (project / "layouts" / "letter.yaml").write_text("paper: letter\nbody_size: 12\n")
+    (project / "layouts" / "mine.yaml").write_text("extends: a4\n")
+    code, out, _ = run("list")
+    assert code == 0 and out.splitlines()[-5:] == [
+        "layouts:", "  a4: bundled", "  large-print: bundled",
+        "  letter: layouts/letter.yaml (overrides the bundled one)", "  mine: layouts/mine.yaml"]
+
+
+def test_layouts_from_any_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Outside any project every bundled layout is found by name, and 'all' means all of
+    them; a lesson's own layouts/ adds to them."""
+    monkeypatch.chdir(tmp_path)
+    lesson = tmp_path / "elsewhere" / LESSON.name
+    shutil.copytree(LESSON, lesson)
+    code, _, err = run("build", str(lesson), "--layout", "a4", "-o", "out", "-q")
+    assert code == 0, err
+    assert sorted(p.name for p in (tmp_path / "out").glob("*.pdf")) == [
+        f"{LESSON.name}-standard-a4-key.pdf", f"{LESSON.name}-standard-a4-student.pdf"]
+    (lesson / "layouts").mkdir()
+    (lesson / "layouts" / "wide.yaml").write_text("extends: large-print\nmargin_left: 0.5in\n")
+    code, out, err = run("check", str(lesson), "--all")
+    assert code == 0, err
+    code, out, _ = run("list", str(lesson.parent))
+    assert out.splitlines()[-5:] == [
+        "layouts:", "  a4: bundled", "  large-print: bundled", "  letter: bundled",
+        f"  wide: elsewhere/{LESSON.name}/layouts/wide.yaml"]
 
 
 BROKEN = [

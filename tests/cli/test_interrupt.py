@@ -92,6 +92,33 @@ def test_stop_while_writing_finishes_the_file_in_hand(tmp_path: Path, sig: int) 
     assert len(list(out.glob("*.preflight.json"))) == 2
 
 
+def test_a_report_never_outlives_the_pdf_it_judged(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    # an earlier build's files: every PDF with a report that says ok
+    names = [f"{LESSON.name}-{v}-{lay}-{e}.pdf" for v in ("standard", "supported", "spanish")
+             for lay in ("a4", "large-print", "letter") for e in ("student", "key")]
+    for name in names:
+        (out / name).write_bytes(b"%PDF-1.4 old\n%%EOF\n")
+        (out / name).with_suffix(".preflight.json").write_text(
+            json.dumps({"ok": True, "file": name, "sha256": "old", "findings": []}))
+    # stopped as the third PDF is written: it is replaced, and the run stops before its
+    # report is written
+    _stopped_run(out, signal.SIGTERM, "write", 3)
+    new = [p for p in out.glob("*.pdf") if not p.read_bytes().startswith(b"%PDF-1.4 old")]
+    assert len(new) == 3
+    for pdf in out.glob("*.pdf"):
+        report = pdf.with_suffix(".preflight.json")
+        if pdf in new and report.exists():
+            data = json.loads(report.read_text())
+            assert data["sha256"] == hashlib.sha256(pdf.read_bytes()).hexdigest(), pdf
+        elif pdf in new:
+            assert pdf == sorted(new, key=lambda p: p.stat().st_mtime_ns)[-1]
+        else:
+            assert json.loads(report.read_text())["sha256"] == "old"
+    assert sum(p.with_suffix(".preflight.json").exists() for p in new) == 2
+
+
 @pytest.mark.parametrize("jobs", ["1", "2"])
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
 def test_stop_while_rendering_writes_nothing(tmp_path: Path, sig: int, jobs: str) -> None:

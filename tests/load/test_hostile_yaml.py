@@ -4,8 +4,11 @@ Every value is read by our own rules (YAML 1.1's look decides only whether a pla
 looks like a number or a date; numbers are read as YAML 1.2 reads them), so building a
 value never raises: an impossible date, a time past 24:00, a number of 5,000 digits,
 `0x_`, a merge key, a tag on a key or a noncharacter each become a located problem or
-a value every field refuses with "put it in quotes". The property at the end puts
-arbitrary scalars into every scalar of every file kind.
+a value every field refuses with "put it in quotes". The properties at the end put
+arbitrary scalars (YAML 1.1 forms included) into every scalar of every file kind:
+lesson.yaml, questions.yaml, vocabulary.yaml, document front matter, layout files and
+batch specs, and arbitrary text into every roster cell; each run ends 0 or 1, with no
+traceback and, on 1, nothing written.
 """
 
 from __future__ import annotations
@@ -212,3 +215,171 @@ def test_any_scalar_in_any_lesson_field_is_exit_0_or_1(
         _clean(r)
         assert r.exit_code == 1
         assert not out.exists() or not any(out.iterdir())
+
+
+# --- the same property for layouts, batch specs and roster cells ---------------------------
+
+LAYOUT_YAML = """\
+name: mine
+extends: letter
+paper: letter
+margin_left: 0.8in
+margin_right: 57.6
+margin_top: 1in
+margin_bottom: 25mm
+serif: sans
+body_size: 11
+text_size: 10pt
+caption_size: 8.5
+title_size: 17
+heading_size: 13
+leading: 1.3
+justify: false
+answer_line_spacing: 24pt
+cell_line_spacing: 18
+footer: true
+"""
+
+SPEC_YAML = """\
+lesson: lesson
+school: Lincoln High
+date: "October 27, 2025"
+roster:
+  format: simple
+  file: roster.csv
+  classes: [History 1]
+defaults:
+  variant: standard
+  layout: letter
+accommodations:
+  large_print: {layout: mine.yaml}
+  reading: {variant: standard}
+allow_outside_paths: false
+"""
+
+ROSTER_ROWS = [
+    ["student_name", "student_id", "class", "teacher", "period", "school", "large_print",
+     "reading"],
+    ["Ana Diaz", "S1", "History 1", "Ms. Abe", "1", "Lincoln", "no", "yes"],
+    ["Bo Chen", "S2", "History 1", "Ms. Abe", "1", "Lincoln", "yes", ""],
+]
+
+
+def _project(root: Path, files: dict[str, str]) -> None:
+    for rel, text in {**DEFAULT_FILES}.items():
+        assert text is not None
+        target = root / "lesson" / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
+    for rel, text in files.items():
+        (root / rel).write_bytes(text.encode("utf-8", "surrogatepass"))
+
+
+def _roster(rows: list[list[str]]) -> str:
+    import csv
+    import io
+
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(rows)
+    return buf.getvalue()
+
+
+def _batch_is_clean(root: Path) -> None:
+    out = root / "out"
+    r = CliRunner().invoke(main, ["batch", str(root / "district.yaml"), "-o", str(out),
+                                  "--jobs", "1", "-q"])
+    _clean(r)
+    if r.exit_code == 1:
+        assert not out.exists() or not any(out.iterdir()), r.output
+    else:
+        assert (out / "manifest.json").is_file()
+
+
+def _replace_scalar(text: str, data: st.DataObject, value: str) -> str:
+    start, end = data.draw(st.sampled_from(scalar_spans(text)))
+    return text[:start] + value + text[end:]
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(data=st.data(), value=SCALARS)
+def test_any_scalar_in_any_layout_field_is_exit_0_or_1(
+    tmp_path: Path, data: st.DataObject, value: str,
+) -> None:
+    root = Path(tempfile.mkdtemp(dir=tmp_path))
+    _project(root, {"mine.yaml": _replace_scalar(LAYOUT_YAML, data, value)})
+    out = root / "out"
+    r = CliRunner().invoke(main, ["build", str(root / "lesson"), "-o", str(out), "-j", "1",
+                                  "--edition", "student", "--layout", str(root / "mine.yaml")])
+    _clean(r)
+    if r.exit_code == 1:
+        assert not out.exists() or not any(out.iterdir()), r.output
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(data=st.data(), value=SCALARS)
+def test_any_scalar_in_any_batch_spec_field_is_exit_0_or_1(
+    tmp_path: Path, data: st.DataObject, value: str,
+) -> None:
+    root = Path(tempfile.mkdtemp(dir=tmp_path))
+    _project(root, {"district.yaml": _replace_scalar(SPEC_YAML, data, value),
+                    "roster.csv": _roster(ROSTER_ROWS), "mine.yaml": LAYOUT_YAML})
+    _batch_is_clean(root)
+
+
+# Any text a spreadsheet can hold in a cell: line breaks, controls, other scripts, long.
+CELLS = st.one_of(
+    FORMS, PLAIN,
+    st.text(st.characters(exclude_categories=["Cs"], exclude_characters="\x00"), max_size=40),
+    st.text(st.sampled_from("aZ \t\n\r\x0b\x1f\x7f\x85\u00a0\u200b\u202e\u2028\ufffd;,\"'"),
+            max_size=12),
+    st.integers(1, 400).map(lambda n: "W" * n),
+)
+
+
+@settings(max_examples=100, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(row=st.integers(0, 2), col=st.integers(0, 7), value=CELLS)
+def test_any_text_in_any_roster_cell_is_exit_0_or_1(
+    tmp_path: Path, row: int, col: int, value: str,
+) -> None:
+    rows = [list(r) for r in ROSTER_ROWS]
+    rows[row][col] = value
+    root = Path(tempfile.mkdtemp(dir=tmp_path))
+    _project(root, {"district.yaml": SPEC_YAML, "roster.csv": _roster(rows),
+                    "mine.yaml": LAYOUT_YAML})
+    _batch_is_clean(root)
+
+
+ONEROSTER_FILES = {
+    "users.csv": [["sourcedId", "givenName", "familyName", "identifier", "status"],
+                  ["u1", "Ana", "Diaz", "S1", ""], ["u2", "Tom", "Abe", "T1", "active"]],
+    "classes.csv": [["sourcedId", "title", "classCode", "periods", "schoolSourcedId",
+                     "status"], ["c1", "History", "H-1", "1", "o1", ""]],
+    "enrollments.csv": [["classSourcedId", "userSourcedId", "role", "primary", "status"],
+                        ["c1", "u1", "student", "", ""], ["c1", "u2", "teacher", "true", ""]],
+    "orgs.csv": [["sourcedId", "name"], ["o1", "Lincoln High"]],
+    "acc.csv": [["userSourcedId", "large_print"], ["u1", "no"]],
+}
+ONEROSTER_SPEC = ("lesson: lesson\nroster:\n  format: oneroster\n  folder: oneroster\n"
+                  "  accommodations: oneroster/acc.csv\n"
+                  "accommodations:\n  large_print: {layout: letter}\n")
+
+
+@settings(max_examples=100, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(data=st.data(), value=CELLS)
+def test_any_text_in_any_oneroster_cell_is_exit_0_or_1(
+    tmp_path: Path, data: st.DataObject, value: str,
+) -> None:
+    name = data.draw(st.sampled_from(sorted(ONEROSTER_FILES)))
+    rows = [list(r) for r in ONEROSTER_FILES[name]]
+    row = data.draw(st.integers(0, len(rows) - 1))
+    rows[row][data.draw(st.integers(0, len(rows[0]) - 1))] = value
+    root = Path(tempfile.mkdtemp(dir=tmp_path))
+    (root / "oneroster").mkdir()
+    _project(root, {"district.yaml": ONEROSTER_SPEC, **{
+        f"oneroster/{n}": _roster(rows if n == name else ONEROSTER_FILES[n])
+        for n in ONEROSTER_FILES}})
+    _batch_is_clean(root)

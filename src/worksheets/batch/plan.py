@@ -16,7 +16,15 @@ from ..errors import ContentError, Location, Problem, raise_if_errors
 from ..load import display_path
 from ..load.layout import Layout, load_layout
 from ..model import Lesson
-from .roster import ClassSection, Roster, Student, read_oneroster, read_simple
+from .roster import (
+    MAX_LENGTHS,
+    ClassSection,
+    Roster,
+    Student,
+    read_oneroster,
+    read_simple,
+    text_problem,
+)
 from .spec import Spec, load_spec
 
 Shard = tuple[int, int]
@@ -117,7 +125,7 @@ def load(spec_path: str | os.PathLike[str]) -> BatchInput:
                                 display_path(acc) if acc else "", columns, problems)
     for lesson in lessons:
         wanted = [(spec.default_variant, spec.at("defaults", "variant"))]
-        wanted += [(p.variant, spec.at("accommodations", p.column, "variant"))
+        wanted += [(p.variant, spec.at("accommodations", p.key, "variant"))
                    for p in spec.picks if p.variant]
         for name, at in wanted:
             if name not in lesson.variants:
@@ -134,7 +142,8 @@ def load(spec_path: str | os.PathLike[str]) -> BatchInput:
 
 
 def _unprintable(spec: Spec, roster: Roster, problems: list[Problem]) -> None:
-    """Names the cover and the stamps cannot print: a blank box on paper, reported instead."""
+    """Text the cover and the stamps cannot print (a blank box on paper), or spec text held
+    to the rules for roster cells, reported instead."""
     from reportlab.pdfbase import pdfmetrics
 
     from ..fonts import SANS, register_fonts
@@ -153,20 +162,25 @@ def _unprintable(spec: Spec, roster: Roster, problems: list[Problem]) -> None:
                                     f"fonts cannot print: {' '.join(bad)}",
                                     "write it in Latin, Greek or Cyrillic letters"))
 
-    check("school", spec.school, spec.at("school"))
-    check("date", spec.date, spec.at("date"))
+    for key, text in (("school", spec.school), ("date", spec.date)):
+        bad = text_problem(key, text, MAX_LENGTHS["school"])
+        if bad is not None:  # a YAML escape ("\n", "\t") makes what a file may not hold
+            problems.append(Problem(spec.at(key), *bad))
+        else:
+            check(key, text, spec.at(key))
     for c in roster.classes:
-        for label, text in (("class", c.name), ("teacher", c.teacher), ("period", c.period),
-                            ("school", c.school)):
+        for label, text in (("class", c.name), ("class_code", c.code), ("teacher", c.teacher),
+                            ("period", c.period), ("school", c.school)):
             check(label, text, c.origin)
         for st in c.students:
             check("student_name", st.name, st.origin)
+            check("student_id", st.id, st.origin)
 
 
 def _layouts(spec: Spec, problems: list[Problem]) -> dict[str, Layout]:
     out: dict[str, Layout] = {}
     refs = [(spec.default_layout, spec.at("defaults", "layout"))]
-    refs += [(p.layout, spec.at("accommodations", p.column, "layout"))
+    refs += [(p.layout, spec.at("accommodations", p.key, "layout"))
              for p in spec.picks if p.layout]
     for name, at in refs:
         if name in out:

@@ -11,16 +11,65 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import Location, Problem
+from ..errors import Location, Problem, shorten
 from ..load.yaml import NotAFile, read_regular
 
 MAX_CSV_BYTES = 200_000_000
 YES = frozenset({"yes", "y", "true", "1", "x"})
 NO = frozenset({"no", "n", "false", "0", ""})
+
+# The longest text each printed (or file-naming) cell may hold, in characters: the cover
+# sets the roster in narrow columns, and a row taller than a page cannot be laid out.
+MAX_LENGTHS = {"student_name": 100, "student_id": 64, "class": 100, "class_code": 40,
+               "teacher": 100, "period": 40, "school": 200, "sourcedId": 100}
+MAX_TEACHERS_TEXT = 200  # several teachers of one class, joined with " & "
+_SPACES = re.compile("[\t \u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+_LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+
+
+def text_problem(label: str, value: str, limit: int | None = None) -> tuple[str, str] | None:
+    """Why a cell's text cannot be printed or name a file, as (message, hint); None when
+    it can. Held to the rules for lesson text: no line breaks, control, format, private or
+    unassigned characters (each would print as a blank box, run words together, or vanish
+    from a file name), and not longer than `limit` characters."""
+    for i, ch in enumerate(value):
+        cat = unicodedata.category(ch)
+        if ch in _LINE_BREAKS or cat in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp") or (
+                ch == "\ufffd"):
+            before = value[max(0, i - 20):i]
+            after = f" after '{before}'" if before else " at its start"
+            if ch in _LINE_BREAKS:
+                return (f"{label}: the cell holds a line break (U+{ord(ch):04X}){after}",
+                        "keep each cell on one line: join the lines with a space")
+            if ch == "\ufffd":
+                return (f"{label}: the cell holds the replacement character U+FFFD{after}",
+                        "a character was lost when the file was exported; type it again")
+            name = unicodedata.name(ch, "")
+            what = f" ({name.lower()})" if name else ""
+            return (f"{label}: the cell holds the invisible character U+{ord(ch):04X}{what}"
+                    f"{after}", "delete it: it would print as a blank box or vanish from "
+                    "file names")
+    if limit is not None and len(value) > limit:
+        return (f"{label}: {len(value)} characters is too long ('{value[:30]}...')",
+                f"shorten it to at most {limit} characters")
+    return None
+
+
+def _shown(text: str) -> str:
+    """A header cell as a message shows it: short, each unprintable character as '?'."""
+    return shorten("".join(c if c.isprintable() else "?" for c in text.strip()))
+
+
+def clean_text(value: str) -> str:
+    """A cell as printed: accents composed (NFC), runs of spaces (tabs, no-break spaces)
+    made one space, no space at either end."""
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", value)).strip(" ")
 
 
 @dataclass(frozen=True)
@@ -69,6 +118,18 @@ class Row:
         """The stripped value of a column, empty when absent."""
         return self.values.get(name, "").strip()
 
+    def text(self, name: str, label: str, csvf: CsvFile, problems: list[Problem],
+             limit: str | None = None) -> str:
+        """A column that is printed or names a file, cleaned (see `clean_text`); a cell
+        that breaks the rules of `text_problem` is reported at this row, and read empty."""
+        value = clean_text(self.get(name))
+        bad = text_problem(label, value, MAX_LENGTHS[limit or label] if (
+            limit or label) in MAX_LENGTHS else None)
+        if bad is not None:
+            problems.append(Problem(csvf.at(self.line), *bad))
+            return ""
+        return value
+
 
 def header_name(text: str) -> str:
     """A header as compared: `Student Name` and `student-name` both read `student_name`."""
@@ -78,8 +139,10 @@ def header_name(text: str) -> str:
 class CsvFile:
     """A CSV file read whole: its header, its rows with line numbers, and where it is shown."""
 
-    def __init__(self, path: Path, shown: str, header: list[str], rows: list[Row]) -> None:
+    def __init__(self, path: Path, shown: str, header: list[str], rows: list[Row],
+                 raw_header: list[str] | None = None) -> None:
         self.path, self.shown, self.header, self.rows = path, shown, header, rows
+        self.raw_header = raw_header if raw_header is not None else header
 
     def at(self, line: int) -> Location:
         """A row-level location: `file:line`."""
@@ -100,18 +163,48 @@ class CsvFile:
                 missing.append(names)
             else:
                 found[names[0]] = hit
+        expected = ", ".join(w if isinstance(w, str) else w[0] for w in columns)
+        other = self._other_separator(columns)
+        if other:
+            # a spreadsheet set to another list separator: say so, whatever it found
+            problems.append(Problem(self.at(1), f"the columns are separated by {other}, not "
+                                    "commas", "export the file as 'CSV UTF-8 (comma "
+                                    "delimited)', or replace the separators with commas"))
+            return None
         if not found and columns:
             # not a roster (a secrets file, say): do not echo its first line
             problems.append(Problem(self.at(1), "this is not a roster: its first line names "
                                     "none of the columns a roster needs", "expected columns: "
-                                    + ", ".join(w if isinstance(w, str) else w[0]
-                                                for w in columns)))
+                                    + expected))
             return None
+        dup = False
+        seen: dict[str, int] = {}
+        for i, name in enumerate(self.header):
+            if name in seen:
+                first = seen[name]
+                problems.append(Problem(self.at(1), f"columns {first + 1} and {i + 1} "
+                                        f"('{_shown(self.raw_header[first])}' and "
+                                        f"'{_shown(self.raw_header[i])}') are the same "
+                                        f"column '{name}'", "header names are compared without "
+                                        "case, spaces or dashes: rename or remove one"))
+                dup = True
+            seen.setdefault(name, i)
         for names in missing:
             alias = f" (or {', '.join(names[1:])})" if len(names) > 1 else ""
             problems.append(Problem(self.at(1), f"missing column '{names[0]}'{alias}",
                                     why or f"the header has: {', '.join(self.header)}"))
-        return None if missing else found
+        return None if missing or dup else found
+
+    def _other_separator(self, columns: Sequence[str | tuple[str, ...]]) -> str:
+        """'semicolons' or 'tabs' when the header is one cell that those would split into
+        columns a roster needs; else ''."""
+        if len(self.header) != 1:
+            return ""
+        wanted = {n for w in columns for n in ((w,) if isinstance(w, str) else w)}
+        for sep, name in ((";", "semicolons"), ("\t", "tabs"), ("|", "bars")):
+            if any(header_name(c) in wanted for c in self.raw_header[0].split(sep)[1:]):
+                return name
+        return ""
 
 
 def read_csv(path: Path, shown: str, problems: list[Problem]) -> CsvFile | None:
@@ -137,6 +230,7 @@ def read_csv(path: Path, shown: str, problems: list[Problem]) -> CsvFile | None:
         return None
     rows: list[Row] = []
     header: list[str] | None = None
+    raw_header: list[str] = []
     reader = csv.reader(io.StringIO(text, newline=""))
     end = 0
     try:
@@ -149,7 +243,7 @@ def read_csv(path: Path, shown: str, problems: list[Problem]) -> CsvFile | None:
                                         "export the file again as CSV"))
                 continue
             if header is None:
-                header = [header_name(c) for c in cells]
+                header, raw_header = [header_name(c) for c in cells], cells
                 continue
             if len(cells) > len(header):
                 problems.append(Problem(Location(shown, start, 0),
@@ -165,7 +259,7 @@ def read_csv(path: Path, shown: str, problems: list[Problem]) -> CsvFile | None:
         problems.append(Problem(Location(shown, 1, 0), "the file is empty",
                                 "the first row names the columns"))
         return None
-    return CsvFile(path, shown, header, rows)
+    return CsvFile(path, shown, header, rows, raw_header)
 
 
 def flag(row: Row, column: str, csvf: CsvFile, problems: list[Problem]) -> bool:
@@ -209,15 +303,19 @@ def read_simple(path: Path, shown: str, accommodations: Sequence[str],
     names_by_id: dict[str, tuple[str, int]] = {}
     for row in csvf.rows:
         before = len(problems)
-        name, sid, cls = row.get(name_c), row.get(id_c), row.get(class_c)
-        for label, value in (("student_name", name), ("student_id", sid), ("class", cls)):
-            if not value:
+        name = row.text(name_c, "student_name", csvf, problems)
+        sid = row.text(id_c, "student_id", csvf, problems)
+        cls = row.text(class_c, "class", csvf, problems)
+        for label, col in (("student_name", name_c), ("student_id", id_c), ("class", class_c)):
+            if not row.get(col):
                 problems.append(Problem(csvf.at(row.line), f"{label} is empty",
                                         "every row needs a student name, id and class"))
+        teacher = row.text("teacher", "teacher", csvf, problems)
+        period = row.text("period", "period", csvf, problems)
+        school = row.text("school", "school", csvf, problems)
         acc = frozenset(a for a in accommodations if flag(row, a, csvf, problems))
         if len(problems) > before:
             continue
-        teacher, period, school = row.get("teacher"), row.get("period"), row.get("school")
         draft = classes.get(cls)
         if draft is None:
             draft = classes[cls] = _ClassDraft(cls, cls, "", teacher, period, school,
@@ -312,7 +410,25 @@ def read_oneroster(folder: Path, shown_folder: str, accommodations_file: Path | 
     school_names: dict[str, str] = {}
     if orgs:
         for r in _active(orgs.rows):
-            school_names.setdefault(r.get("sourcedid"), r.get("name"))
+            if r.get("sourcedid") not in school_names:
+                school_names[r.get("sourcedid")] = r.text("name", "name", orgs, problems,
+                                                          "school")
+    people: dict[str, tuple[str, str]] = {}
+
+    def person(uid: str) -> tuple[str, str]:
+        """A user's printed name and id, each user's cells checked once."""
+        if uid not in people:
+            u = users[uid]
+            given = u.text("givenname", "givenName", users_f, problems, "student_name")
+            family = u.text("familyname", "familyName", users_f, problems, "student_name")
+            name = " ".join(p for p in (given, family) if p)
+            bad = text_problem("givenName familyName", name, MAX_LENGTHS["student_name"])
+            if bad is not None:
+                problems.append(Problem(users_f.at(u.line), *bad))
+            sid = (u.text("identifier", "identifier", users_f, problems, "student_id")
+                   or u.text("sourcedid", "sourcedId", users_f, problems, "student_id"))
+            people[uid] = (name, sid)
+        return people[uid]
     classes: dict[str, Row] = {}
     for r in _active(classes_f.rows):
         _unique(classes, r, r.get("sourcedid"), classes_f, "class", problems)
@@ -361,12 +477,10 @@ def read_oneroster(folder: Path, shown_folder: str, accommodations_file: Path | 
                                     "remove one of the rows"))
             continue
         enrolled[cid, uid] = r.line
-        u = users[uid]
-        name = " ".join(p for p in (u.get("givenname"), u.get("familyname")) if p)
+        name, sid = person(uid)
         if role == "teacher":
             teachers.setdefault(cid, []).append((r.get("primary").lower() != "true", name))
         else:
-            sid = u.get("identifier") or uid
             students.setdefault(cid, []).append(
                 Student(name, sid, needs.get(uid, frozenset()), where))
     out = []
@@ -374,12 +488,28 @@ def read_oneroster(folder: Path, shown_folder: str, accommodations_file: Path | 
         if cid not in students:
             continue
         names = [n for _, n in sorted(teachers.get(cid, []), key=lambda t: t[0])]
+        wrong = text_problem("sourcedId", cid, MAX_LENGTHS["sourcedId"])
+        if wrong is not None:
+            problems.append(Problem(classes_f.at(c.line), *wrong))
+        title = c.text("title", "title", classes_f, problems, "class")
         out.append(ClassSection(
-            id=cid, name=c.get("title") or cid, code=c.get("classcode"),
-            teacher=" & ".join(names), period=c.get("periods"),
+            id=cid, name=title or cid, code=c.text("classcode", "classCode", classes_f,
+                                                   problems, "class_code"),
+            teacher=_teachers(names),
+            period=c.text("periods", "periods", classes_f, problems, "period"),
             school=school_names.get(c.get("schoolsourcedid"), ""),
             students=tuple(students[cid]), origin=classes_f.at(c.line)))
     return Roster(tuple(out), tuple(used))
+
+
+def _teachers(names: Sequence[str]) -> str:
+    """A class's teachers as the cover prints them: as many as fit, then how many more."""
+    shown = " & ".join(names)
+    for n in range(len(names) - 1, 0, -1):
+        if len(shown) <= MAX_TEACHERS_TEXT:
+            break
+        shown = " & ".join(names[:n]) + f" and {len(names) - n} more"
+    return shown
 
 
 def _unique(into: dict[str, Row], row: Row, key: str, csvf: CsvFile, what: str,

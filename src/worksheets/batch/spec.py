@@ -89,10 +89,11 @@ class SpecFile(Strict, frozen=True, kw_only=True):
 class Pick:
     """An accommodation column and what it picks."""
 
-    column: str
+    column: str  # as roster headers are compared (see roster.header_name)
     variant: str | None
     layout: str | None
     origin: Location
+    key: str = ""  # as the spec writes it
 
 
 @dataclass(frozen=True)
@@ -249,13 +250,25 @@ def load_spec(path: str | os.PathLike[str], problems: list[Problem]) -> Spec | N
         assert ref is not None
         if _is_path(ref):
             outside(ref, key, "layout")
+    from .roster import header_name
+
     picks = []
+    columns: dict[str, str] = {}
     for col, pick in f.accommodations.items():
         if pick.variant is None and pick.layout is None:
             problems.append(Problem(loaded.at(("accommodations", col), key=True),
                                     f"accommodations.{col}: picks nothing",
                                     "give it a variant, a layout, or both"))
-        picks.append(Pick(col, pick.variant, pick.layout, loaded.at(("accommodations", col))))
+        # compared with the roster's header as its names are: without case, spaces, dashes
+        name = header_name(col)
+        if name in columns:
+            problems.append(Problem(loaded.at(("accommodations", col), key=True),
+                                    f"accommodations: '{col}' and '{columns[name]}' name the "
+                                    f"same roster column '{name}'", "roster headers are "
+                                    "compared without case, spaces or dashes: keep one"))
+        columns.setdefault(name, col)
+        picks.append(Pick(name, pick.variant, pick.layout, loaded.at(("accommodations", col)),
+                          col))
     if len(problems) > start:
         return None
     date = f.date or ""

@@ -1,6 +1,9 @@
 """Page layouts: paper, margins, type sizes and spacing, read from `layouts/*.yaml`.
 
-A layout file may `extends:` another (by name) and override any field. Each
+The bundled layouts (`letter`, `a4`, `large-print`) ship inside the package and are
+always found; a project's `layouts/` folder and a lesson's own `layouts/` add to them
+or override them by name. A layout file may `extends:` another (by name, from any of
+these folders) and override any field. Each
 field carries its type, default and help text; dimensions take units
 ("0.8in", "20mm", "12pt"; a bare number is points).
 """
@@ -33,7 +36,9 @@ PAGE_SIZES = {"letter": (612.0, 792.0), "a4": (595.2756, 841.8898)}
 
 
 Dim = Annotated[float, Meta(ge=0, le=2000)]
-BUILT_IN = ("letter",)
+# The layouts that ship with the package: found from any folder, last in every search.
+BUNDLED = Path(__file__).resolve().parent.parent / "layouts"
+BUILT_IN = tuple(sorted(p.stem for p in BUNDLED.glob("*.yaml")))
 
 
 class Layout(Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
@@ -136,21 +141,34 @@ def _lengths(data: dict[str, Any], issues: list[Issue]) -> dict[str, Any]:
 
 
 def layout_dirs(near: Sequence[str | os.PathLike[str]] = ()) -> list[Path]:
-    """Where layouts are looked up by name: ./layouts, then the layouts/ folder of the
-    project each of `near` (lesson folders) belongs to, i.e. beside its content/ folder."""
-    dirs = [Path.cwd() / "layouts"]
-    for lesson in near:
-        d = Path(lesson).resolve().parent.parent / "layouts"
-        if d not in dirs and d.resolve() != dirs[0].resolve():
+    """Where layouts are looked up by name, first match wins: each of `near`'s (lesson
+    folders') own layouts/, ./layouts, the layouts/ folder of the project each lesson
+    belongs to (beside its content/ folder), then the bundled layouts."""
+    lessons = [Path(lesson).resolve() for lesson in near]
+    found = [*(p / "layouts" for p in lessons), Path.cwd() / "layouts",
+             *(p.parent.parent / "layouts" for p in lessons), BUNDLED]
+    dirs: list[Path] = []
+    seen: set[Path] = set()
+    for d in found:
+        try:
+            key = d.resolve()
+        except (OSError, RuntimeError):
+            continue
+        if key not in seen:
+            seen.add(key)
             dirs.append(d)
     return dirs
 
 
 def available_layouts(dirs: Sequence[Path] | None = None) -> list[str]:
     """Names of the layouts that can be chosen by name."""
-    names = {"letter"}
-    for d in layout_dirs() if dirs is None else dirs:
-        names.update(p.stem for p in d.glob("*.yaml"))
+    names: set[str] = set()
+    for d in layout_dirs() if dirs is None else [*dirs, BUNDLED]:
+        try:
+            names.update(p.stem for p in d.glob("*.yaml")
+                         if re.match(NAME_PATTERN, p.stem) and p.is_file())
+        except OSError:
+            continue
     return sorted(names)
 
 
@@ -205,9 +223,23 @@ def _room_problems(layout: Layout, where: Location,
 
 
 def layout_source(name_or_path: str, dirs: Sequence[Path] | None = None) -> str:
-    """Where a layout comes from, as the user should see it: its file, or 'built in'."""
+    """Where a layout comes from, as a place in a message: its file, or 'NAME (bundled)'."""
+    origin = layout_origin(name_or_path, dirs)
+    return f"{name_or_path} ({origin})" if origin in ("bundled", "not found") else origin
+
+
+def layout_origin(name_or_path: str, dirs: Sequence[Path] | None = None) -> str:
+    """Where `worksheets list` says a layout comes from: 'bundled', or its file (saying when
+    it overrides a bundled layout of the same name)."""
     path = _find(name_or_path, layout_dirs() if dirs is None else dirs)
-    return display_path(path) if path is not None else f"{name_or_path} (built in)"
+    if path is None:
+        return "not found"
+    if path.parent.resolve() == BUNDLED:
+        return "bundled"
+    shown = display_path(path)
+    if path.stem in BUILT_IN and path.stem == name_or_path:
+        return f"{shown} (overrides the bundled one)"
+    return shown
 
 
 def _find(name_or_path: str, dirs: Sequence[Path]) -> Path | None:
@@ -220,7 +252,7 @@ def _find(name_or_path: str, dirs: Sequence[Path]) -> Path | None:
             return p if p.is_file() else None
         if not re.match(NAME_PATTERN, name_or_path):
             return None
-        for d in dirs:
+        for d in [*dirs, BUNDLED]:
             p = d / f"{name_or_path}.yaml"
             if p.is_file() and p.resolve().is_relative_to(d.resolve()):
                 return p
@@ -236,8 +268,6 @@ def _load(name_or_path: str, problems: list[Problem], chain: tuple[str, ...],
 
     path = _find(name_or_path, dirs)
     if path is None:
-        if name_or_path in BUILT_IN:
-            return Layout()
         problems.append(Problem(Location(shorten(name_or_path)),
                                 f"no layout '{shorten(name_or_path)}'",
                                 "choose one of: " + ", ".join(available_layouts(dirs))))
@@ -278,7 +308,7 @@ def _load(name_or_path: str, problems: list[Problem], chain: tuple[str, ...],
             return None
         # a layout extends one beside it first
         near = [path.parent, *dirs]
-        if _find(parent, near) is None and parent not in BUILT_IN:
+        if _find(parent, near) is None:
             problems.append(Problem(at, f"extends: no layout '{shorten(parent)}'",
                                     "choose one of: " + ", ".join(available_layouts(near))))
             return None
