@@ -26,7 +26,8 @@ from hypothesis import strategies as st
 from tests.conftest import DEFAULT_FILES, LessonDir, edit
 from worksheets.cli import main
 from worksheets.errors import Problem
-from worksheets.load.yaml import Lookalike, load_yaml
+from worksheets.load.scalars import Lookalike
+from worksheets.load.yaml import load_yaml
 
 PROMPT_LINE = 'prompt: "Who wrote Document A, and when?"'
 

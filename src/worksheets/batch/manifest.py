@@ -115,7 +115,7 @@ def write(path: Path, doc: dict[str, Any]) -> None:
 
 def read(path: Path) -> dict[str, Any]:
     """Read a manifest; raise WorksheetError when it is not one."""
-    from ..load.yaml import NotAFile, read_regular
+    from ..load.text import NotAFile, read_regular
 
     try:
         doc = json.loads(read_regular(str(path), 500_000_000).decode("utf-8"))

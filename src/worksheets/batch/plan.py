@@ -16,12 +16,12 @@ from ..errors import ContentError, Location, Problem, raise_if_errors
 from ..load import display_path
 from ..load.layout import Layout, load_layout
 from ..model import Lesson
+from .oneroster import read_oneroster
 from .roster import (
     MAX_LENGTHS,
     ClassSection,
     Roster,
     Student,
-    read_oneroster,
     read_simple,
     text_problem,
 )

@@ -15,8 +15,10 @@ from typing import Annotated, Literal
 from msgspec import Meta, field
 
 from ..errors import Location, Problem, shorten
+from ..load.scalars import Lookalike
 from ..load.shapes import ID_PATTERN, Strict
-from ..load.yaml import Loaded, Lookalike, load_yaml, read_text
+from ..load.text import read_text
+from ..load.yaml import Loaded, load_yaml
 
 Id = Annotated[str, Meta(pattern=ID_PATTERN, max_length=64)]
 Text = Annotated[str, Meta(min_length=1, max_length=300)]

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 from ..errors import Location, Problem
-from .yaml import MAX_FILE_BYTES, NotAFile, decode_text, read_regular
+from .text import MAX_FILE_BYTES, NotAFile, decode_text, read_regular
 
 
 def display_path(path: str | os.PathLike[str]) -> str:

@@ -12,8 +12,9 @@ from typing import Any, TypeVar
 import msgspec
 
 from ..errors import Location, Problem, shorten
+from .scalars import Lookalike
 from .validate import Issue, convert, fields_of
-from .yaml import Loaded, Lookalike, dotted
+from .yaml import Loaded, dotted
 
 M = TypeVar("M", bound=msgspec.Struct)
 

@@ -22,8 +22,9 @@ from msgspec.structs import asdict
 
 from ..errors import Location, Problem, raise_if_errors, shorten
 from .files import display_path
+from .text import read_text
 from .validate import Issue, convert
-from .yaml import Loaded, load_yaml, read_text
+from .yaml import Loaded, load_yaml
 
 _UNITS = {"pt": 1.0, "in": 72.0, "mm": 72.0 / 25.4, "cm": 72.0 / 2.54}
 DIM_PATTERN = r"^\s*(\d+(?:\.\d+)?)\s*(pt|in|mm|cm)?\s*$"

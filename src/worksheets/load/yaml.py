@@ -8,10 +8,6 @@ together with everything else that is wrong.
 
 from __future__ import annotations
 
-import errno
-import os
-import re
-import stat
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -22,28 +18,13 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import Resolver
 
 from ..errors import Location, Problem
+from .scalars import KEY_TAGS, TAG, TAGS_OK, Lookalike, Unbuildable, implicit, scalar, shorten_raw
+from .text import FORBIDDEN, describe
 
-MAX_FILE_BYTES = 1_000_000
-MAX_CHAR_PROBLEMS = 10  # control characters reported one by one; then a count
 MAX_DEPTH = 50
 MAX_KEY = 200  # characters in a key: keys are short names, and messages quote them
 
 Path_ = tuple[str | int, ...]
-
-# C0 controls other than tab/newline/CR, DEL, C1 controls (YAML reads U+0085 as a
-# line break), the line/paragraph separators, and bidi overrides/isolates.
-# The replacement character U+FFFD stands where an earlier program could not read a
-# character: the text was damaged, and it prints as a box.
-_FORBIDDEN = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufffd"
-    "\ud800-\udfff"  # and half characters, which only a "\ud800" escape can make
-    # noncharacters: never text (YAML's reader refuses U+FFFE and U+FFFF outright)
-    "\ufdd0-\ufdef\ufffe\uffff\U0001fffe\U0001ffff\U0002fffe\U0002ffff\U0003fffe\U0003ffff"
-    "\U000efffe\U000effff\U000ffffe\U000fffff\U0010fffe\U0010ffff]"
-)
-_REPLACEMENT_HINT = ("a character was lost when the text was copied or converted; "
-                     "type the right character in its place")
-
 
 @dataclass(frozen=True)
 class Mark:
@@ -81,132 +62,6 @@ class Loaded:
         if key:
             return Location(self.file, m.key_line, m.key_col)
         return Location(self.file, m.line, m.col)
-
-
-class NotAFile(Exception):
-    """What was opened is not an ordinary file (or the open failed): (message, hint)."""
-
-
-_O_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(
-    os, "O_CLOEXEC", 0)
-
-
-def read_regular(path: str, limit: int, *, dir_fd: int | None = None,
-                 follow: bool = True) -> bytes:
-    """At most `limit` + 1 bytes of the ordinary file at `path`, opened once.
-
-    Opened without blocking (a FIFO would wait for a writer for ever) and, unless
-    `follow`, without following a final link; what was opened is checked with fstat,
-    so a device, FIFO or folder is refused whatever the path looked like before.
-    """
-    flags = _O_FLAGS | (0 if follow else getattr(os, "O_NOFOLLOW", 0))
-    try:
-        fd = os.open(path, flags, dir_fd=dir_fd)
-    except OSError as e:
-        if e.errno == errno.ELOOP:
-            raise NotAFile("is a link", "replace the link with a copy of the file") from None
-        raise NotAFile(f"cannot be read ({e.strerror})", "check the file's permissions") from None
-    try:
-        st = os.fstat(fd)
-        if stat.S_ISDIR(st.st_mode):
-            raise NotAFile("is a folder, not a file", "a text file is needed here")
-        if not stat.S_ISREG(st.st_mode):
-            raise NotAFile("is not an ordinary file", "save the text as an ordinary file")
-        chunks, size = [], 0
-        while size <= limit:
-            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size += len(chunk)
-        return b"".join(chunks)
-    except OSError as e:
-        raise NotAFile(f"cannot be read ({e.strerror})", "check the file's permissions") from None
-    finally:
-        os.close(fd)
-
-
-def read_text(path: str, display: str, problems: list[Problem]) -> str | None:
-    """Read a UTF-8 text file, refusing large files, bad bytes and control characters."""
-    try:
-        raw = read_regular(path, MAX_FILE_BYTES)
-    except NotAFile as e:
-        problems.append(Problem(Location(display), f"{os.path.basename(path)} {e.args[0]}",
-                                e.args[1]))
-        return None
-    return decode_text(raw, display, problems)
-
-
-def decode_text(raw: bytes, display: str, problems: list[Problem]) -> str | None:
-    """The text of a file's bytes, refusing large files, bad bytes and control characters."""
-    if len(raw) > MAX_FILE_BYTES:
-        problems.append(
-            Problem(
-                Location(display, 1, 1),
-                f"file is larger than {MAX_FILE_BYTES // 1_000_000} MB",
-                "split it into smaller files; a lesson file is normally a few KB",
-            )
-        )
-        return None
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or raw.count(b"\x00") > len(raw) // 4:
-        problems.append(Problem(Location(display, 1, 1), "the file is saved as UTF-16, not UTF-8",
-                                "save the file with the encoding UTF-8"))
-        return None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as e:
-        before = raw[: e.start].replace(b"\r\n", b"\n").replace(b"\r", b"\n")
-        line = before.count(b"\n") + 1
-        line_start = max(raw.rfind(b"\n", 0, e.start), raw.rfind(b"\r", 0, e.start)) + 1
-        col = len(raw[line_start : e.start].decode("utf-8", "replace")) + 1
-        problems.append(
-            Problem(
-                Location(display, line, col),
-                f"the file is not UTF-8: byte 0x{raw[e.start]:02X} is not valid UTF-8 text",
-                "save the file with the encoding UTF-8",
-            )
-        )
-        return None
-    # Old Mac files end lines with CR alone; YAML counts those as line breaks too.
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    ok = True
-    for n, m in enumerate(_FORBIDDEN.finditer(text)):
-        if n == MAX_CHAR_PROBLEMS:
-            more = len(_FORBIDDEN.findall(text, m.start()))
-            problems.append(Problem(Location(display, line, col), f"and {more} more such "
-                                    f"character{'s' if more > 1 else ''} after this one",
-                                    "is the file text? save it as UTF-8 text"))
-            break
-        line = text.count("\n", 0, m.start()) + 1
-        col = m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
-        problems.append(
-            Problem(
-                Location(display, line, col),
-                f"{_describe(m.group())} is not allowed",
-                _REPLACEMENT_HINT if m.group() == "\ufffd"
-                else "delete it; it is invisible and would print as a blank box",
-            )
-        )
-        ok = False
-    return text if ok else None
-
-
-def _describe(ch: str) -> str:
-    if ch == "\ufffd":
-        return "the replacement character U+FFFD"
-    if "\ufdd0" <= ch <= "\ufdef" or (ord(ch) & 0xFFFE) == 0xFFFE:
-        return f"the noncharacter U+{ord(ch):04X}"
-    if ch == "\ufffd":
-        return "the replacement character U+FFFD"
-    if "\ud800" <= ch <= "\udfff":
-        return f"half a character (the surrogate U+{ord(ch):04X})"
-    if "\u202a" <= ch <= "\u2069" and ch not in "\u2028\u2029":
-        return f"a right-to-left control character U+{ord(ch):04X}"
-    if ch in "\u2028\u2029":
-        return f"a line separator character U+{ord(ch):04X}"
-    return f"a control character U+{ord(ch):04X}"
 
 
 class _Guard(Composer):
@@ -464,105 +319,6 @@ def dotted(path: Path_) -> str:
     return s
 
 
-class Lookalike:
-    """A plain value that YAML 1.1 reads as a number, date or time though it is none in the
-    sense the author likely meant (`12:30` is 750, `1_000`, `2024-01-05`, `1962-10-32`).
-
-    It is neither text nor a number, so every field refuses it with "put it in quotes",
-    and building it can never fail (an impossible date is not a date at all).
-    """
-
-    __slots__ = ("kind", "raw")
-
-    def __init__(self, kind: str, raw: str) -> None:
-        self.kind = kind  # "a number", "a date", "a date and time"
-        self.raw = raw
-
-    def __str__(self) -> str:
-        return self.raw
-
-    def __repr__(self) -> str:
-        return f"Lookalike({self.kind!r}, {self.raw!r})"
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Lookalike) and (self.kind, self.raw) == (other.kind, other.raw)
-
-    def __hash__(self) -> int:
-        return hash((self.kind, self.raw))
-
-
-_T = "tag:yaml.org,2002:"
-# Tags an author may write (`!!str 12:30`); scalar tags are resolved by the rules below.
-_TAGS_OK = {_T + t for t in ("str", "int", "float", "bool", "null", "map", "seq")}
-_NULLS = {"", "~", "null", "Null", "NULL"}
-_BOOLS = {v: b for b, vs in ((True, "true yes on"), (False, "false no off"))
-          for w in vs.split() for v in (w, w.capitalize(), w.upper())}
-# Numbers read as YAML 1.2 reads them (no '_', no base 60, no 0b); PyYAML's 1.1 rules
-# decide only whether a plain value looks like a number at all.
-_INT = re.compile(r"[-+]?(?:[0-9]+|0x[0-9a-fA-F]+|0o[0-7]+)")
-_FLOAT = re.compile(r"[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
-_SPECIAL = {f"{sign}{dot}": f for sign in ("", "+", "-")
-            for dot, f in ((".inf", "inf"), (".Inf", "inf"), (".INF", "inf"))} | {
-    ".nan": "nan", ".NaN": "nan", ".NAN": "nan"}
-_KEY_TAGS = {_T + t for t in ("timestamp", "merge", "value")}  # plain keys YAML 1.1 reads oddly
-MAX_DIGITS = 100  # a number in a lesson file has a few digits; Python prints at most 4300
-
-
-class _Unbuildable(Exception):
-    """A scalar that cannot become the value its tag asks for: (message, hint)."""
-
-
-def _scalar(tag: str, text: str, plain: bool) -> Any:
-    """The value of a scalar node whose tag is in _TAGS_OK; raise _Unbuildable."""
-    kind = tag.removeprefix(_T)
-    if kind == "str":
-        return text
-    if kind == "null":
-        if text in _NULLS:
-            return None
-        raise _Unbuildable(f"'{shorten_raw(text)}' is not empty (null)", "remove the '!!null' tag")
-    if kind == "bool":
-        if text in _BOOLS:
-            return _BOOLS[text]
-        raise _Unbuildable(f"'{shorten_raw(text)}' is not true or false",
-                           "write true or false, or remove the '!!bool' tag")
-    if kind in ("int", "float"):
-        t = text.strip()
-        if kind == "float" and t in _SPECIAL:
-            return float(_SPECIAL[t])
-        if _INT.fullmatch(t):
-            digits = t.lstrip("+-")
-            if len(digits) > MAX_DIGITS:
-                raise _Unbuildable(f"a number of {len(digits)} digits is too long",
-                                   "put it in quotes if it is text")
-            sign = -1 if t.startswith("-") else 1
-            base = 16 if digits[:2] == "0x" else 8 if digits[:2] == "0o" else 10
-            n = sign * int(digits[2:] if base != 10 else digits, base)
-            return float(n) if kind == "float" else n
-        if kind == "float" and _FLOAT.fullmatch(t):
-            return float(t)
-        if plain and _implicit(text) == tag:
-            # YAML 1.1 reads it as a number; 1.2 would not (12:30, 1_000, 0b11, 0x_)
-            return Lookalike("a number", text)
-        raise _Unbuildable(f"'{shorten_raw(text)}' is not a {'whole ' if kind == 'int' else ''}"
-                           "number", f"remove the '!!{kind}' tag")
-    raise _Unbuildable(f"the YAML tag '!!{kind}' is not allowed",  # pragma: no cover
-                       "remove the tag")
-
-
-_RESOLVER = Resolver()
-
-
-def _implicit(text: str) -> str:
-    """The tag YAML 1.1 gives a plain scalar `text` without an explicit tag."""
-    return str(_RESOLVER.resolve(ScalarNode, text, (True, False)))  # type: ignore[no-untyped-call]
-
-
-def shorten_raw(text: str, limit: int = 60) -> str:
-    """Author text quoted in a message: one short line."""
-    text = text.replace("\n", " ")
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
 
 def _construct(
     node: Node,
@@ -580,18 +336,18 @@ def _construct(
     here = Location(out.file, sm.line + 1, sm.column + 1)
     name = f"{shorten_raw(dotted(path))}: " if path else ""
     tag = node.tag
-    if isinstance(node, ScalarNode) and raw is not None and tag == _T + "timestamp" and (
-            _implicit(raw) == tag):
+    if isinstance(node, ScalarNode) and raw is not None and tag == TAG + "timestamp" and (
+            implicit(raw) == tag):
         # YAML 1.1 reads these as dates; an impossible one (1962-10-32) would not build
         return Lookalike("a date" if len(raw.strip()) <= 10 else "a date and time", raw)
-    if isinstance(node, ScalarNode) and raw is not None and tag == _T + "merge":
-        tag = _T + "str"  # `<<` is a key like any other here: merging is not supported
-    if tag not in _TAGS_OK:
+    if isinstance(node, ScalarNode) and raw is not None and tag == TAG + "merge":
+        tag = TAG + "str"  # `<<` is a key like any other here: merging is not supported
+    if tag not in TAGS_OK:
         if tag.endswith(":value") and isinstance(node, ScalarNode):
             msg = f"{name}'{node.value}' cannot stand alone as a YAML value"
             hint = f'put it in quotes: "{node.value}"'
         else:
-            shown = shorten_raw(tag.replace(_T, "!!"))
+            shown = shorten_raw(tag.replace(TAG, "!!"))
             msg = f"{name}the YAML tag '{shown}' is not allowed"
             hint = "remove the tag; write plain text, numbers, lists and keys"
         problems.append(Problem(here, msg, hint))
@@ -605,14 +361,14 @@ def _construct(
             if not isinstance(k_node, ScalarNode):
                 problems.append(Problem(kl, f"{name}a key must be plain text", "use a simple name"))
                 continue
-            if k_node.tag not in _TAGS_OK and k_node.tag not in _KEY_TAGS:
-                shown = shorten_raw(k_node.tag.replace(_T, "!!"))
+            if k_node.tag not in TAGS_OK and k_node.tag not in KEY_TAGS:
+                shown = shorten_raw(k_node.tag.replace(TAG, "!!"))
                 problems.append(Problem(kl, f"{name}the YAML tag '{shown}' is not allowed on "
                                         "a key", "remove the tag; a key is a plain name"))
                 continue
             # `off:`, `1:` or `2024-01-05:` as a key: keep the text the author wrote
             key = k_node.value
-            if _FORBIDDEN.search(key) or "\n" in key or "\t" in key:
+            if FORBIDDEN.search(key) or "\n" in key or "\t" in key:
                 # a key is printed in messages: no line breaks or escapes in it
                 problems.append(Problem(kl, f"{name}a key must be plain text",
                                         "use a simple name"))
@@ -642,14 +398,14 @@ def _construct(
         ]
     assert isinstance(node, ScalarNode)
     try:
-        value = _scalar(tag, node.value, raw is not None)
-    except _Unbuildable as e:
+        value = scalar(tag, node.value, raw is not None)
+    except Unbuildable as e:
         problems.append(Problem(here, f"{name}{e.args[0]}", e.args[1]))
         out.bad.add(path)
         return None
-    bad = _FORBIDDEN.search(value) if node.style == '"' and isinstance(value, str) else None
+    bad = FORBIDDEN.search(value) if node.style == '"' and isinstance(value, str) else None
     if bad is not None:
-        problems.append(Problem(here, f"{name}{_describe(bad.group())} is not allowed",
+        problems.append(Problem(here, f"{name}{describe(bad.group())} is not allowed",
                                 "remove the escape sequence, such as \\a or \\u202e, "
                                 "from the quoted text"))
         out.bad.add(path)
