@@ -24,7 +24,6 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.doctemplate import LayoutError
 
-from . import __version__
 from .errors import WorksheetError
 from .fonts import SANS, register_fonts
 from .ink import INK, RULE
@@ -40,6 +39,7 @@ from .tagging import (
     artifact,
     lang_callback,
 )
+from .version import __version__
 
 # Roles of our own, mapped to standard ones for assistive technology.
 ROLE_MAP = {"AnswerArea": "Figure"}

@@ -17,8 +17,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from .. import __version__
 from ..errors import WorksheetError
+from ..version import __version__
 from ..write import prepare_dir, write_atomic
 
 MANIFEST = "manifest.json"
