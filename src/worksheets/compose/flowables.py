@@ -175,6 +175,12 @@ class NumberedParagraph(Paragraph):  # type: ignore[misc]
     def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
         parts: list[Flowable] = super().split(avail_width, avail_height)
         if len(parts) == 2:
+            # reportlab hands the hard break that ended the first part's last line on to
+            # the second part, which would start with an empty line: one printed line
+            # more than the paragraph has, numbered, and the count off from there on
+            frags = parts[1].frags
+            if frags and _is_break(frags[0]):
+                parts[1].frags = frags[1:]
             parts[0].first_line = self.first_line
             parts[1].first_line = self.first_line + len(parts[0].blPara.lines)
             parts[0].number_size = parts[1].number_size = self.number_size
@@ -198,6 +204,14 @@ class NumberedParagraph(Paragraph):  # type: ignore[misc]
             if n % self.every == 0:
                 c.drawRightString(-7, self.height - st.fontSize - i * st.leading, str(n))
         c.restoreState()
+
+
+def _is_break(frag: Any) -> bool:
+    """Whether a paragraph fragment (a ParaFrag, or a split's [width, (frag, text)]) is a
+    bare hard line break."""
+    if isinstance(frag, list):
+        return len(frag) == 2 and _is_break(frag[1][0]) and not frag[1][1]
+    return bool(getattr(frag, "lineBreak", False)) and not getattr(frag, "text", "")
 
 
 def line_texts(p: Paragraph, width: float) -> list[str]:
