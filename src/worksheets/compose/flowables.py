@@ -164,10 +164,13 @@ class NumberedParagraph(Paragraph):  # type: ignore[misc]
     """A document paragraph that prints its line numbers (every fifth) in the left margin.
 
     `first_line` is the document's line number of its first line; a split
-    across pages hands the count on to the second part.
+    across pages hands the count on to the second part. A paragraph that is not
+    `numbered` (a document's header lines) prints no numbers and counts no lines.
     """
 
     first_line = 1
+    numbered = True
+    role = "text"  # the role of its block (see markup.ROLES), for its structure element
     every = 5
     number_size = 0.0  # 0: 70% of the text size, at most 8 pt
     tags_itself = True  # the text is its element's content, the numbers artifacts
@@ -183,7 +186,9 @@ class NumberedParagraph(Paragraph):  # type: ignore[misc]
                 parts[1].frags = frags[1:]
             parts[0].first_line = self.first_line
             parts[1].first_line = self.first_line + len(parts[0].blPara.lines)
-            parts[0].number_size = parts[1].number_size = self.number_size
+            for part in parts:
+                part.number_size, part.numbered, part.role = (self.number_size, self.numbered,
+                                                              self.role)
         return parts
 
     def draw(self) -> None:
@@ -194,6 +199,8 @@ class NumberedParagraph(Paragraph):  # type: ignore[misc]
             self._numbers()
 
     def _numbers(self) -> None:
+        if not self.numbered:
+            return
         st = self.style
         c = self.canv
         c.saveState()
