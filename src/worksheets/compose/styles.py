@@ -79,7 +79,8 @@ def styles(layout: Layout) -> Styles:
         inner_heading=st("innerheading", body_face + "-Bold", layout.body_size,
                          spaceBefore=layout.body_size * 0.3, spaceAfter=layout.body_size * 0.3,
                          keepWithNext=1),
-        header=st("header", SANS, layout.body_size - 1.5, spaceAfter=layout.body_size * 0.55),
+        header=st("header", SANS, layout.body_size - 1.5, spaceAfter=layout.body_size * 0.55,
+                  keepWithNext=1),  # header lines stand above the text they head
         quote=st("quote", body_face, layout.body_size, leftIndent=width * 0.08,
                  rightIndent=width * 0.08, spaceAfter=layout.body_size * 0.55,
                  alignment=TA_JUSTIFY if layout.justify else TA_LEFT),
