@@ -58,11 +58,6 @@ KNOWN: dict[str, dict[str, str]] = {
     "markup": {
         "gulf-of-tonkin": "asterisks printed in a dateline and a look-for, which take no markup",
     },
-    "line-numbers": {
-        "seneca-falls": "supported large print: six lines printed between 50 and 55",
-        "gulf-of-tonkin": "the cable's header paragraph (lines broken with \\) split across a "
-                          "page numbers its line 4 as 5, and 5 again on the next line",
-    },
     "true-false": {
         lesson: "TRUE and FALSE one space apart; the key writes the verdict below, not in place"
         for lesson in LESSONS

@@ -7,7 +7,16 @@ from typing import Literal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from worksheets.markup import Block, Gloss, Run, parse_body, parse_inline, plain
+from worksheets.markup import (
+    ROLES,
+    Block,
+    Gloss,
+    Run,
+    parse_body,
+    parse_inline,
+    plain,
+    section_label,
+)
 
 
 def runs_of(text: str) -> list[tuple[str, bool, bool]]:
@@ -59,12 +68,13 @@ def test_unknown_role() -> None:
     parsed = parse_body("Intro.\n\nYours,   {.closer}\n", 10)
     assert parsed.problems == (
         (12, 10, "unknown paragraph role '{.closer}'",
-         "did you mean {.closing}? use {.salutation}, {.closing} or {.signature}"),
+         "did you mean {.closing}? use {.salutation}, {.closing}, {.signature}, "
+         "{.header}, {.quote} or {.section}"),
     )
     parsed = parse_body("x{.shout}")
     assert parsed.problems == (
         (1, 2, "unknown paragraph role '{.shout}'",
-         "use {.salutation}, {.closing} or {.signature}"),
+         "use {.salutation}, {.closing}, {.signature}, {.header}, {.quote} or {.section}"),
     )
     # The text is kept, so nothing is silently lost.
     assert parsed.blocks[0].text == "x{.shout}"
@@ -166,11 +176,11 @@ def test_block_text() -> None:
 
 SURROGATES: tuple[Literal["Cs"]] = ("Cs",)  # not encodable text
 MARKUP_FREE = st.text(
-    alphabet=st.characters(exclude_characters="*{\\", exclude_categories=SURROGATES),
+    alphabet=st.characters(exclude_characters="*{\\#", exclude_categories=SURROGATES),
     max_size=300,
 )
 WITH_STARS = st.text(alphabet=st.sampled_from(list("ab (). [*]\n \t-é")), max_size=200) | st.text(
-    alphabet=st.characters(exclude_characters="{\\", exclude_categories=SURROGATES), max_size=300
+    alphabet=st.characters(exclude_characters="{\\#", exclude_categories=SURROGATES), max_size=300
 )
 ANY_TEXT = st.text(alphabet=st.characters(exclude_categories=SURROGATES), max_size=300)
 
@@ -189,7 +199,7 @@ def test_parse_body_never_raises(text: str) -> None:
     parsed = parse_body(text)
     for block in parsed.blocks:
         assert block.runs
-        assert block.role in ("text", "salutation", "closing", "signature")
+        assert block.role in ROLES
 
 
 @settings(derandomize=True, max_examples=200, deadline=None)
@@ -222,3 +232,74 @@ def test_printed_text_has_its_accents_composed() -> None:
     register_fonts()
     assert escape("Nguye\u0302\u0303n & <b>") == "Nguy\u1ec5n &amp; &lt;b&gt;"
     assert fit_line("Nguye\u0302\u0303n", SANS, 8, 500, 6)[0] == "Nguy\u1ec5n"
+
+
+# --- documents that are not letters: headings, header lines, quotes, sections -----------
+
+
+def test_a_heading_is_a_paragraph_of_its_own() -> None:
+    parsed = parse_body("Preamble text\n## ARTICLE I\nThe text of\nthe article.\n\n"
+                        "  ## Notes on **reconnaissance** (a search)", 3)
+    assert [(b.text, b.role, b.line, b.col) for b in parsed.blocks] == [
+        ("Preamble text", "text", 3, 1),
+        ("ARTICLE I", "heading", 4, 1),
+        ("The text of the article.", "text", 5, 1),
+        ("Notes on reconnaissance (a search)", "heading", 8, 3),
+    ]
+    assert parsed.glosses == (Gloss("reconnaissance", "a search", 8, 15),)
+    assert parsed.problems == ()
+
+
+def test_header_quote_and_section_roles() -> None:
+    parsed = parse_body(
+        "FROM: CTG 72.1 \\\nTO: CINCPACFLT {.header}\n\n"
+        "He wrote: {.salutation}\n\n"
+        "We hold these truths \\\nto be self-evident. {.quote}\n\n"
+        "SECTION 1. That the Congress approves. {.section}\n\n"
+        "(a) A lettered clause. {.section}"
+    )
+    assert [(b.text, b.role, b.line) for b in parsed.blocks] == [
+        ("FROM: CTG 72.1\nTO: CINCPACFLT", "header", 1),
+        ("He wrote:", "salutation", 4),
+        ("We hold these truths\nto be self-evident.", "quote", 6),
+        ("SECTION 1. That the Congress approves.", "section", 9),
+        ("(a) A lettered clause.", "section", 11),
+    ]
+    assert parsed.blocks[0].runs == (Run("FROM: CTG 72.1"), Run("\n"), Run("TO: CINCPACFLT"))
+    assert parsed.problems == ()
+
+
+def test_section_labels() -> None:
+    assert section_label("SECTION 1. That the Congress") == "SECTION 1."
+    assert section_label("SEC. 12. Short title") == "SEC. 12."
+    assert section_label("Article IV. The states") == "Article IV."
+    assert section_label("2. The United States") == "2."
+    assert section_label("(iii) and") == "(iii)"
+    assert section_label("1964. The year") == "1964."
+    assert section_label("Section one.") is None
+    assert section_label("2.5 percent") is None
+
+
+def test_structure_markup_errors_are_located() -> None:
+    parsed = parse_body("Text.\n\n### Part two\n\n##\n\n## Title {.quote}\n\n"
+                        "No number here. {.section}\n\nShout {.heading}\n\n{.header}", 20)
+    assert parsed.problems == (
+        (22, 1, "'###' does not start a heading",
+         "a heading inside a document starts with '## ' (two hashes); to print the hashes, "
+         "put them after other text"),
+        (24, 1, "'##' starts a heading but no text follows",
+         "write the heading after '## ', or remove the '##'"),
+        (26, 10, "a heading takes no role: '{.quote}'",
+         "remove it; a heading is the line after '## '"),
+        (28, 1, "'{.section}' marks a numbered section, but the paragraph does not start with "
+         "its number", "start it with the number, as in 'SECTION 1.', '2.' or '(a)'"),
+        (30, 7, "unknown paragraph role '{.heading}'",
+         "start a heading's line with '## ', as in '## Article I'"),
+        (32, 1, "'{.header}' marks no text",
+         "put it at the end of the paragraph it marks, as in 'TO: THE PRESIDENT {.header}'"),
+    )
+
+
+def test_hashes_inside_a_line_are_text() -> None:
+    assert runs_of("Room ## 5 and #hashtag") == [("Room ## 5 and #hashtag", False, False)]
+    assert runs_of("##no space") == [("##no space", False, False)]

@@ -3,8 +3,10 @@
 Pure functions, no I/O. The markup (see docs/authoring.md) keeps the seed
 texts' conventions: brackets and ellipses are plain text; `**term** (gloss)`
 is a vocabulary gloss; `*text*` is emphasis; a trailing `{.role}` marks a
-letter's salutation, closing or signature; a line ending in ` \\` keeps its
-line break. Every character of the text survives except the markup itself.
+letter's salutation, closing or signature, a block quotation, a numbered section
+or uncounted header lines; a line starting with `## ` is a heading inside the
+document; a line ending in ` \\` keeps its line break. Every character of the
+text survives except the markup itself.
 """
 
 from __future__ import annotations
@@ -16,9 +18,21 @@ import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
 
-ROLES = ("text", "salutation", "closing", "signature")
+ROLES = ("text", "salutation", "closing", "signature", "header", "quote", "section", "heading")
+# the roles a trailing `{.role}` sets; a heading is a line starting with `## `
+MARKED = ("salutation", "closing", "signature", "header", "quote", "section")
+# roles whose lines are not the document's counted text: not numbered, not cited by line
+UNCOUNTED = ("header",)
 
 _ROLE = re.compile(r"\{\.([A-Za-z-]+)\}\s*$")  # no leading \s*: it made long lines quadratic
+# `## heading`; `#`, `###`, ... followed by a space are a Markdown habit, refused
+_HEADING = re.compile(r"##(?:[ \t]|$)")
+_OTHER_HEADING = re.compile(r"(?:#|#{3,6})[ \t]")
+# the number that opens a numbered section: `SECTION 1.`, `SEC. 2.`, `Article IV.`, `3.`, `(a)`
+_SECTION = re.compile(
+    r"(?:(?:SECTION|Section|SEC\.|Sec\.|ARTICLE|Article|ART\.|Art\.|§)[ \t\u00a0]*)?"
+    r"(?:(?:\d+[A-Za-z]?|[IVXLCDM]+|[A-Za-z])[.)]|\((?:\d+|[A-Za-z]|[ivxlcdm]+)\))(?=\s|$)"
+)
 # **term** optionally followed by " (gloss)"; *emphasis*.
 _INLINE = re.compile(
     r"\*\*(?P<term>[^*\n]+?)\*\*(?P<gloss>[ \t]*\((?P<gtext>[^()\n]+)\))?"
@@ -163,41 +177,51 @@ def _merge(runs: list[Run]) -> tuple[Run, ...]:
     return tuple(out)
 
 
+def section_label(text: str) -> str | None:
+    """The number that opens a numbered section's text (`SECTION 1.`, `2.`, `(a)`), if any."""
+    m = _SECTION.match(text)
+    return m.group() if m else None
+
+
 def parse_body(text: str, first_line: int = 1) -> Parsed:
-    """Split a body into paragraphs at blank lines and parse each one."""
+    """Split a body into paragraphs at blank lines (and around `## ` headings) and parse
+    each one."""
     blocks: list[Block] = []
     glosses: list[Gloss] = []
     problems: list[tuple[int, int, str, str]] = []
     para: list[str] = []
     start = first_line
 
-    def flush() -> None:
+    def flush(heading: bool = False) -> None:
         if not para:
             return
-        role = "text"
+        role = "heading" if heading else "text"
         last = para[-1]
         m = _ROLE.search(last)
         if m:
+            name = m.group(1)
             alone = not "".join(para[:-1]).strip() and not last[: m.start()].strip()
-            if m.group(1) in ROLES and alone:
+            at = (start + len(para) - 1, m.start(1) - 1)
+            if heading:
+                problems.append((*at, f"a heading takes no role: '{{.{name}}}'",
+                                 "remove it; a heading is the line after '## '"))
+            elif name in MARKED and alone:
                 # a role marks the paragraph it ends; alone, it would vanish from the page
-                problems.append(
-                    (start + len(para) - 1, m.start(1) - 1,
-                     f"'{{.{m.group(1)}}}' marks no text",
-                     f"put it at the end of the paragraph it marks, as in "
-                     f"'Yours, {{.{m.group(1)}}}'")
-                )
-            elif m.group(1) in ROLES:
-                role = m.group(1)
+                problems.append((*at, f"'{{.{name}}}' marks no text",
+                                 f"put it at the end of the paragraph it marks, as in "
+                                 f"'{_EXAMPLES[name]} {{.{name}}}'"))
+            elif name in MARKED:
+                role = name
                 para[-1] = last[: m.start()]
+            elif name == "heading":
+                problems.append((*at, "unknown paragraph role '{.heading}'",
+                                 "start a heading's line with '## ', as in '## Article I'"))
             else:
-                close = difflib.get_close_matches(m.group(1), ROLES[1:], n=1)
+                close = difflib.get_close_matches(name, MARKED, n=1)
                 dym = f"did you mean {{.{close[0]}}}? " if close else ""
-                problems.append(
-                    (start + len(para) - 1, m.start(1) - 1,
-                     f"unknown paragraph role '{{.{m.group(1)}}}'",
-                     f"{dym}use {{.salutation}}, {{.closing}} or {{.signature}}")
-                )
+                problems.append((*at, f"unknown paragraph role '{{.{name}}}'",
+                                 f"{dym}use {{.salutation}}, {{.closing}}, {{.signature}}, "
+                                 "{.header}, {.quote} or {.section}"))
         pieces: list[str] = []
         starts: list[tuple[int, int, int]] = []  # (offset in joined, source line, column)
         offset = 0
@@ -210,11 +234,19 @@ def parse_body(text: str, first_line: int = 1) -> Parsed:
                 pieces.append(s + " ")
             offset += len(pieces[-1])
         joined = "".join(pieces).rstrip(" ")
+        if heading and not joined:
+            problems.append((start, starts[0][2] - 3, "'##' starts a heading but no text "
+                             "follows", "write the heading after '## ', or remove the '##'"))
+            return
+        if role == "section" and section_label(joined) is None:
+            problems.append((start, starts[0][2], "'{.section}' marks a numbered section, but "
+                             "the paragraph does not start with its number",
+                             "start it with the number, as in 'SECTION 1.', '2.' or '(a)'"))
         runs, found = _inline(joined)
         offsets = [p[0] for p in starts]  # a binary search: a paragraph may have many lines
-        for term, gloss, at in found:
-            o, ln_no, c = starts[bisect_right(offsets, at) - 1]
-            glosses.append(Gloss(term, gloss, ln_no, c + at - o))
+        for term, gloss, at_ in found:
+            o, ln_no, c = starts[bisect_right(offsets, at_) - 1]
+            glosses.append(Gloss(term, gloss, ln_no, c + at_ - o))
         open_at = _unclosed_bold(joined)
         if open_at is not None:
             o, ln_no, c = starts[bisect_right(offsets, open_at) - 1]
@@ -230,10 +262,25 @@ def parse_body(text: str, first_line: int = 1) -> Parsed:
                 if part:
                     split.append(Run(part, r.bold, r.italic))
         if split:
-            blocks.append(Block(tuple(split), role, start, starts[0][2]))
+            col = starts[0][2] - (3 if heading else 0)  # a heading starts at its '##'
+            blocks.append(Block(tuple(split), role, start, max(col, 1)))
 
     for i, ln in enumerate(text.split("\n")):
-        if ln.strip():
+        stripped = ln.lstrip()
+        if _HEADING.match(stripped):  # a heading is a paragraph of its own
+            flush()
+            start = first_line + i
+            # the '##' becomes spaces, so columns (of glosses, of problems) stay right
+            para = [ln[: len(ln) - len(stripped)] + "   " + stripped[3:]]
+            flush(heading=True)
+            para = []
+        elif ln.strip():
+            if _OTHER_HEADING.match(stripped):
+                hashes = stripped.split(None, 1)[0]
+                problems.append((first_line + i, 1 + len(ln) - len(stripped),
+                                 f"'{hashes}' does not start a heading",
+                                 "a heading inside a document starts with '## ' (two "
+                                 "hashes); to print the hashes, put them after other text"))
             if not para:
                 start = first_line + i
             para.append(ln)
@@ -242,6 +289,11 @@ def parse_body(text: str, first_line: int = 1) -> Parsed:
             para = []
     flush()
     return Parsed(tuple(blocks), tuple(glosses), tuple(problems))
+
+
+_EXAMPLES = {"salutation": "Yours,", "closing": "Yours,", "signature": "Yours,",
+             "header": "TO: THE PRESIDENT", "quote": "\u201cWe hold these truths . . .\u201d",
+             "section": "SECTION 1. That the Congress . . ."}
 
 
 def plain(runs: tuple[Run, ...]) -> str:

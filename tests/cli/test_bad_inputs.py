@@ -1117,7 +1117,7 @@ MORE = [
     pytest.param(
         b_edit("peace].", "peace]. {.footnote}"),
         ["lesson/documents/B.md:6:41: unknown paragraph role '{.footnote}' "
-         "(use {.salutation}, {.closing} or {.signature})"],
+         "(use {.salutation}, {.closing}, {.signature}, {.header}, {.quote} or {.section})"],
         id="unknown-role",
     ),
     pytest.param(

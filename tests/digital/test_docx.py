@@ -195,3 +195,19 @@ def test_libreoffice_renders_the_pdfs_text_in_order(tmp_path: Path, variant: str
     phrases = _pdf_phrases(pdf, lesson.title, lesson.attribution, corner, o.rows[0].prompt[:15])
     assert len(phrases) > 200
     assert_in_order(docx_text, phrases)
+
+
+def test_structure_markup_in_the_word_file(tmp_path: Path) -> None:
+    import dataclasses
+
+    from worksheets.markup import parse_body
+
+    lesson = load_lesson(LESSON)
+    ws = select(lesson, "standard", "student")
+    blocks = parse_body("TO: THE PRESIDENT {.header}\n\n## ARTICLE I\n\nHe wrote:\n\n"
+                        "We hold these truths. {.quote}").blocks
+    sec = dataclasses.replace(ws.sections[0], blocks=blocks)
+    d = _open(docx_bytes(dataclasses.replace(ws, sections=(sec, *ws.sections[1:]))))
+    assert _styled(d, "Heading 3") == ["ARTICLE I"]
+    quote = next(p for p in d.paragraphs if p.text == "We hold these truths.")
+    assert quote.paragraph_format.left_indent and quote.paragraph_format.right_indent

@@ -69,3 +69,13 @@ def test_question_numbers_and_order_as_in_the_pdf(tmp_path: Path) -> None:
     assert [t for t in titles if t.startswith("Question")] == [f"Question {n}"
                                                                for n in range(1, 14)]
     assert titles[-1] == "Claim"
+
+
+def test_structure_markup_as_html() -> None:
+    from worksheets.digital.assessment import blocks_html
+    from worksheets.markup import parse_body
+
+    blocks = parse_body("## ARTICLE I\n\nOne. {.quote}\n\nTwo. {.quote}\n\nAfter.").blocks
+    assert blocks_html(blocks) == (
+        '<h4 class="heading">ARTICLE I</h4><blockquote><p class="quote">One.</p>'
+        '<p class="quote">Two.</p></blockquote><p class="text">After.</p>')

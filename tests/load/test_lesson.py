@@ -1006,7 +1006,8 @@ REFERENCES = [
         {"documents/A.md": edit(DOCUMENT_A, "Yours, {.closing}", "Yours, {.closer}")},
         [
             "lesson/documents/A.md:12:8: unknown paragraph role '{.closer}' "
-            "(did you mean {.closing}? use {.salutation}, {.closing} or {.signature})"
+            "(did you mean {.closing}? use {.salutation}, {.closing}, {.signature}, "
+            "{.header}, {.quote} or {.section})"
         ],
         id="unknown-role",
     ),

@@ -164,10 +164,13 @@ class NumberedParagraph(Paragraph):  # type: ignore[misc]
     """A document paragraph that prints its line numbers (every fifth) in the left margin.
 
     `first_line` is the document's line number of its first line; a split
-    across pages hands the count on to the second part.
+    across pages hands the count on to the second part. A paragraph that is not
+    `numbered` (a document's header lines) prints no numbers and counts no lines.
     """
 
     first_line = 1
+    numbered = True
+    role = "text"  # the role of its block (see markup.ROLES), for its structure element
     every = 5
     number_size = 0.0  # 0: 70% of the text size, at most 8 pt
     tags_itself = True  # the text is its element's content, the numbers artifacts
@@ -175,9 +178,17 @@ class NumberedParagraph(Paragraph):  # type: ignore[misc]
     def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
         parts: list[Flowable] = super().split(avail_width, avail_height)
         if len(parts) == 2:
+            # reportlab hands the hard break that ended the first part's last line on to
+            # the second part, which would start with an empty line: one printed line
+            # more than the paragraph has, numbered, and the count off from there on
+            frags = parts[1].frags
+            if frags and _is_break(frags[0]):
+                parts[1].frags = frags[1:]
             parts[0].first_line = self.first_line
             parts[1].first_line = self.first_line + len(parts[0].blPara.lines)
-            parts[0].number_size = parts[1].number_size = self.number_size
+            for part in parts:
+                part.number_size, part.numbered, part.role = (self.number_size, self.numbered,
+                                                              self.role)
         return parts
 
     def draw(self) -> None:
@@ -188,6 +199,8 @@ class NumberedParagraph(Paragraph):  # type: ignore[misc]
             self._numbers()
 
     def _numbers(self) -> None:
+        if not self.numbered:
+            return
         st = self.style
         c = self.canv
         c.saveState()
@@ -198,6 +211,14 @@ class NumberedParagraph(Paragraph):  # type: ignore[misc]
             if n % self.every == 0:
                 c.drawRightString(-7, self.height - st.fontSize - i * st.leading, str(n))
         c.restoreState()
+
+
+def _is_break(frag: Any) -> bool:
+    """Whether a paragraph fragment (a ParaFrag, or a split's [width, (frag, text)]) is a
+    bare hard line break."""
+    if isinstance(frag, list):
+        return len(frag) == 2 and _is_break(frag[1][0]) and not frag[1][1]
+    return bool(getattr(frag, "lineBreak", False)) and not getattr(frag, "text", "")
 
 
 def line_texts(p: Paragraph, width: float) -> list[str]:

@@ -37,6 +37,9 @@ class Styles:
     cell_key: ParagraphStyle
     cell: ParagraphStyle
     cell_head: ParagraphStyle
+    inner_heading: ParagraphStyle  # a heading inside a document (`## `)
+    header: ParagraphStyle  # a document's uncounted header lines (`{.header}`)
+    quote: ParagraphStyle  # a block quotation inside a document (`{.quote}`)
 
 
 def styles(layout: Layout) -> Styles:
@@ -73,6 +76,14 @@ def styles(layout: Layout) -> Styles:
         cell_key=st("cellkey", SERIF + "-Italic", t - 1.5, leading=(t - 1.5) * 1.2),
         cell=st("cell", SANS, t - 0.5),
         cell_head=st("cellhead", SANS + "-Bold", t - 0.5, alignment=TA_CENTER),
+        inner_heading=st("innerheading", body_face + "-Bold", layout.body_size,
+                         spaceBefore=layout.body_size * 0.3, spaceAfter=layout.body_size * 0.3,
+                         keepWithNext=1),
+        header=st("header", SANS, layout.body_size - 1.5, spaceAfter=layout.body_size * 0.55,
+                  keepWithNext=1),  # header lines stand above the text they head
+        quote=st("quote", body_face, layout.body_size, leftIndent=width * 0.08,
+                 rightIndent=width * 0.08, spaceAfter=layout.body_size * 0.55,
+                 alignment=TA_JUSTIFY if layout.justify else TA_LEFT),
     )
 
 

@@ -8,6 +8,7 @@ the key's answer needs, so both editions break pages in the same places.
 from __future__ import annotations
 
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
     CondPageBreak,
     Flowable,
@@ -22,7 +23,7 @@ from ..errors import Location
 from ..fonts import SANS
 from ..ink import INK, RULE, SHADE
 from ..load.layout import Layout
-from ..markup import Block, escape, normalize_quote
+from ..markup import UNCOUNTED, Block, escape, normalize_quote, plain, section_label
 from ..model import Evidence, Organizer, OrganizerColumn, Question, VocabularyTerm
 from ..select import Section, Worksheet
 from ..tagging import Elem, TaggedTable, tag
@@ -134,8 +135,7 @@ def compose_section(
         out.extend(_headed([heading], [compose_question(ws, q, s, layout, lines, parent=before)
                                      for q in sec.before]))
         out.append(Spacer(1, 6))
-    text = sect.add("Div")  # the document's own words
-    out.extend(tag(p, text.add("P")) for p in body)
+    out.extend(tag_body(body, sect.add("Div")))  # the document's own words
     out.append(tagged(Paragraph(runs_markup(d.source), s.caption), sect))
     if sec.vocabulary:
         out.append(compose_vocabulary_box(ws, sec.vocabulary, s, layout, d.origin,
@@ -157,11 +157,36 @@ def _headed(heading: list[Flowable], questions: list[Keep]) -> list[Flowable]:
     return [Keep([*heading, *first._content], first.origin, first.what, first.page_height), *rest]
 
 
+def tag_body(body: list[NumberedParagraph], div: Elem) -> list[NumberedParagraph]:
+    """A document's paragraphs tagged under `div`: a heading inside the document an H3,
+    a block quotation a BlockQuote (one for consecutive quoted paragraphs, each a P),
+    every other paragraph (header lines, sections, a letter's parts) a P."""
+    quote: Elem | None = None
+    for p in body:
+        if p.role == "quote":
+            quote = quote or div.add("BlockQuote")
+            tag(p, quote.add("P"))
+            continue
+        quote = None
+        tag(p, div.add("H3" if p.role == "heading" else "P"))
+    return body
+
+
 def compose_block(b: Block, s: Styles) -> NumberedParagraph:
     """A paragraph of a document body in its role's style."""
-    style = {"closing": s.closing, "signature": s.closing, "salutation": s.salutation}.get(
+    style = {"closing": s.closing, "signature": s.closing, "salutation": s.salutation,
+             "heading": s.inner_heading, "header": s.header, "quote": s.quote}.get(
         b.role, s.body)
-    return NumberedParagraph(runs_markup(b.runs), style)
+    label = section_label(plain(b.runs)) if b.role == "section" else None
+    if label:  # a hanging indent: the number stands out, the text aligns after it
+        indent = min(stringWidth(label + " ", s.body.fontName, s.body.fontSize),
+                     s.body.fontSize * 6)
+        style = ParagraphStyle("section", parent=s.body, leftIndent=indent,
+                               firstLineIndent=-indent)
+    p = NumberedParagraph(runs_markup(b.runs), style)
+    p.role = b.role
+    p.numbered = b.role not in UNCOUNTED
+    return p
 
 
 def line_range(lines: list[str], quote: str) -> tuple[int, int] | None:
@@ -180,11 +205,15 @@ def line_range(lines: list[str], quote: str) -> tuple[int, int] | None:
 
 
 def cite(ws: Worksheet, e: Evidence, lines: dict[str, list[str]]) -> str:
-    """"Doc C, lines 14-16" for a quote, by the line numbers printed in this layout."""
+    """"Doc C, lines 14-16" for a quote, by the line numbers printed in this layout;
+    "Doc A, header" for one in a document's uncounted header lines."""
     label = ws.lesson.document(e.doc).label.replace("Document ", "Doc ")
     span = line_range(lines.get(e.doc, []), e.quote)
     if span is None:
-        return label
+        header = " ".join(plain(b.runs) for sec in ws.sections if sec.document.id == e.doc
+                          for b in sec.blocks if b.role in UNCOUNTED)
+        q = normalize_quote(e.quote)
+        return f"{label}, header" if q and q in normalize_quote(header) else label
     a, b = span
     return f"{label}, line {a}" if a == b else f"{label}, lines {a}\u2013{b}"
 
@@ -192,7 +221,8 @@ def cite(ws: Worksheet, e: Evidence, lines: dict[str, list[str]]) -> str:
 def numbered_body(
     blocks: tuple[Block, ...], s: Styles, layout: Layout
 ) -> tuple[list[NumberedParagraph], list[str]]:
-    """A document's paragraphs with their line numbers set, and the text of each line."""
+    """A document's paragraphs with their line numbers set, and the text of each counted
+    line (header lines are printed, but neither numbered nor counted)."""
     width = layout.text_width
     paras: list[NumberedParagraph] = []
     lines: list[str] = []
@@ -200,7 +230,8 @@ def numbered_body(
         p = compose_block(b, s)
         p.first_line = len(lines) + 1
         p.number_size = layout.line_number_size
-        lines.extend(line_texts(p, width))  # the frame wraps at the same width
+        if p.numbered:
+            lines.extend(line_texts(p, width))  # the frame wraps at the same width
         paras.append(p)
     return paras, lines
 

@@ -108,8 +108,23 @@ def runs_html(runs: tuple[Run, ...]) -> str:
 
 
 def blocks_html(blocks: tuple[Block, ...]) -> str:
-    """Paragraphs of a document body as HTML."""
-    return "".join(f'<p class="{b.role}">{runs_html(b.runs)}</p>' for b in blocks)
+    """Paragraphs of a document body as HTML: a heading inside the document an h4,
+    consecutive quoted paragraphs one blockquote."""
+    out: list[str] = []
+    quoting = False
+    for b in blocks:
+        if quoting and b.role != "quote":
+            out.append("</blockquote>")
+        if b.role == "quote" and not quoting:
+            out.append("<blockquote>")
+        quoting = b.role == "quote"
+        if b.role == "heading":
+            out.append(f'<h4 class="heading">{runs_html(b.runs)}</h4>')
+        else:
+            out.append(f'<p class="{b.role}">{runs_html(b.runs)}</p>')
+    if quoting:
+        out.append("</blockquote>")
+    return "".join(out)
 
 
 def heading(ws: Worksheet, doc: Document) -> str:

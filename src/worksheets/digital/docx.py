@@ -297,10 +297,17 @@ def _section(doc: DocxDocument, ws: Worksheet, sec: Section) -> None:
 
 
 def _block(doc: DocxDocument, b: Block) -> None:
+    from docx.shared import Inches, Pt
+
     style = CLOSING_STYLE if b.role in ("closing", "signature") else TEXT_STYLE
-    p = _runs(_p(doc, style), b.runs)
-    if b.role == "salutation":
+    p = _runs(_p(doc, "Heading3" if b.role == "heading" else style), b.runs)
+    if b.role in ("salutation", "heading"):
         p.paragraph_format.keep_with_next = True
+    if b.role == "quote":
+        p.paragraph_format.left_indent = p.paragraph_format.right_indent = Inches(0.5)
+    if b.role == "header":
+        for r in p.runs:
+            r.font.size = Pt(9.5)
 
 
 def _vocabulary(doc: DocxDocument, ws: Worksheet, terms: tuple[VocabularyTerm, ...]) -> None:

@@ -1,0 +1,92 @@
+"""Documents that are not letters: headings, header lines, quotes and numbered sections
+are printed in their styles, tagged, and numbered (or not) as the key cites them."""
+
+from __future__ import annotations
+
+from tests.conftest import DOCUMENT_A, LessonDir
+from worksheets import Location, load_lesson
+from worksheets.compose.flowables import NumberedParagraph
+from worksheets.compose.styles import styles
+from worksheets.compose.worksheet import cite, numbered_body, tag_body
+from worksheets.load.layout import Layout
+from worksheets.markup import parse_body
+from worksheets.model import Evidence
+from worksheets.select import select
+from worksheets.tagging import Elem
+
+LETTER = Layout()
+
+CABLE = """\
+FROM: COMMANDER TASK GROUP 72.1 \\
+TO: COMMANDER IN CHIEF, PACIFIC {.header}
+
+## FIRST MESSAGE
+
+AM UNDER CONTINUOUS TORPEDO ATTACK.
+
+The commander wrote: {.salutation}
+
+Review of action makes many reported contacts \\
+appear doubtful. {.quote}
+
+Suggest complete evaluation. {.quote}
+
+SECTION 1. That the Congress approves. {.section}
+"""
+
+
+def test_header_lines_are_neither_numbered_nor_counted() -> None:
+    paras, lines = numbered_body(parse_body(CABLE).blocks, styles(LETTER), LETTER)
+    assert [(p.role, p.numbered, p.first_line) for p in paras] == [
+        ("header", False, 1), ("heading", True, 1), ("text", True, 2), ("salutation", True, 3),
+        ("quote", True, 4), ("quote", True, 6), ("section", True, 7)]
+    assert lines == ["FIRST MESSAGE", "AM UNDER CONTINUOUS TORPEDO ATTACK.",
+                     "The commander wrote:", "Review of action makes many reported contacts",
+                     "appear doubtful.", "Suggest complete evaluation.",
+                     "SECTION 1. That the Congress approves."]
+
+
+def test_each_role_has_its_style() -> None:
+    s = styles(LETTER)
+    paras, _ = numbered_body(parse_body(CABLE).blocks, s, LETTER)
+    header, heading, text, _, quote, _, section = paras
+    assert header.style is s.header and header.style.fontSize < text.style.fontSize
+    assert header.style.keepWithNext  # not left at a page's foot without its text
+    assert heading.style is s.inner_heading and heading.style.keepWithNext
+    assert quote.style.leftIndent > 0 and quote.style.rightIndent > 0
+    # a hanging indent: the number at the margin, the text and its next lines after it
+    assert section.style.leftIndent > 0
+    assert section.style.firstLineIndent == -section.style.leftIndent
+
+
+def test_a_split_header_hands_on_that_it_is_not_numbered() -> None:
+    p = NumberedParagraph("A<br/>B<br/>C<br/>D", styles(LETTER).header)
+    p.numbered, p.role = False, "header"
+    first, second = p.split(LETTER.text_width, p.style.leading * 2.5)
+    assert (second.numbered, second.role) == (False, "header")
+
+
+def test_structure_tags() -> None:
+    paras, _ = numbered_body(parse_body(CABLE).blocks, styles(LETTER), LETTER)
+    div = Elem("Div")
+    tag_body(paras, div)
+    assert [k.role for k in div.kids] == ["P", "H3", "P", "P", "BlockQuote", "P"]
+    quote = div.kids[4]
+    assert [k.role for k in quote.kids] == ["P", "P"]  # consecutive quoted paragraphs
+
+
+def test_cite_counts_without_the_header(lesson_dir: LessonDir) -> None:
+    body = DOCUMENT_A.split("---\n")[2]
+    doc = DOCUMENT_A.replace(body, CABLE)
+    ws = select(load_lesson(lesson_dir({"documents/A.md": doc})), "standard", "key")
+    paras, lines = numbered_body(ws.sections[0].blocks, styles(LETTER), LETTER)
+    at = Location("questions.yaml", 9, 5)
+
+    def c(quote: str) -> str:
+        return cite(ws, Evidence("A", quote, at), {"A": lines})
+
+    assert c("CONTINUOUS TORPEDO ATTACK") == "Doc A, line 2"
+    assert c("contacts appear doubtful") == "Doc A, lines 4\u20135"
+    assert c("That the Congress approves") == "Doc A, line 7"
+    assert c("TO: COMMANDER IN CHIEF") == "Doc A, header"
+    assert c("not in the text") == "Doc A"
