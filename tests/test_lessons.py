@@ -55,9 +55,6 @@ KNOWN: dict[str, dict[str, str]] = {
         lesson: "large print: long words split without a hyphen in narrow cells"
         for lesson in LESSONS
     },
-    "markup": {
-        "gulf-of-tonkin": "asterisks printed in a dateline and a look-for, which take no markup",
-    },
     "line-numbers": {
         "seneca-falls": "supported large print: six lines printed between 50 and 55",
         "gulf-of-tonkin": "the cable's header paragraph (lines broken with \\) split across a "
