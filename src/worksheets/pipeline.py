@@ -295,6 +295,7 @@ def check(
         readability_warnings,
     )
     from .compose import collect_layout_warnings
+    from .pagecheck import page_problems
 
     paths = list(lessons) if lessons else find_lessons()
     problems: list[Problem] = []
@@ -318,7 +319,8 @@ def check(
                         for p in footer_problems(lesson, layout))
         for job in jobs:
             with collect_layout_warnings() as found:
-                render_job(job)
+                pdf = render_job(job)
+            found.extend(page_problems(pdf, job.lesson, job.layout))
             where = f"variant {job.variant}, layout {job.layout.name}, {job.edition}"
             problems.extend(Problem(w.location, f"{w.message} [{where}]", w.hint, w.severity)
                             for w in found)

@@ -79,7 +79,13 @@ def compose_master(sheets: list[Worksheet], layout: Layout,
     pad = 3.0  # the number column's side padding
     first = 2 * pad + 1 + max(stringWidth(t, head.fontName, head.fontSize)
                               for t in ("No.", "Claim", *(str(q.number) for q in questions)))
-    rest = min(70.0, (width * 0.6 - first) / len(sheets))  # the prompts keep 40% of the width
+    # the prompts keep 40% of the width; up to that, a variant's column is as wide as its
+    # longest word (large print), so no word of it is broken
+    most = (width * 0.6 - first) / len(sheets)
+    words = [w for ws in sheets for w in (plain_text(ws.variant.title).split()
+             + [ws.variant.reading_level, "texts", "glossary:", "starter", "asked"])]
+    longest = 12 + 1 + max(stringWidth(w, head.fontName, head.fontSize) for w in words)
+    rest = min(max(70.0, longest), most)
     prompt_w = width - first - rest * len(sheets)
     widths = [first, prompt_w] + [rest] * len(sheets)
     frame_h = layout.frame_height
