@@ -55,9 +55,6 @@ KNOWN: dict[str, dict[str, str]] = {
         lesson: "large print: long words split without a hyphen in narrow cells"
         for lesson in LESSONS
     },
-    "markup": {
-        "gulf-of-tonkin": "asterisks printed in a dateline and a look-for, which take no markup",
-    },
     "true-false": {
         lesson: "TRUE and FALSE one space apart; the key writes the verdict below, not in place"
         for lesson in LESSONS

@@ -14,7 +14,7 @@ from functools import lru_cache
 from .errors import Location, Problem
 from .fonts import missing_glyphs
 from .load.layout import Layout
-from .markup import Block, normalize_quote, plain
+from .markup import Block, normalize_quote, plain, plain_text
 from .model import SKILLS, Lesson
 from .select import term_pattern
 
@@ -161,8 +161,8 @@ def footer_problems(lesson: Lesson, layout: Layout) -> list[Problem]:
     across = layout.text_width
     out = []
     for field, text, size, room, smallest in (
-        ("title", lesson.title, 8.0, footer_room(across, 99), 6.5),
-        ("attribution", lesson.attribution, 6.5, across, 5.5),
+        ("title", plain_text(lesson.title), 8.0, footer_room(across, 99), 6.5),
+        ("attribution", plain_text(lesson.attribution), 6.5, across, 5.5),
     ):
         shown, fitted = fit_line(text, SANS, size, room, smallest)
         if shown != text:

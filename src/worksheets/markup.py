@@ -301,6 +301,21 @@ def plain(runs: tuple[Run, ...]) -> str:
     return "".join(" " if r.text == "\n" else r.text for r in runs)
 
 
+def plain_text(text: str) -> str:
+    """A text field's words without its inline markup (`*Maddox*` -> `Maddox`): for PDF
+    metadata, bookmarks, footers and anything else that takes no styles."""
+    return plain(parse_inline(text)[0])
+
+
+def inline_problems(text: str) -> list[tuple[int, str, str]]:
+    """The markup mistakes of one text field, as (offset, message, hint): an unclosed `**`."""
+    at = _unclosed_bold(text)
+    if at is None:
+        return []
+    return [(at, "'**' is not closed: bold text needs '**' on both sides",
+             "write **term** (gloss), or remove the stars")]
+
+
 # Characters a reader cannot tell apart on the page, folded alike for matching quotes
 # and vocabulary: curly and straight quotes and apostrophes, the dashes (and `--`),
 # no-break spaces; zero-width characters are dropped.

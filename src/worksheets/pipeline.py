@@ -16,6 +16,7 @@ from .compose import compose, compose_credit, compose_master
 from .errors import ContentError, Location, OutputError, Problem, WorksheetError
 from .load import display_path, load_lesson_with_problems
 from .load.layout import Layout, available_layouts, layout_dirs, layout_source, load_layout
+from .markup import plain_text
 from .model import Lesson
 from .preflight import Report
 from .preflight import preflight as check_pdf
@@ -152,11 +153,11 @@ def worksheet_part(lesson: Lesson, variant: str, layout: Layout, edition: Editio
         flow = compose_master([select(lesson, v, "key") for v in lesson.variants], layout, tree)
     else:
         flow = compose(select(lesson, variant, edition), layout, tree)
-    credit = lesson.attribution
+    credit = plain_text(lesson.attribution)
     if layout.footer_min_size and layout.footer:  # large print: once, at the text's size
-        flow.append(compose_credit(credit, layout, tree))
+        flow.append(compose_credit(lesson.attribution, layout, tree))
         credit = ""
-    decor = PageDecor(footer_left=lesson.title, footer_right=credit,
+    decor = PageDecor(footer_left=plain_text(lesson.title), footer_right=credit,
                       banner=BANNERS.get(edition, ""))
     return Part(flow, layout, decor, tree)
 
@@ -164,8 +165,8 @@ def worksheet_part(lesson: Lesson, variant: str, layout: Layout, edition: Editio
 def render_job(job: Job) -> bytes:
     """The PDF of one job."""
     lesson = job.lesson
-    meta = Meta(title=edition_title(lesson.title, job.edition), author=lesson.author,
-                subject=lesson.central_question,
+    meta = Meta(title=edition_title(plain_text(lesson.title), job.edition), author=lesson.author,
+                subject=plain_text(lesson.central_question),
                 keywords=(lesson.id, job.variant, job.layout.name, job.edition),
                 lang=lesson.lang)
     try:
@@ -294,6 +295,7 @@ def check(
         readability_warnings,
     )
     from .compose import collect_layout_warnings
+    from .pagecheck import page_problems
 
     paths = list(lessons) if lessons else find_lessons()
     problems: list[Problem] = []
@@ -317,7 +319,8 @@ def check(
                         for p in footer_problems(lesson, layout))
         for job in jobs:
             with collect_layout_warnings() as found:
-                render_job(job)
+                pdf = render_job(job)
+            found.extend(page_problems(pdf, job.lesson, job.layout))
             where = f"variant {job.variant}, layout {job.layout.name}, {job.edition}"
             problems.extend(Problem(w.location, f"{w.message} [{where}]", w.hint, w.severity)
                             for w in found)

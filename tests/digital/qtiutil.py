@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from lxml import etree
 
+from worksheets.digital.assessment import text_html
 from worksheets.model import Lesson, Question
 
 QTI = "{http://www.imsglobal.org/xsd/ims_qtiasiv1p2}"
@@ -46,7 +47,8 @@ def check_items(root: etree._Element, lesson: Lesson, variant: str,
             assert labels == [chr(65 + i) for i in range(len(q.choices))]
             assert right == [q.answer], "exactly one correct response, the key's"
             texts = [lb.findtext(f".//{QTI}mattext") for lb in item.iter(f"{QTI}response_label")]
-            assert texts == [f"{chr(65 + i)}. {c}" for i, c in enumerate(q.choices)]
+            # HTML, the inline markup as <em> and <strong>
+            assert texts == [text_html(f"{chr(65 + i)}. {c}") for i, c in enumerate(q.choices)]
         elif q.kind == "true-false":
             assert labels == ["true", "false"]
             assert right == ["true" if q.answer else "false"]
@@ -55,8 +57,7 @@ def check_items(root: etree._Element, lesson: Lesson, variant: str,
             assert item.find(f".//{QTI}response_str/{QTI}render_fib") is not None
             feedback = "".join(item.find(f"{QTI}itemfeedback").itertext())
             for lf in q.look_fors:
-                assert lf.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") \
-                    in feedback
+                assert text_html(lf) in feedback
         for c in conds:
             for v in c.iter(f"{QTI}varequal"):
                 assert v.text in labels

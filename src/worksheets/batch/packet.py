@@ -25,10 +25,11 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
+from ..compose.styles import text_markup
 from ..finish import PacketWriter
 from ..fonts import SANS, register_fonts
 from ..load.layout import Layout
-from ..markup import escape
+from ..markup import escape, plain_text
 from ..model import Lesson
 from ..pipeline import worksheet_part
 from ..render import Meta, PageDecor, Part, render_parts
@@ -64,7 +65,8 @@ def render_base(lesson: Lesson, keys: Sequence[BaseKey], layouts: dict[str, Layo
     parts = [worksheet_part(lesson, variant, layouts[layout_name],
                             "key" if edition == "key" else "student")
              for edition, variant, layout_name in keys]
-    meta = Meta(title=lesson.title, author=lesson.author, subject=lesson.central_question,
+    meta = Meta(title=plain_text(lesson.title), author=lesson.author,
+                subject=plain_text(lesson.central_question),
                 lang=lesson.lang)
     structure: list[StructTemplate | None] = []
     pdf, ranges = render_parts(parts, meta, structure)
@@ -129,7 +131,7 @@ def compose_cover(plan: PacketPlan, lesson: Lesson, first_pages: list[int],
     def p(text: str, style: str, role: str = "P") -> Flowable:
         return tag(Paragraph(text, s[style]), root.add(role))
 
-    out: list[Flowable] = [p("Class packet", "title", "H1"), p(escape(lesson.title), "sub")]
+    out: list[Flowable] = [p("Class packet", "title", "H1"), p(text_markup(lesson.title), "sub")]
     facts = [("School", school), ("Teacher", cls.teacher),
              ("Class", cls.name + (f" ({cls.code})" if cls.code and cls.code != cls.name else "")),
              ("Period", cls.period), ("Date", plan.date)]
@@ -202,7 +204,7 @@ def render_class_doc(plan: PacketPlan, lesson: Lesson,
     stamps = [Part([Spacer(1, 1)], msgspec.structs.replace(seat.layout, footer=False),
                    PageDecor(footer_left="", stamp=stamp_text(seat, plan.cls)))
               for seat in plan.seats]
-    meta = Meta(title=lesson.title, author=lesson.author, subject="", lang=lesson.lang)
+    meta = Meta(title=plain_text(lesson.title), author=lesson.author, subject="", lang=lesson.lang)
     # The cover's own length moves the page numbers printed on it. Start from the
     # length of the last cover of this shape: usually right, so rendered once. The
     # output does not depend on the guess, only the number of passes does.
@@ -212,7 +214,7 @@ def render_class_doc(plan: PacketPlan, lesson: Lesson,
         firsts, keys, total = layout_pages(plan, base, guess)
         tree = Elem("Document")
         cover = compose_cover(plan, lesson, firsts, keys, total, w, tree)
-        decor = PageDecor(footer_left=f"{lesson.title}: {plan.cls.name}")
+        decor = PageDecor(footer_left=f"{plain_text(lesson.title)}: {plan.cls.name}")
         structure: list[StructTemplate | None] = []
         pdf, ranges = render_parts([Part(cover, cover_layout, decor, tree), *stamps], meta,
                                    structure)
@@ -251,7 +253,7 @@ def assemble(plan: PacketPlan, lesson: Lesson, base: Base, base_reader: PdfReade
         if len(rng) % 2:
             pk.blank(bpages[rng[-1]].mediabox)
     teacher = f" ({plan.cls.teacher})" if plan.cls.teacher else ""
-    title = f"{lesson.title}: {plan.cls.name}{teacher}"
-    data = pk.finish(title, lesson.author, lesson.central_question, doc_id, pdf_date,
+    title = f"{plain_text(lesson.title)}: {plan.cls.name}{teacher}"
+    data = pk.finish(title, lesson.author, plain_text(lesson.central_question), doc_id, pdf_date,
                      lesson.lang)
     return data, pk.pages

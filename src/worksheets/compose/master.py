@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
     Flowable,
     Paragraph,
@@ -13,20 +14,24 @@ from reportlab.platypus import (
 from ..fonts import SANS
 from ..ink import INK, SHADE
 from ..load.layout import Layout
-from ..markup import escape
+from ..markup import escape, plain_text
 from ..select import Worksheet
 from ..tagging import Elem, TaggedTable
 from .flowables import Bookmark
-from .styles import para, runs_markup, styles, tpara
+from .strings import STRINGS
+from .styles import para, runs_markup, styles, text_markup, tpara
 from .worksheet import repeat_header
 
 
 def compose_master(sheets: list[Worksheet], layout: Layout,
                    root: Elem | None = None) -> list[Flowable]:
-    """The one-page teacher master: every question number, its wording, and what each variant shows.
+    """The teacher master: every question number, its wording, and what each variant shows.
 
     A variant never rewords or renumbers a question, so the wording is printed
     once and each variant's column says whether it asks it and with which supports.
+    Questions are named as the keys name them: skills by their printed names,
+    documents by their labels ("Doc A"). A lesson with many questions or variants
+    takes more than one page, the header row repeated on each.
 
     Tagged under `root`: the heading (H1), a paragraph, and a Table whose first
     row and first column (the question numbers) are header cells.
@@ -45,7 +50,7 @@ def compose_master(sheets: list[Worksheet], layout: Layout,
         extra = [v.reading_level + " texts"]
         if v.language:
             extra.append(f"glossary: {v.language}")
-        header.append(Paragraph(f"{escape(v.title)}<br/><font size={note}>"
+        header.append(Paragraph(f"{text_markup(v.title)}<br/><font size={note}>"
                                 f"{escape(', '.join(extra))}</font>", head))
     heading = tpara(f"Teacher master: {lesson.title}", s.heading, root, "H1")
     intro = tpara("Every question has the same number in every variant, so one class can work "
@@ -54,8 +59,10 @@ def compose_master(sheets: list[Worksheet], layout: Layout,
     rows: list[list[Flowable]] = [header]
     questions = [*lesson.questions, *([lesson.claim] if lesson.claim else [])]
     for q in questions:
-        docs = ", ".join(q.documents) if q is not lesson.claim else "all"
-        prompt = f"{runs_markup(q.prompt)} <i>({escape(q.skill)}; Doc {escape(docs)})</i>"
+        docs = ", ".join(doc_label(lesson.document(d).label) for d in q.documents) \
+            if q is not lesson.claim else "all documents"
+        skill = STRINGS[f"skill.{q.skill}"]["en"]
+        prompt = f"{runs_markup(q.prompt)} <i>({escape(skill)}; {escape(docs)})</i>"
         # the claim is unnumbered on the worksheets, so it is here too
         label = "Claim" if q is lesson.claim else str(q.number)
         row: list[Flowable] = [para(label, head), Paragraph(prompt, small)]
@@ -68,8 +75,17 @@ def compose_master(sheets: list[Worksheet], layout: Layout,
             text = ("asked" + (" + " + " + ".join(supports) if supports else "")) if asked else "—"
             row.append(para(text, small))
         rows.append(row)
-    first = 32.0  # wide enough for "Claim"
-    rest = min(70.0, (width * 0.6 - first) / len(sheets))  # the prompts keep 40% of the width
+    # the number column as wide as its widest entry at the size printed (large print too)
+    pad = 3.0  # the number column's side padding
+    first = 2 * pad + 1 + max(stringWidth(t, head.fontName, head.fontSize)
+                              for t in ("No.", "Claim", *(str(q.number) for q in questions)))
+    # the prompts keep 40% of the width; up to that, a variant's column is as wide as its
+    # longest word (large print), so no word of it is broken
+    most = (width * 0.6 - first) / len(sheets)
+    words = [w for ws in sheets for w in (plain_text(ws.variant.title).split()
+             + [ws.variant.reading_level, "texts", "glossary:", "starter", "asked"])]
+    longest = 12 + 1 + max(stringWidth(w, head.fontName, head.fontSize) for w in words)
+    rest = min(max(70.0, longest), most)
     prompt_w = width - first - rest * len(sheets)
     widths = [first, prompt_w] + [rest] * len(sheets)
     frame_h = layout.frame_height
@@ -83,6 +99,8 @@ def compose_master(sheets: list[Worksheet], layout: Layout,
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("TOPPADDING", (0, 0), (-1, -1), 2),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ("LEFTPADDING", (0, 0), (0, -1), pad),
+        ("RIGHTPADDING", (0, 0), (0, -1), pad),
     ]))
     return [
         Bookmark("master", "Teacher master"),
@@ -91,3 +109,8 @@ def compose_master(sheets: list[Worksheet], layout: Layout,
         Spacer(1, 4),
         table,
     ]
+
+
+def doc_label(label: str) -> str:
+    """A document's label as the keys cite it: "Document D" -> "Doc D"."""
+    return plain_text(label).replace("Document ", "Doc ")

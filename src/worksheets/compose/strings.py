@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..markup import escape
 from ..select import Worksheet
 from ..tagging import lang_span
+from .styles import text_markup
 
 # Words the generator itself prints, with their Spanish for bilingual variants.
 STRINGS: dict[str, dict[str, str]] = {
@@ -61,7 +62,8 @@ def words_markup(ws: Worksheet, key: str) -> str:
 
 
 def both_markup(text: str, other: str | None, lang: str | None) -> str:
-    """"text / other" as markup, `other` (a translation) marked as being in `lang`."""
+    """"text / other" as markup (author text: inline markup styled), `other` (a
+    translation) marked as being in `lang`."""
     if not other or not lang:
-        return escape(text)
-    return f"{escape(text)} / {lang_span(escape(other), lang)}"
+        return text_markup(text)
+    return f"{text_markup(text)} / {lang_span(text_markup(other), lang)}"

@@ -15,7 +15,7 @@ from reportlab.platypus import (
 from ..fonts import SANS, SERIF, register_fonts
 from ..ink import INK
 from ..load.layout import Layout
-from ..markup import Run, escape
+from ..markup import Run, escape, parse_inline
 from ..tagging import Elem, tag
 
 
@@ -106,9 +106,16 @@ def runs_markup(runs: tuple[Run, ...]) -> str:
     return "".join(out)
 
 
+def text_markup(text: str) -> str:
+    """Reportlab markup for one author text field: its inline markup (`*emphasis*`,
+    `**bold**`) styled, everything else escaped. A `**term** (gloss)` here prints but
+    adds nothing to the vocabulary."""
+    return runs_markup(parse_inline(text)[0])
+
+
 def para(text: str, style: ParagraphStyle) -> Paragraph:
-    """A paragraph of plain author text (escaped)."""
-    return Paragraph(escape(text), style)
+    """A paragraph of author text: its inline markup styled, the rest escaped."""
+    return Paragraph(text_markup(text), style)
 
 
 def tagged(flowable: Flowable, parent: Elem, role: str = "P", lang: str | None = None) -> Any:

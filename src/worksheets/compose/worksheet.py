@@ -23,13 +23,13 @@ from ..errors import Location
 from ..fonts import SANS
 from ..ink import INK, RULE, SHADE
 from ..load.layout import Layout
-from ..markup import UNCOUNTED, Block, escape, normalize_quote, plain, section_label
+from ..markup import UNCOUNTED, Block, escape, normalize_quote, plain, plain_text, section_label
 from ..model import Evidence, Organizer, OrganizerColumn, Question, VocabularyTerm
 from ..select import Section, Worksheet
 from ..tagging import Elem, TaggedTable, tag
 from .flowables import AnswerArea, Bookmark, Cell, Keep, NumberedParagraph, line_texts
 from .strings import STRINGS, both_markup, words, words_markup
-from .styles import Styles, para, runs_markup, styles, tagged, tpara
+from .styles import Styles, para, runs_markup, styles, tagged, text_markup, tpara
 
 # --- compose -------------------------------------------------------------------------
 
@@ -78,10 +78,10 @@ def compose_header(ws: Worksheet, s: Styles, layout: Layout, root: Elem) -> list
         ("RIGHTPADDING", (0, 0), (-1, -1), 10),
     ]))
     lesson = ws.lesson
-    out: list[Flowable] = [t, Spacer(1, 10), Bookmark("title", lesson.title),
+    out: list[Flowable] = [t, Spacer(1, 10), Bookmark("title", plain_text(lesson.title)),
                            tpara(lesson.title, s.title, root, "H1")]
     out.append(tagged(Paragraph(f"<b>{words_markup(ws, 'central')}:</b> "
-                                f"{escape(lesson.central_question)}", s.subheading), root))
+                                f"{text_markup(lesson.central_question)}", s.subheading), root))
     background = root.add("Sect")
     out.append(tagged(Paragraph(words_markup(ws, "background"), s.subheading), background,
                       "H2"))
@@ -121,10 +121,10 @@ def compose_section(
     """
     sect = Elem("Sect") if sect is None else sect
     d = sec.document
-    title = f"{d.label}: {d.title}"
+    title = f"{text_markup(d.label)}: {text_markup(d.title)}"
     mod = f" ({words_markup(ws, 'modified')})" if d.modified else ""
-    head: list[Flowable] = [Bookmark(f"doc-{d.id}", title),
-                            tagged(Paragraph(f"{escape(title)}{mod}", s.heading), sect,
+    head: list[Flowable] = [Bookmark(f"doc-{d.id}", plain_text(f"{d.label}: {d.title}")),
+                            tagged(Paragraph(f"{title}{mod}", s.heading), sect,
                                    "H2")]
     if d.dateline:
         head.append(tpara(d.dateline, s.dateline, sect))
@@ -207,7 +207,7 @@ def line_range(lines: list[str], quote: str) -> tuple[int, int] | None:
 def cite(ws: Worksheet, e: Evidence, lines: dict[str, list[str]]) -> str:
     """"Doc C, lines 14-16" for a quote, by the line numbers printed in this layout;
     "Doc A, header" for one in a document's uncounted header lines."""
-    label = ws.lesson.document(e.doc).label.replace("Document ", "Doc ")
+    label = plain_text(ws.lesson.document(e.doc).label).replace("Document ", "Doc ")
     span = line_range(lines.get(e.doc, []), e.quote)
     if span is None:
         header = " ".join(plain(b.runs) for sec in ws.sections if sec.document.id == e.doc
@@ -252,7 +252,7 @@ def compose_vocabulary_box(
     for t in terms:
         row = [Paragraph(f"<b>{escape(t.term)}</b>", s.cell), para(t.definition, s.cell)]
         if lang:
-            row.append(Paragraph(f"<i>{escape(t.translations.get(lang, ''))}</i>", s.cell))
+            row.append(Paragraph(f"<i>{text_markup(t.translations.get(lang, ''))}</i>", s.cell))
         rows.append(row)
     ncol = 3 if lang else 2
     rows[0].extend([Spacer(0, 0)] * (ncol - 1))
@@ -333,10 +333,10 @@ def question_parts(
                                 f"{escape(cite(ws, e, lines))}: \u201c{escape(e.quote)}\u201d",
                                 key_style))
     if q.hint and ws.scaffold("hints"):
-        parts.append(tagged(Paragraph(f"{words_markup(ws, 'hint')}: {escape(q.hint)}", s.small),
-                            box))
+        parts.append(tagged(Paragraph(f"{words_markup(ws, 'hint')}: {text_markup(q.hint)}",
+                                      s.small), box))
     if q.starter and ws.scaffold("starters"):
-        parts.append(tagged(Paragraph(f"{words_markup(ws, 'starter')}: {escape(q.starter)}",
+        parts.append(tagged(Paragraph(f"{words_markup(ws, 'starter')}: {text_markup(q.starter)}",
                                       s.small), box))
     n_lines = max(q.lines, 1)
     label_elem = box.add("P") if label else None
@@ -375,7 +375,7 @@ def compose_organizer(
 
     width = layout.text_width
     heading = f"{words_markup(ws, 'organizer')}: {tr_top('title', o.title)}"
-    title = f"{o.title} / {top['title']}" if "title" in top else o.title
+    title = plain_text(f"{o.title} / {top['title']}" if "title" in top else o.title)
     out: list[Flowable] = [PageBreak(),
                            Bookmark("organizer", f"{words(ws, 'organizer')}: {title}"),
                            tagged(Paragraph(heading, s.heading), sect, "H2")]
@@ -392,11 +392,11 @@ def compose_organizer(
         for c in o.columns:
             ans = r.answers.get(c.id)
             given = r.given.get(c.id) if show_given else None
-            cites = [f"({cite(ws, e, lines)}: \u201c{e.quote}\u201d)" for e in r.evidence
-                     if column_for(o, e.doc) is c]
+            cites = [Paragraph(f"({escape(cite(ws, e, lines))}: \u201c{escape(e.quote)}\u201d)",
+                               s.cell_key) for e in r.evidence if column_for(o, e.doc) is c]
             row.append(Cell(
                 r.lines * layout.cell_line_spacing,
-                [para(t, s.cell_key) for t in ([ans] if ans else []) + cites],
+                [para(t, s.cell_key) for t in ([ans] if ans else [])] + cites,
                 [para(given, s.small)] if given else [],
                 ws.key,
             ))

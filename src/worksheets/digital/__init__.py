@@ -14,6 +14,7 @@ from typing import Literal
 
 from ..errors import OutputError, WorksheetError
 from ..load import display_path
+from ..markup import plain_text
 from ..model import Lesson
 from ..pipeline import Job, find_lessons, load_all, plan, render_job
 from ..select import select
@@ -132,8 +133,8 @@ def _variant_files(jobs: list[Job], formats: Sequence[Format], editions: Sequenc
             File("Teacher key (editable DOCX)", f"{stem}-key.docx", made[_key("docx", key)],
                  instructor=True),
         ]
-        title = f"{lesson.title} ({lesson.variants[variant].title})"
-        out[f"{stem}.imscc"] = cartridge(title, lesson.central_question, files, quiz,
+        title = plain_text(f"{lesson.title} ({lesson.variants[variant].title})")
+        out[f"{stem}.imscc"] = cartridge(title, plain_text(lesson.central_question), files, quiz,
                                          student.filename)
     if "qti" in formats:
         from .qti import qti_zip
@@ -150,7 +151,7 @@ def _pages(lesson: Lesson, pdf: bytes) -> dict[str, int]:
     """The student PDF's page (1-based) where each document starts, from its bookmarks."""
     import pypdfium2
 
-    titles = {f"{d.label}: {d.title}": d.id for d in lesson.documents}
+    titles = {plain_text(f"{d.label}: {d.title}"): d.id for d in lesson.documents}
     doc = pypdfium2.PdfDocument(pdf)
     try:
         pages = {}

@@ -13,7 +13,7 @@ from typing import Literal
 
 from ..compose.strings import words
 from ..compose.worksheet import cite
-from ..markup import Block, Run, plain
+from ..markup import Block, Run, parse_inline, plain, plain_text
 from ..model import Document, Question
 from ..select import Worksheet
 
@@ -25,7 +25,7 @@ class Choice:
     """One answer option; `ident` is stable ("A", "B", ... or "true", "false")."""
 
     ident: str
-    text: str
+    text: str  # author text with its inline markup (see text_html, plain_text)
     correct: bool
 
 
@@ -39,7 +39,7 @@ class Item:
     prompt: tuple[Run, ...]
     skill: str  # as printed, e.g. "Close reading"
     choices: tuple[Choice, ...]
-    notes: tuple[str, ...]  # what the key prints: the grading notes
+    notes: tuple[str, ...]  # what the key prints, the grading notes (with inline markup)
     documents: tuple[str, ...]
 
     @property
@@ -63,10 +63,15 @@ class Stimulus:
     """A document's text, read before its questions."""
 
     ident: str
-    heading: str
+    heading: str  # with the inline markup of the label and title (see `title`)
     document: Document
     blocks: tuple[Block, ...]
     page: int | None = None  # where the document starts in the student PDF
+
+    @property
+    def title(self) -> str:
+        """The heading as plain text, for titles and comments."""
+        return plain_text(self.heading)
 
 
 @dataclass(frozen=True)
@@ -105,6 +110,12 @@ def runs_html(runs: tuple[Run, ...]) -> str:
             s = f"<em>{s}</em>"
         out.append(s)
     return "".join(out)
+
+
+def text_html(text: str) -> str:
+    """HTML for one author text field (a choice, a dateline, a look-for): its inline
+    markup as <em> and <strong>, the rest escaped."""
+    return runs_html(parse_inline(text)[0])
 
 
 def blocks_html(blocks: tuple[Block, ...]) -> str:
@@ -198,5 +209,6 @@ def assessment(ws: Worksheet, pages: dict[str, int] | None = None) -> Assessment
     if ws.claim is not None:
         groups.append(Group(None, (item(ws, ws.claim, "Claim"),)))
     lesson = ws.lesson
-    return Assessment(f"{lesson.id}-{ws.variant.id}", f"{lesson.title} ({ws.variant.title})",
+    return Assessment(f"{lesson.id}-{ws.variant.id}",
+                      plain_text(f"{lesson.title} ({ws.variant.title})"),
                       tuple(groups))

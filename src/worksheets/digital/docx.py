@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..compose.strings import STRINGS, words
 from ..compose.worksheet import cite
-from ..markup import Block, Run
+from ..markup import Block, Run, parse_inline, plain_text
 from ..model import Organizer, Question, VocabularyTerm
 from ..select import Section, Worksheet
 from ._zip import iso_date, zip_bytes
@@ -80,9 +80,9 @@ def _setup(doc: DocxDocument, ws: Worksheet) -> None:
         setattr(sec, side, Inches(0.75))
     lesson = ws.lesson
     props = doc.core_properties
-    props.title = lesson.title + (" (Teacher Key)" if ws.key else "")
+    props.title = plain_text(lesson.title) + (" (Teacher Key)" if ws.key else "")
     props.author = props.last_modified_by = lesson.author
-    props.subject = lesson.central_question
+    props.subject = plain_text(lesson.central_question)
     props.keywords = ", ".join((lesson.id, ws.variant.id, ws.edition))
     props.language = LANG["en"]
     props.comments = props.category = ""
@@ -226,22 +226,23 @@ def _header(doc: DocxDocument, ws: Worksheet) -> None:
         hp.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     lesson = ws.lesson
     fp = sec.footer.paragraphs[0]
-    fp.add_run(f"{lesson.title}    Page ")
+    fp.add_run(f"{plain_text(lesson.title)}    Page ")
     _field(fp, "PAGE", "1")
     fp.add_run(" of ")
     _field(fp, "NUMPAGES", "1")
     for r in fp.runs:
         r.font.size = Pt(8)
-    attribution = sec.footer.add_paragraph(lesson.attribution)
-    attribution.runs[0].font.size = Pt(7)
+    attribution = _text(sec.footer.add_paragraph(), lesson.attribution)
+    for r in attribution.runs:
+        r.font.size = Pt(7)
 
     labels = [f"{words(ws, k)}:" for k in ("name", "class", "date")]
     doc.add_paragraph(f"{labels[0]} {'_' * 30}   {labels[1]} {'_' * 14}   "
                       f"{labels[2]} {'_' * 14}")
-    _p(doc, "Title", lesson.title)
+    _text(_p(doc, "Title"), lesson.title)
     p = doc.add_paragraph()
     p.add_run(f"{words(ws, 'central')}:").bold = True
-    p.add_run(f" {lesson.central_question}")
+    _text(p, f" {lesson.central_question}")
     _p(doc, "Heading1", words(ws, "background"))
     for b in lesson.background:
         _runs(_p(doc, TEXT_STYLE), b.runs)
@@ -275,12 +276,22 @@ def _runs(p: Paragraph, runs: tuple[Run, ...]) -> Paragraph:
     return p
 
 
+def _text(p: Paragraph, text: str, bold: bool = False, italic: bool = False) -> Paragraph:
+    """One author text field into a paragraph: its inline markup as bold and italic runs,
+    over the paragraph's own `bold` and `italic`."""
+    for r in parse_inline(text)[0]:
+        run = p.add_run(r.text)
+        run.bold = (bold or r.bold) or None
+        run.italic = (italic or r.italic) or None
+    return p
+
+
 def _section(doc: DocxDocument, ws: Worksheet, sec: Section) -> None:
     """One document: heading, dateline, questions before, text, caption, vocabulary, after."""
     d = sec.document
-    _p(doc, "Heading1", heading(ws, d))
+    _text(_p(doc, "Heading1"), heading(ws, d))
     if d.dateline:
-        _p(doc, TEXT_STYLE).add_run(d.dateline).italic = True
+        _text(_p(doc, TEXT_STYLE), d.dateline, italic=True)
     if sec.before:
         _p(doc, "Heading2", words(ws, "before"))
         for q in sec.before:
@@ -322,9 +333,9 @@ def _vocabulary(doc: DocxDocument, ws: Worksheet, terms: tuple[VocabularyTerm, .
         _keep_row(row)
         cells = row.cells
         cells[0].paragraphs[0].add_run(t.term).bold = True
-        cells[1].paragraphs[0].text = t.definition
+        _text(cells[1].paragraphs[0], t.definition)
         if lang:
-            cells[2].paragraphs[0].add_run(t.translations.get(lang, "")).italic = True
+            _text(cells[2].paragraphs[0], t.translations.get(lang, ""), italic=True)
     doc.add_paragraph()
 
 
@@ -337,7 +348,7 @@ def _table(doc: DocxDocument, heads: list[str]) -> Table:
     table.style = doc.styles["Table Grid"]
     row = table.rows[0]
     for cell, text in zip(row.cells, heads, strict=True):
-        cell.paragraphs[0].add_run(text).bold = True
+        _text(cell.paragraphs[0], text, bold=True)
     trpr = row._tr.get_or_add_trPr()
     for tag in ("w:cantSplit", "w:tblHeader"):
         el = OxmlElement(tag)
@@ -366,7 +377,7 @@ def _question(doc: DocxDocument, ws: Worksheet, q: Question, numbered: bool = Tr
     p.add_run(f" ({skill(ws, q)})").italic = True
     if q.kind == "choice":
         for i, choice in enumerate(q.choices):
-            _p(doc, "List", f"{chr(65 + i)}. {choice}").paragraph_format \
+            _text(_p(doc, "List"), f"{chr(65 + i)}. {choice}").paragraph_format \
                 .keep_with_next = True
     elif q.kind == "true-false":
         c = _p(doc, "List", f"{words(ws, 'circle')}:   ")
@@ -374,18 +385,18 @@ def _question(doc: DocxDocument, ws: Worksheet, q: Question, numbered: bool = Tr
         c.add_run("      ")
         c.add_run(words(ws, "false")).bold = True
     if q.hint and ws.scaffold("hints"):
-        _p(doc, SMALL_STYLE, f"{words(ws, 'hint')}: {q.hint}")
+        _text(_p(doc, SMALL_STYLE, f"{words(ws, 'hint')}: "), q.hint)
     if q.starter and ws.scaffold("starters"):
-        _p(doc, SMALL_STYLE, f"{words(ws, 'starter')}: {q.starter}")
+        _text(_p(doc, SMALL_STYLE, f"{words(ws, 'starter')}: "), q.starter)
     label = answer_label(ws, q)
     if label:
         _p(doc, SMALL_STYLE, label).paragraph_format.keep_with_next = True
     if ws.key:
         for line in answer_lines(ws, q):
             if line.startswith("• "):
-                _p(doc, "ListBullet", line[2:]).runs[0].italic = True
+                _text(_p(doc, "ListBullet"), line[2:], italic=True)
             else:
-                _p(doc, KEY_STYLE, line)
+                _text(_p(doc, KEY_STYLE), line)
     else:
         for _ in range(max(q.lines, 1)):
             _p(doc, ANSWER_STYLE)
@@ -409,9 +420,9 @@ def _organizer(doc: DocxDocument, ws: Worksheet, o: Organizer) -> None:
         return f"{text} / {top[field]}" if field in top else text
 
     doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
-    _p(doc, "Heading1", f"{words(ws, 'organizer')}: {tr_top('title', o.title)}")
+    _text(_p(doc, "Heading1"), f"{words(ws, 'organizer')}: {tr_top('title', o.title)}")
     if o.instructions:
-        doc.add_paragraph(tr_top("instructions", o.instructions))
+        _text(doc.add_paragraph(), tr_top("instructions", o.instructions))
     table = _table(doc, [tr_top("corner", o.corner),
                          *(tr(c.heading, c.translations) for c in o.columns)])
     show_given = ws.scaffold("organizer_hints")
@@ -419,17 +430,18 @@ def _organizer(doc: DocxDocument, ws: Worksheet, o: Organizer) -> None:
         row = table.add_row()  # type: ignore[no-untyped-call]
         _keep_row(row)
         row.height, row.height_rule = Pt(r.lines * 18), WD_ROW_HEIGHT_RULE.AT_LEAST
-        row.cells[0].paragraphs[0].add_run(tr(r.prompt, r.translations)).bold = True
+        _text(row.cells[0].paragraphs[0], tr(r.prompt, r.translations), bold=True)
         for cell, c in zip(row.cells[1:], o.columns, strict=True):
             first = cell.paragraphs[0]
             if ws.key:
                 texts = [r.answers[c.id]] if c.id in r.answers else []
-                texts += [f"({cite(ws, e, {})}: \u201c{e.quote}\u201d)" for e in r.evidence
-                          if _column_for(o, e.doc) == c.id]
                 for i, text in enumerate(texts):
-                    (first if i == 0 else cell.add_paragraph()).add_run(text).italic = True
+                    _text(first if i == 0 else cell.add_paragraph(), text, italic=True)
+                for j, e in enumerate(e for e in r.evidence if _column_for(o, e.doc) == c.id):
+                    p = first if not texts and j == 0 else cell.add_paragraph()
+                    p.add_run(f"({cite(ws, e, {})}: \u201c{e.quote}\u201d)").italic = True
             elif show_given and c.id in r.given:
-                first.add_run(r.given[c.id]).italic = True
+                _text(first, r.given[c.id], italic=True)
     doc.add_paragraph()
 
 

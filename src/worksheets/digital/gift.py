@@ -8,7 +8,8 @@ the way Moodle's own GIFT export does, so no text is lost.
 
 from __future__ import annotations
 
-from .assessment import Assessment, Item
+from ..markup import plain_text
+from .assessment import Assessment, Item, text_html
 from .qti import stimulus_html
 
 SPECIAL = "~=#{}:"
@@ -28,8 +29,8 @@ def gift(a: Assessment, category: str) -> str:
     for group in a.groups:
         if group.stimulus is not None:
             s = group.stimulus
-            out += [f"// {s.heading}",
-                    f"::{escape(s.heading)}::[html]{escape(stimulus_html(s))}", ""]
+            out += [f"// {s.title}",
+                    f"::{escape(s.title)}::[html]{escape(stimulus_html(s))}", ""]
         for it in group.items:
             out += [f"// {it.title} ({it.ident.removeprefix('q-')})", _question(it), ""]
     return "\n".join(out)
@@ -42,12 +43,11 @@ def _question(it: Item) -> str:
         right = next(c for c in it.choices if c.correct)
         return f"{head}{{{'TRUE' if right.ident == 'true' else 'FALSE'}{feedback}}}"
     if it.kind == "choice":
-        lines = [f"\t{'=' if c.correct else '~'}{escape(f'{c.ident}. {c.text}')}"
+        lines = [f"\t{'=' if c.correct else '~'}{escape(plain_text(f'{c.ident}. {c.text}'))}"
                  for c in it.choices]
         return "\n".join([head + "{", *lines, *([f"\t{feedback}"] if feedback else []), "}"])
     return f"{head}{{{feedback}}}"
 
 
 def _notes(it: Item) -> str:
-    return "<br/>".join(n.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-                        for n in it.notes)
+    return "<br/>".join(text_html(n) for n in it.notes)

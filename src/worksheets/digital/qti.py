@@ -14,7 +14,7 @@ import xml.etree.ElementTree as ET
 from typing import Literal
 
 from ._zip import zip_bytes
-from .assessment import Assessment, Item, Stimulus, blocks_html, runs_html
+from .assessment import Assessment, Item, Stimulus, blocks_html, runs_html, text_html
 
 Profile = Literal["canvas", "cc"]
 QTI_NS = "http://www.imsglobal.org/xsd/ims_qtiasiv1p2"
@@ -73,13 +73,13 @@ def _mattext(parent: ET.Element, text: str, texttype: str = "text/html") -> None
 def stimulus_html(s: Stimulus) -> str:
     """A document as HTML: heading, dateline, text, source caption."""
     d = s.document
-    date = f"<p><em>{html.escape(d.dateline, quote=False)}</em></p>" if d.dateline else ""
-    return (f"<h3>{html.escape(s.heading, quote=False)}</h3>{date}{blocks_html(s.blocks)}"
+    date = f"<p><em>{text_html(d.dateline)}</em></p>" if d.dateline else ""
+    return (f"<h3>{text_html(s.heading)}</h3>{date}{blocks_html(s.blocks)}"
             f"<p><small>{runs_html(d.source)}</small></p>")
 
 
 def _stimulus_item(section: ET.Element, s: Stimulus) -> None:
-    item = ET.SubElement(section, "item", {"ident": s.ident, "title": s.heading})
+    item = ET.SubElement(section, "item", {"ident": s.ident, "title": s.title})
     meta = ET.SubElement(item, "itemmetadata")
     _metadata(meta, [("question_type", "text_only_question"), ("points_possible", "0")])
     _mattext(ET.SubElement(item, "presentation"), stimulus_html(s))
@@ -89,7 +89,7 @@ def _link(s: Stimulus, pdf: str) -> str:
     page = f"#page={s.page}" if s.page else ""
     where = f", page {s.page}" if s.page else ""
     href = html.escape(f"{FILEBASE}/{pdf}{page}")
-    return (f'<p><em>{html.escape(s.heading, quote=False)}</em>: read it in the '
+    return (f'<p><em>{text_html(s.heading)}</em>: read it in the '
             f'<a href="{href}">student worksheet{where}</a>.</p>')
 
 
@@ -111,7 +111,7 @@ def _item(section: ET.Element, it: Item, profile: Profile, stim: Stimulus | None
         for c in it.choices:
             label = ET.SubElement(render, "response_label", {"ident": c.ident})
             text = f"{c.ident}. {c.text}" if it.kind == "choice" else c.text
-            _mattext(label, text, "text/plain")
+            _mattext(label, text_html(text))
     else:
         rs = ET.SubElement(pres, "response_str", {"ident": "response1",
                                                   "rcardinality": "Single"})
@@ -134,7 +134,7 @@ def _item(section: ET.Element, it: Item, profile: Profile, stim: Stimulus | None
         ET.SubElement(cond, "displayfeedback", {"feedbacktype": "Response",
                                                 "linkrefid": "general_fb"})
         fb = ET.SubElement(item, "itemfeedback", {"ident": "general_fb"})
-        notes = "".join(f"<p>{html.escape(n, quote=False)}</p>" for n in it.notes)
+        notes = "".join(f"<p>{text_html(n)}</p>" for n in it.notes)
         _mattext(ET.SubElement(fb, "flow_mat"), notes)
 
 

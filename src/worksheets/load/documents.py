@@ -9,7 +9,7 @@ from ..markup import parse_body, parse_inline
 from ..model import Body, Document, VocabularyTerm
 from . import shapes
 from .files import display_path, present, read_lesson_file, unreadable
-from .issues import did_you_mean, validate_file
+from .issues import DOCUMENT_TEXT_FIELDS, did_you_mean, markup_problems, validate_file
 from .yaml import Loaded, load_yaml, split_front_matter
 
 # More paragraphs than any document a class reads (a 20-page text has a few hundred):
@@ -86,6 +86,7 @@ def load_document(
     if v is None:
         return None
     fm = v[0]
+    markup_problems(loaded, DOCUMENT_TEXT_FIELDS, problems)
     glossed: dict[str, VocabularyTerm] = {}  # by the term in lower case
     bodies = {fm.level: _body(fm.level, body_text, body_line, shown, problems, glossed)}
     for extra in sorted(path.parent.glob(f"{doc_id}.*.md")):

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 import msgspec
 
 from ..errors import Location, Problem, shorten
+from ..markup import inline_problems
 from .scalars import Lookalike
 from .validate import Issue, convert, fields_of
 from .yaml import Loaded, dotted
@@ -342,3 +343,64 @@ def twice(
         hint = "give each its own id" if sub == ("id",) else "list it once"
         problems.append(Problem(at, f"{dotted(base)}: {what} '{item}' appears twice{lines}",
                                 hint))
+
+
+# --- inline markup in text fields ----------------------------------------------------
+
+# The author text fields printed on a page, by data path ("*": any key or index). Each
+# takes the inline markup (`*emphasis*`, `**bold**`); document texts, the background,
+# prompts and sources are checked where they are parsed.
+LESSON_TEXT_FIELDS: tuple[tuple[str, ...], ...] = (
+    ("title",), ("central_question",), ("attribution",),
+    ("claim", "prompt"), ("claim", "look_fors", "*"), ("claim", "starter"), ("claim", "hint"),
+    ("organizer", "title"), ("organizer", "instructions"), ("organizer", "corner"),
+    ("organizer", "translations", "*", "*"),
+    ("organizer", "columns", "*", "heading"), ("organizer", "columns", "*", "translations", "*"),
+    ("organizer", "rows", "*", "prompt"), ("organizer", "rows", "*", "answers", "*"),
+    ("organizer", "rows", "*", "given", "*"), ("organizer", "rows", "*", "translations", "*"),
+    ("variants", "*", "title"),
+)
+QUESTION_TEXT_FIELDS: tuple[tuple[str, ...], ...] = tuple(
+    ("questions", "*", *f) for f in (("prompt",), ("choices", "*"), ("look_fors", "*"),
+                                     ("starter",), ("hint",)))
+VOCABULARY_TEXT_FIELDS: tuple[tuple[str, ...], ...] = (
+    ("terms", "*", "definition"), ("terms", "*", "translations", "*"))
+DOCUMENT_TEXT_FIELDS: tuple[tuple[str, ...], ...] = (
+    ("label",), ("title",), ("dateline",), ("source",))
+
+
+def markup_problems(loaded: Loaded, fields: Sequence[tuple[str, ...]],
+                    problems: list[Problem]) -> None:
+    """Report the inline-markup mistakes (an unclosed `**`) of the text fields of a file,
+    each where it stands: `questions[2].hint: '**' is not closed ...`."""
+    for path, text in _strings(loaded.data, ()):
+        if loaded.reported(path) or not any(
+                len(f) == len(path) and all(a in ("*", b) for a, b in zip(f, path, strict=True))
+                for f in fields):
+            continue
+        for offset, msg, hint in inline_problems(text):
+            problems.append(Problem(_at_offset(loaded, path, text, offset),
+                                    f"{dotted(path)}: {msg}", hint))
+
+
+def _strings(data: Any, path: tuple[str | int, ...]) -> list[tuple[tuple[str | int, ...], str]]:
+    if isinstance(data, str):
+        return [(path, data)]
+    if isinstance(data, dict):
+        return [x for k, v in data.items() for x in _strings(v, (*path, str(k)))]
+    if isinstance(data, list):
+        return [x for i, v in enumerate(data) for x in _strings(v, (*path, i))]
+    return []
+
+
+def _at_offset(loaded: Loaded, path: tuple[str | int, ...], text: str, offset: int) -> Location:
+    """Where character `offset` of a value stands, when the value is written on its line as
+    it reads (plain or simply quoted); else where the value starts."""
+    at = loaded.at(path)
+    line = loaded.lines[at.line - 1] if 0 < at.line <= len(loaded.lines) else ""
+    head = text[: offset + 2]
+    for skip in (0, 1):
+        start = at.col - 1 + skip
+        if "\n" not in head and line[start : start + len(head)] == head:
+            return Location(at.file, at.line, at.col + skip + offset)
+    return at

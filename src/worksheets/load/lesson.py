@@ -22,6 +22,7 @@ from ..markup import (
     normalize_quote,
     parse_body,
     parse_inline,
+    plain_text,
 )
 from ..measure import footer_fit
 from ..model import (
@@ -38,7 +39,16 @@ from ..model import (
 from . import shapes
 from .documents import load_document, load_documents
 from .files import NOT_IN_NAMES, display_path, present, read_lesson_file
-from .issues import choice_hint, did_you_mean, twice, validate_file
+from .issues import (
+    LESSON_TEXT_FIELDS,
+    QUESTION_TEXT_FIELDS,
+    VOCABULARY_TEXT_FIELDS,
+    choice_hint,
+    did_you_mean,
+    markup_problems,
+    twice,
+    validate_file,
+)
 from .questions import evidence_of, load_questions
 from .yaml import Loaded, load_yaml
 
@@ -83,6 +93,11 @@ def load_lesson_with_problems(path: str | os.PathLike[str]) -> tuple[Lesson | No
                 load_document(path, path.name[:-3], problems, folder)
         return None, problems
     lesson_f, lesson_l = lesson_y
+    markup_problems(lesson_l, LESSON_TEXT_FIELDS, problems)
+    if questions_y is not None:
+        markup_problems(questions_y[1], QUESTION_TEXT_FIELDS, problems)
+    if vocab_y is not None:
+        markup_problems(vocab_y[1], VOCABULARY_TEXT_FIELDS, problems)
 
     doc_ids: list[str] = []  # ids that references may name
     documents = load_documents(folder, lesson_f, lesson_l, problems, doc_ids)
@@ -115,7 +130,7 @@ def load_lesson_with_problems(path: str | os.PathLike[str]) -> tuple[Lesson | No
 
     background = _background(lesson_f.background, lesson_l, problems)
     for field, text in (("title", lesson_f.title), ("attribution", lesson_f.attribution)):
-        fits = footer_fit(text, field)
+        fits = footer_fit(plain_text(text), field)
         if fits is not None:
             problems.append(Problem(lesson_l.at((field,)), f"{field} is too long for the page "
                                     "footer, where it is printed on one line",
