@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
     Flowable,
     Paragraph,
@@ -56,15 +58,14 @@ def styles(layout: Layout) -> Styles:
     t = layout.text_size
     return Styles(
         title=st("title", SANS + "-Bold", layout.title_size, spaceAfter=4),
-        heading=st("heading", SANS + "-Bold", layout.heading_size, spaceBefore=6, spaceAfter=2,
-                   keepWithNext=1),
+        heading=st("heading", SANS + "-Bold", layout.heading_size, spaceBefore=6, spaceAfter=2),
         subheading=st("subheading", SANS + "-Bold", t, spaceBefore=6, spaceAfter=3),
         body=st("body", body_face, layout.body_size, spaceAfter=layout.body_size * 0.55,
                 alignment=TA_JUSTIFY if layout.justify else TA_LEFT),
         closing=st("closing", body_face, layout.body_size, leftIndent=width * 0.45,
                    spaceAfter=2),
-        salutation=st("salutation", body_face, layout.body_size, spaceAfter=layout.body_size * 0.55,
-                      keepWithNext=1),
+        salutation=st("salutation", body_face, layout.body_size,
+                      spaceAfter=layout.body_size * 0.55),
         dateline=st("dateline", body_face + "-Italic", layout.body_size, spaceAfter=6),
         caption=st("caption", SANS, layout.caption_size, spaceBefore=2, spaceAfter=6),
         text=st("text", SANS, t, spaceAfter=2),
@@ -74,6 +75,29 @@ def styles(layout: Layout) -> Styles:
         cell=st("cell", SANS, t - 0.5),
         cell_head=st("cellhead", SANS + "-Bold", t - 0.5, alignment=TA_CENTER),
     )
+
+
+# Hyphenation for narrow cells (pyphen's dictionaries): a word wider than its column
+# breaks at a syllable with a hyphen, never anywhere without one (reportlab's
+# splitLongWords). Only where a word does not fit, so other text keeps its lines.
+HYPHENATE: dict[str, object] = {"embeddedHyphenation": 1, "hyphenationMinWordLength": 4}
+
+
+def _widest_word(texts: list[str], font: str, size: float) -> float:
+    words = {w for t in texts for w in re.split(r"[\s/]+", t) if w}
+    faces = [font, SANS + "-Bold", SERIF + "-Bold"]
+    return max((stringWidth(w, f, size) for w in words for f in faces), default=0.0)
+
+
+def fitting(style: ParagraphStyle, texts: list[str], width: float,
+            lang: str | None = None) -> ParagraphStyle:
+    """`style`, hyphenating in `lang` (default English) when a word of `texts` (the
+    column's plain text) is wider than `width`, the column's room for text."""
+    if _widest_word(texts, style.fontName, style.fontSize) <= width:
+        return style
+    code = {"en": "en_US", None: "en_US"}.get(lang, lang)
+    return ParagraphStyle(f"{style.name}-hy-{code}", parent=style, hyphenationLang=code,
+                          **HYPHENATE)
 
 
 # --- text ------------------------------------------------------------------------

@@ -7,6 +7,7 @@ the key's answer needs, so both editions break pages in the same places.
 
 from __future__ import annotations
 
+from reportlab.lib.enums import TA_CENTER, TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import (
     CondPageBreak,
@@ -25,10 +26,20 @@ from ..load.layout import Layout
 from ..markup import Block, escape, normalize_quote
 from ..model import Evidence, Organizer, OrganizerColumn, Question, VocabularyTerm
 from ..select import Section, Worksheet
-from ..tagging import Elem, TaggedTable, tag
-from .flowables import AnswerArea, Bookmark, Cell, Keep, NumberedParagraph, line_texts
+from ..tagging import Elem, TaggedTable, lang_span, tag
+from .flowables import (
+    AnswerArea,
+    Bookmark,
+    Cell,
+    Choices,
+    Keep,
+    NeedRoom,
+    NumberedParagraph,
+    line_texts,
+    room_with_next,
+)
 from .strings import STRINGS, both_markup, words, words_markup
-from .styles import Styles, para, runs_markup, styles, tagged, tpara
+from .styles import Styles, fitting, para, runs_markup, styles, tagged, tpara
 
 # --- compose -------------------------------------------------------------------------
 
@@ -127,19 +138,28 @@ def compose_section(
                                    "H2")]
     if d.dateline:
         head.append(tpara(d.dateline, s.dateline, sect))
-    out: list[Flowable] = [CondPageBreak(layout.page_size[1] * 0.25), KeepTogether(head)]
+    out: list[Flowable] = [CondPageBreak(layout.page_size[1] * 0.25)]
     if sec.before:
         before = sect.add("Div")
         heading = tagged(Paragraph(words_markup(ws, "before"), s.subheading), before, "H3")
-        out.extend(_headed([heading], [compose_question(ws, q, s, layout, lines, parent=before)
-                                     for q in sec.before]))
-        out.append(Spacer(1, 6))
+        questions = _headed([heading], [compose_question(ws, q, s, layout, lines,
+                                                          parent=before) for q in sec.before])
+        # the heading never ends a page: room for it and the first question (kept whole)
+        out += [room_with_next(head, questions[0]), KeepTogether(head), *questions,
+                Spacer(1, 6)]
+    else:  # the heading needs room for the text's first lines, not for all of it
+        lead = body[:2] if body and body[0].style is s.salutation else body[:1]
+        out += [room_with_next([*head, *lead[:-1]], lead[-1] if lead else None),
+                KeepTogether(head)]
     text = sect.add("Div")  # the document's own words
-    out.extend(tag(p, text.add("P")) for p in body)
+    for i, p in enumerate(body):
+        if i and p.style is s.salutation:  # a salutation stays with its paragraph's start
+            out.append(room_with_next([p], body[i + 1] if i + 1 < len(body) else None))
+        out.append(tag(p, text.add("P")))
     out.append(tagged(Paragraph(runs_markup(d.source), s.caption), sect))
     if sec.vocabulary:
-        out.append(compose_vocabulary_box(ws, sec.vocabulary, s, layout, d.origin,
-                                          f"the vocabulary box of {d.label}", sect))
+        out.extend(compose_vocabulary_box(ws, sec.vocabulary, s, layout, d.origin,
+                                          f"the vocabulary box of {d.label}", sect, d.label))
     if sec.after:
         after = sect.add("Div")
         heading = tagged(Paragraph(words_markup(ws, "after"), s.subheading), after, "H3")
@@ -208,27 +228,45 @@ def numbered_body(
 def compose_vocabulary_box(
     ws: Worksheet, terms: tuple[VocabularyTerm, ...], s: Styles, layout: Layout,
     origin: Location | None = None, what: str = "the vocabulary box",
-    parent: Elem | None = None,
-) -> Flowable:
+    parent: Elem | None = None, label: str | None = None,
+) -> list[Flowable]:
     """A boxed table of terms and definitions (and translations in a bilingual variant).
+
+    Its header says whose box it is ("Vocabulary: Document A"). The box splits across
+    pages between rows, its header row repeated (a Pagination artifact), and it never
+    starts a page's last lines: a break comes first unless the header and two rows fit.
+    A row splits only when it is taller than a page. `origin` and `what` are kept for
+    callers naming the box; a box no longer has to fit on one page.
 
     Tagged as a Table: its title row a header spanning the columns, each term the
     header of its row, a translation marked in its language.
     """
+    del origin, what
     lang = ws.variant.language
     width = layout.text_width
-    rows: list[list[Flowable]] = [[Paragraph(f"<b>{words_markup(ws, 'vocabulary')}</b>", s.cell)]]
+    title = words_markup(ws, "vocabulary") + (f": {escape(label)}" if label else "")
+    widths = [width * 0.22, width * 0.53, width * 0.25] if lang else [width * 0.25, width * 0.75]
+    # a column whose longest word does not fit hyphenates (never a break without a hyphen)
+    term_st = fitting(s.cell, [t.term for t in terms], widths[0] - 12)
+    def_st = fitting(s.cell, [t.definition for t in terms], widths[1] - 12)
+    rows: list[list[Flowable]] = [[Paragraph(f"<b>{title}</b>", s.cell)]]
     for t in terms:
-        row = [Paragraph(f"<b>{escape(t.term)}</b>", s.cell), para(t.definition, s.cell)]
+        row = [Paragraph(f"<b>{escape(t.term)}</b>", term_st), para(t.definition, def_st)]
         if lang:
-            row.append(Paragraph(f"<i>{escape(t.translations.get(lang, ''))}</i>", s.cell))
+            tr_st = fitting(s.cell, [t.translations.get(lang, "") for t in terms],
+                            widths[2] - 12, lang)
+            row.append(Paragraph(f"<i>{escape(t.translations.get(lang, ''))}</i>", tr_st))
         rows.append(row)
     ncol = 3 if lang else 2
     rows[0].extend([Spacer(0, 0)] * (ncol - 1))
-    widths = [width * 0.22, width * 0.53, width * 0.25] if lang else [width * 0.25, width * 0.75]
     elem = (Elem("Sect") if parent is None else parent).add("Table")
-    table = TaggedTable(rows, colWidths=widths, splitInRow=1, elem=elem, header_rows=1,
-                        header_cols=1, colspans={(0, 0): ncol},
+    frame_h = layout.frame_height
+    # rows are kept whole unless one is taller than a page (it would stop the build)
+    tallest = max(max(f.wrap(w - 12, frame_h)[1] for f, w in zip(r, widths, strict=False))
+                  for r in rows[1:]) if len(rows) > 1 else 0.0
+    table = TaggedTable(rows, colWidths=widths, repeatRows=1,
+                        splitInRow=1 if tallest + 12 > frame_h * 0.8 else 0,
+                        elem=elem, header_rows=1, header_cols=1, colspans={(0, 0): ncol},
                         langs={2: lang} if lang else None)
     table.setStyle(TableStyle([
         ("FONTNAME", (0, 0), (-1, -1), SANS),
@@ -238,8 +276,12 @@ def compose_vocabulary_box(
         ("LINEBELOW", (0, 0), (-1, -1), 0.3, RULE),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
     ]))
-    frame_h = layout.frame_height
-    return Keep([Spacer(1, 4), table, Spacer(1, 8)], origin, what, frame_h)
+
+    def head_and_two_rows(avail_width: float, canv: object) -> float:
+        table.wrapOn(canv, avail_width, frame_h)
+        return 4 + float(sum(table._rowHeights[:3])) + 1.0
+
+    return [NeedRoom(head_and_two_rows), Spacer(1, 4), table, Spacer(1, 8)]
 
 
 def _skill(ws: Worksheet, q: Question) -> str:
@@ -286,12 +328,11 @@ def question_parts(
         answer = [para(f"{letter}. {correct}", key_style)]
         label = f"{words_markup(ws, 'answer')}:"
     elif q.kind == "true-false":
-        parts.append(tagged(Paragraph(f"{words_markup(ws, 'circle')}:   "
-                                      f"<b>{words_markup(ws, 'true')}</b>"
-                                      f"      <b>{words_markup(ws, 'false')}</b>", indent), box))
+        parts.append(true_false(ws, s, q.answer is True, box))
+        # the key rings the answer in place; its text says it too (for a screen reader)
         verdict = words_markup(ws, "true") if q.answer is True else words_markup(ws, "false")
-        answer = [Paragraph(verdict, key_style)] + [para(f"• {lf}", key_style)
-                                                    for lf in q.look_fors]
+        answer = [Paragraph(f"{words_markup(ws, 'answer')}: {verdict}", key_style)]
+        answer += [para(f"• {lf}", key_style) for lf in q.look_fors]
         label = f"{words_markup(ws, 'evidence')}:"
     else:
         if q.look_fors:
@@ -320,6 +361,28 @@ def question_parts(
                             area, label_elem))
     parts.append(Spacer(1, 8))
     return parts
+
+
+def true_false(ws: Worksheet, s: Styles, answer: bool, parent: Elem) -> Choices:
+    """"Circle one:   TRUE      FALSE", the options three ems apart; a bilingual option
+    is its English over its Spanish. The key rings the answer (tagged as one paragraph
+    under `parent`, the ring an artifact)."""
+    style = ParagraphStyle("tf", parent=s.text, alignment=TA_LEFT)
+    lang = ws.variant.language
+
+    def option(key: str) -> Paragraph:
+        st = STRINGS[key]
+        other = st.get(lang) if lang else None
+        if other and other != st["en"]:
+            return Paragraph(f"<b>{escape(st['en'])}<br/>{lang_span(escape(other), lang or '')}"
+                             "</b>", ParagraphStyle("tf-both", parent=style,
+                                                    alignment=TA_CENTER))
+        return Paragraph(f"<b>{escape(st['en'])}</b>", style)
+
+    label = Paragraph(f"{words_markup(ws, 'circle')}:", style)
+    return Choices(label, [option("true"), option("false")], gap=3 * s.text.fontSize,
+                   ring=(0 if answer else 1) if ws.key else None, elem=parent.add("P"),
+                   indent=14)
 
 
 def compose_organizer(
@@ -353,26 +416,41 @@ def compose_organizer(
         out.append(Spacer(1, 6))
     show_given = ws.scaffold("organizer_hints")
     corner = tr_top("corner", o.corner)
-    header: list[Flowable] = [Paragraph(corner, s.cell_head)]
-    header += [Paragraph(tr(c.heading, c.translations), s.cell_head) for c in o.columns]
+    first = width * 0.24
+    rest = (width - first) / len(o.columns)
+    widths = [first] + [rest] * len(o.columns)
+
+    def column_text(c: OrganizerColumn | None) -> list[str]:  # plain text, for fitting
+        if c is None:
+            return [o.corner, *top.values()] + [t for r in o.rows
+                                                for t in (r.prompt, *r.translations.values())]
+        return [c.heading, *c.translations.values()] + [
+            t for r in o.rows for t in (r.answers.get(c.id, ""), r.given.get(c.id, ""))] + [
+            e.quote for r in o.rows for e in r.evidence]
+
+    room = [w - 12 for w in widths]
+    header: list[Flowable] = [Paragraph(corner, fitting(s.cell_head, column_text(None), room[0]))]
+    header += [Paragraph(tr(c.heading, c.translations),
+                         fitting(s.cell_head, column_text(c), room[k + 1]))
+               for k, c in enumerate(o.columns)]
     rows: list[list[Flowable]] = [header]
+    prompt_st = fitting(s.cell, column_text(None), room[0])
     for r in o.rows:
-        row: list[Flowable] = [Paragraph(f"<b>{tr(r.prompt, r.translations)}</b>", s.cell)]
-        for c in o.columns:
+        row: list[Flowable] = [Paragraph(f"<b>{tr(r.prompt, r.translations)}</b>", prompt_st)]
+        for k, c in enumerate(o.columns):
             ans = r.answers.get(c.id)
             given = r.given.get(c.id) if show_given else None
             cites = [f"({cite(ws, e, lines)}: \u201c{e.quote}\u201d)" for e in r.evidence
                      if column_for(o, e.doc) is c]
+            key_st = fitting(s.cell_key, column_text(c), room[k + 1])
+            small_st = fitting(s.small, column_text(c), room[k + 1])
             row.append(Cell(
                 r.lines * layout.cell_line_spacing,
-                [para(t, s.cell_key) for t in ([ans] if ans else []) + cites],
-                [para(given, s.small)] if given else [],
+                [para(t, key_st) for t in ([ans] if ans else []) + cites],
+                [para(given, small_st)] if given else [],
                 ws.key,
             ))
         rows.append(row)
-    first = width * 0.24
-    rest = (width - first) / len(o.columns)
-    widths = [first] + [rest] * len(o.columns)
     frame_h = layout.frame_height
     table = TaggedTable(rows, colWidths=widths,
                         repeatRows=repeat_header(header, widths, 12, frame_h), splitInRow=1,
