@@ -36,36 +36,23 @@ EXPECTED_WARNINGS: dict[str, set[str]] = {
 
 # What the current code gets wrong (issue 14), per check and lesson.
 KNOWN: dict[str, dict[str, str]] = {
-    "stranded": {
-        "cuban-missile-crisis": "large print: vocabulary boxes start pages without their "
-                                "document's name; 'Your claim / Tu afirmación' ends a page",
-        "gulf-of-tonkin": "'Your claim' ends a page (Letter, A4: standard, supported, short); "
-                          "vocabulary boxes start pages in large print",
-        "seneca-falls": "large print: vocabulary boxes start pages without their document's name",
-    },
     "half-empty": {
-        "cuban-missile-crisis": "large print: a vocabulary box too tall for the rest of the page "
-                                "leaves it half empty",
-        "gulf-of-tonkin": "large print: a vocabulary box too tall for the rest of the page leaves "
-                          "it half empty",
-        "seneca-falls": "true large print (18 pt everywhere): a long paragraph kept with its "
-                        "salutation or a question kept whole leaves half a page",
+        lesson: "large print: a question kept whole (prompt, scaffolds and answer lines) that "
+                "does not fit the rest of the page moves whole and leaves it half empty"
+        for lesson in LESSONS
     },
     "broken-words": {
-        lesson: "large print: long words split without a hyphen in narrow cells"
-        for lesson in LESSONS
+        "gulf-of-tonkin": "large-print master: its narrow columns split words such as 'No.' "
+                          "and 'support' without a hyphen",
+        "seneca-falls": "large-print master splits 'No.'; organizer cells in the large-print "
+                        "key split 'convention' and 'stockings' without a hyphen",
     },
     "markup": {
         "gulf-of-tonkin": "asterisks printed in a dateline and a look-for, which take no markup",
     },
     "line-numbers": {
-        "seneca-falls": "supported large print: six lines printed between 50 and 55",
         "gulf-of-tonkin": "the cable's header paragraph (lines broken with \\) split across a "
                           "page numbers its line 4 as 5, and 5 again on the next line",
-    },
-    "true-false": {
-        lesson: "TRUE and FALSE one space apart; the key writes the verdict below, not in place"
-        for lesson in LESSONS
     },
 }
 

@@ -83,7 +83,7 @@ def styles(layout: Layout) -> Styles:
 HYPHENATE: dict[str, object] = {"embeddedHyphenation": 1, "hyphenationMinWordLength": 4}
 
 
-def _widest_word(texts: list[str], font: str, size: float) -> float:
+def widest_word(texts: list[str], font: str, size: float) -> float:
     words = {w for t in texts for w in re.split(r"[\s/]+", t) if w}
     faces = [font, SANS + "-Bold", SERIF + "-Bold"]
     return max((stringWidth(w, f, size) for w in words for f in faces), default=0.0)
@@ -93,7 +93,7 @@ def fitting(style: ParagraphStyle, texts: list[str], width: float,
             lang: str | None = None) -> ParagraphStyle:
     """`style`, hyphenating in `lang` (default English) when a word of `texts` (the
     column's plain text) is wider than `width`, the column's room for text."""
-    if _widest_word(texts, style.fontName, style.fontSize) <= width:
+    if widest_word(texts, style.fontName, style.fontSize) <= width:
         return style
     code = {"en": "en_US", None: "en_US"}.get(lang, lang)
     return ParagraphStyle(f"{style.name}-hy-{code}", parent=style, hyphenationLang=code,

@@ -1,0 +1,102 @@
+"""The page-quality mechanisms of issue 14, one by one, on small stories."""
+
+from __future__ import annotations
+
+import io
+
+from reportlab.lib.pagesizes import letter
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+
+from tests.conftest import LessonDir
+from worksheets import load_lesson
+from worksheets.compose.flowables import Choices, NeedRoom, room_with_next
+from worksheets.compose.styles import fitting, styles
+from worksheets.compose.worksheet import compose_vocabulary_box, true_false
+from worksheets.load.layout import Layout
+from worksheets.select import select
+from worksheets.tagging import Elem, TaggedTable
+
+LETTER = Layout()
+BODY = ParagraphStyle("b", fontName="Helvetica", fontSize=12, leading=14)
+
+
+def _pages(story: list[object]) -> list[list[str]]:
+    """The plain text of each paragraph, per page, after laying `story` out on Letter."""
+    pages: list[list[str]] = [[]]
+
+    def on_page(canvas: object, doc: object) -> None:
+        pages.append([])
+
+    class Mark(Paragraph):  # type: ignore[misc]
+        def draw(self) -> None:
+            pages[-1].append(self.getPlainText())
+            super().draw()
+
+    marked = [Mark(f.text, f.style) if isinstance(f, Paragraph) and type(f) is Paragraph
+              else f for f in story]
+    doc = SimpleDocTemplate(io.BytesIO(), pagesize=letter)
+    doc.build(marked, onLaterPages=on_page, onFirstPage=lambda c, d: None)
+    return [p for p in pages if p]
+
+
+def test_a_salutation_needs_room_for_three_lines_not_the_whole_paragraph() -> None:
+    long = Paragraph("word " * 900, BODY)  # several pages
+    salutation = Paragraph("DEAR SIR,", BODY)
+    frame_h = letter[1] - 144
+    filler = Spacer(1, frame_h - 14 * 6)  # room for about five lines
+    pages = _pages([filler, room_with_next([salutation], long), salutation, long])
+    assert pages[0][0] == "DEAR SIR,"  # stays: its paragraph splits after it
+    need = room_with_next([salutation], long)
+    need.wrap(400, 1e9)
+    assert need.height < 14 * 6  # the salutation and three lines, not the paragraph
+
+
+def test_need_room_measures_at_layout_time() -> None:
+    n = NeedRoom(lambda width, canv: width / 2)
+    n.wrap(300, 1000)
+    assert n.height == 150
+
+
+def test_fitting_hyphenates_only_where_a_word_does_not_fit() -> None:
+    cell = styles(LETTER).cell
+    assert fitting(cell, ["a short word"], 200) is cell
+    narrow = fitting(cell, ["reconnaissance"], 40)
+    assert narrow.hyphenationLang == "en_US"
+    assert fitting(cell, ["reconocimiento"], 40, "es").hyphenationLang == "es"
+    p = Paragraph("reconnaissance", narrow)
+    p.wrap(60, 1000)
+    lines = ["".join(w.text if hasattr(w, "text") else w for w in
+                     (ln[1] if isinstance(ln, tuple) else ln.words)) for ln in p.blPara.lines]
+    assert all(t.endswith("-") for t in lines[:-1]), lines
+
+
+def test_vocabulary_box_names_its_document_and_repeats_its_header(
+        lesson_dir: LessonDir) -> None:
+    ws = select(load_lesson(lesson_dir()))
+    s = styles(LETTER)
+    terms = ws.sections[0].vocabulary * 20  # longer than a page
+    parts = compose_vocabulary_box(ws, terms, s, LETTER, label="Document A")
+    assert isinstance(parts[0], NeedRoom)
+    table = next(p for p in parts if isinstance(p, TaggedTable))
+    assert table._cellvalues[0][0].getPlainText() == "Vocabulary: Document A"
+    assert table.repeatRows == 1
+    first, rest = table.split(LETTER.text_width, LETTER.frame_height * 0.5)
+    assert rest._pdfua_rowmap[0] is None  # the repeated header: an artifact
+    assert len(first._cellvalues) > 3 and len(rest._cellvalues) > 3
+    # room for the header and two rows before it starts
+    assert parts[0].measure(LETTER.text_width, None) >= sum(table._rowHeights[:3])
+
+
+def test_true_false_spaced_apart_and_ringed_only_in_the_key(lesson_dir: LessonDir) -> None:
+    s = styles(LETTER)
+    student = select(load_lesson(lesson_dir()), "standard", "student")
+    key = select(load_lesson(lesson_dir()), "standard", "key")
+    c = true_false(student, s, False, Elem("Div"))
+    k = true_false(key, s, False, Elem("Div"))
+    assert isinstance(c, Choices) and c.ring is None and k.ring == 1
+    c.wrap(LETTER.text_width, 1000)
+    k.wrap(LETTER.text_width, 1000)
+    assert c.height == k.height  # the key paginates like the student edition
+    (_, x1, _, w1), (_, x2, _, _) = c._places[1], c._places[2]
+    assert x2 - (x1 + w1) >= 1.5 * s.text.fontSize
