@@ -100,3 +100,26 @@ def test_true_false_spaced_apart_and_ringed_only_in_the_key(lesson_dir: LessonDi
     assert c.height == k.height  # the key paginates like the student edition
     (_, x1, _, w1), (_, x2, _, _) = c._places[1], c._places[2]
     assert x2 - (x1 + w1) >= 1.5 * s.text.fontSize
+
+
+def test_a_question_flows_on_rather_than_leave_half_a_page_blank() -> None:
+    from worksheets.compose.flowables import AnswerArea, Keep
+
+    def question() -> Keep:
+        area = AnswerArea(30, 20.0, [], False)  # 600 pt of ruled lines
+        return Keep([Paragraph("1. A question?", BODY), area], flow_above=300.0)
+
+    from reportlab.pdfgen.canvas import Canvas
+
+    canv = Canvas(io.BytesIO())
+    q = question()
+    q.wrapOn(canv, 400, 400)
+    parts = q.split(400, 400)  # 400 pt left (more than flow_above): it flows on
+    assert not any(type(p).__name__ == "_FrameBreak" for p in parts)
+    q = question()
+    q.wrapOn(canv, 400, 200)
+    parts = q.split(400, 200)  # 200 pt left: moved whole to the next page
+    assert type(parts[0]).__name__ == "_FrameBreak"
+    area = AnswerArea(4, 20.0, [], False)
+    area.wrap(400, 1000)
+    assert area.split(400, 30) == []  # never one line alone under its question

@@ -15,6 +15,7 @@ from reportlab.platypus import (
     KeepTogether,
     Paragraph,
 )
+from reportlab.platypus.doctemplate import _FrameBreak
 
 from ..errors import Location, Problem
 from ..fonts import SANS
@@ -45,9 +46,20 @@ class Keep(KeepTogether):  # type: ignore[misc]
     """
 
     def __init__(self, content: list[Flowable], origin: Location | None = None,
-                 what: str = "", page_height: float = 0.0) -> None:
+                 what: str = "", page_height: float = 0.0, flow_above: float = 0.0) -> None:
         super().__init__(content)
         self.origin, self.what, self.page_height = origin, what, page_height
+        self.flow_above = flow_above
+
+    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
+        """Kept whole, unless moving it would leave more than `flow_above` of the page
+        blank: then its content flows on (an answer area splits at a ruled line, keeping
+        at least two lines with its question)."""
+        parts: list[Flowable] = super().split(avail_width, avail_height)
+        if (self.flow_above and parts and isinstance(parts[0], _FrameBreak)
+                and avail_height >= self.flow_above and self._H0 <= avail_height):
+            return parts[1:]
+        return parts
 
     def wrap(self, avail_width: float, avail_height: float) -> Any:
         result = super().wrap(avail_width, avail_height)
@@ -99,6 +111,8 @@ def room_with_next(short: list[Flowable], nxt: Flowable | None, lines: int = 3) 
             h = float(nxt.wrapOn(canv, width, 1e9)[1])
             if isinstance(nxt, KeepTogether):  # its wrap reports an endless height
                 h = float(nxt._H)
+            if isinstance(nxt, Keep) and nxt.flow_above:  # it flows on below that
+                h = min(h, nxt.flow_above)
             if isinstance(nxt, Paragraph):
                 h = min(h, lines * nxt.style.leading)
             need += h + nxt.getSpaceBefore()
@@ -165,7 +179,7 @@ class AnswerArea(Flowable):  # type: ignore[misc]
     def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
         room = avail_height - self._label_height(avail_width)
         n = int(room // self.spacing)
-        if n < 1:
+        if n < min(2, self.lines):  # at least two lines stay with the question
             return []
         room = n * self.spacing - self.spacing * 0.4
         first, rest = fit_paragraphs(self.answer, avail_width - 12, room)

@@ -142,11 +142,11 @@ def compose_section(
     if sec.before:
         before = sect.add("Div")
         heading = tagged(Paragraph(words_markup(ws, "before"), s.subheading), before, "H3")
-        questions = _headed([heading], [compose_question(ws, q, s, layout, lines,
-                                                          parent=before) for q in sec.before])
-        # the heading never ends a page: room for it and the first question (kept whole)
-        out += [room_with_next(head, questions[0]), KeepTogether(head), *questions,
-                Spacer(1, 6)]
+        # the document's heading is kept with the first question (which flows on only
+        # when moving it would leave much of the page blank): it never ends a page
+        out += [*_headed([*head, heading], [compose_question(ws, q, s, layout, lines,
+                                                             parent=before)
+                                            for q in sec.before]), Spacer(1, 6)]
     else:  # the heading needs room for the text's first lines, not for all of it
         lead = body[:2] if body and body[0].style is s.salutation else body[:1]
         out += [room_with_next([*head, *lead[:-1]], lead[-1] if lead else None),
@@ -174,7 +174,8 @@ def _headed(heading: list[Flowable], questions: list[Keep]) -> list[Flowable]:
     KeepTogether must not nest: an inner one reports an endless height.
     """
     first, *rest = questions
-    return [Keep([*heading, *first._content], first.origin, first.what, first.page_height), *rest]
+    return [Keep([*heading, *first._content], first.origin, first.what, first.page_height,
+                 first.flow_above), *rest]
 
 
 def compose_block(b: Block, s: Styles) -> NumberedParagraph:
@@ -296,8 +297,9 @@ def compose_question(
     """A question with its scaffolds and answer area, kept together on one page."""
     frame_h = layout.frame_height
     what = f"question {q.number} ({q.id})" if numbered else f"question '{q.id}'"
+    # kept whole, unless that would leave more than 45% of a page blank (large print)
     return Keep(question_parts(ws, q, s, layout, lines or {}, numbered, parent), q.origin, what,
-                frame_h)
+                frame_h, flow_above=frame_h * 0.45)
 
 
 def question_parts(
