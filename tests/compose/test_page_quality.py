@@ -123,3 +123,20 @@ def test_a_question_flows_on_rather_than_leave_half_a_page_blank() -> None:
     area = AnswerArea(4, 20.0, [], False)
     area.wrap(400, 1000)
     assert area.split(400, 30) == []  # never one line alone under its question
+
+
+def test_an_organizer_table_never_leaves_one_row_alone() -> None:
+    from worksheets.compose.flowables import BalancedTable
+
+    rows = [[Paragraph("head", BODY)]] + [[Spacer(10, 90)] for _ in range(6)]
+    t = BalancedTable(rows, colWidths=[200], repeatRows=1, splitInRow=0, elem=Elem("Table"))
+    t.wrap(200, 1000)
+    row_h = t._rowHeights[1]
+    # room for five rows: reportlab would split 5 + 1; balanced it is 4 + 2
+    first, rest = t.split(200, t._rowHeights[0] + 5 * row_h + 1)
+    assert len(first._cellvalues) == 1 + 4
+    assert len(rest._cellvalues) == 1 + 2  # the header repeated, then two rows
+    assert rest._pdfua_rowmap[0] is None
+    # room for two rows of six: nothing to balance
+    first, rest = t.split(200, t._rowHeights[0] + 2 * row_h + 1)
+    assert len(first._cellvalues) == 3

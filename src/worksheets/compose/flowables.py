@@ -20,7 +20,7 @@ from reportlab.platypus.doctemplate import _FrameBreak
 from ..errors import Location, Problem
 from ..fonts import SANS
 from ..ink import INK, RULE
-from ..tagging import TAG_ATTR, Elem, anchor, artifact, content, tag
+from ..tagging import TAG_ATTR, Elem, TaggedTable, anchor, artifact, content, tag
 
 # --- flowables ---------------------------------------------------------------------
 
@@ -371,6 +371,33 @@ class Choices(Flowable):  # type: ignore[misc]
             c.setLineWidth(1.2)
             c.ellipse(x - size * 0.45, y0, x + w + size * 0.45, y1, stroke=1, fill=0)
             c.restoreState()
+
+
+class BalancedTable(TaggedTable):
+    """A table that splits between whole rows and balances its pages: no page after a
+    split holds a single row when the page before can give it one (a 5+1 split becomes
+    4+2). Rows split inside only when the table was made with splitInRow (a row
+    taller than a page)."""
+
+    def split(self, avail_width: float, avail_height: float) -> list[Any]:
+        if self.splitInRow:
+            return super().split(avail_width, avail_height)
+        self.wrap(avail_width, avail_height)
+        heights = list(self._rowHeights)
+        head = self.repeatRows if isinstance(self.repeatRows, int) else len(self.repeatRows)
+        head = max(head, 1 if len(self._pdfua_rowmap) and self._pdfua_rowmap[0] == 0 else 0)
+        used, k = sum(heights[:head]), 0
+        for h in heights[head:]:
+            if used + h > avail_height:
+                break
+            used, k = used + h, k + 1
+        left = len(heights) - head - k
+        if k == 0 or left == 0:
+            return super().split(avail_width, avail_height)
+        if left == 1 and k >= 3:  # do not leave one row alone on the next page
+            k -= 1
+        return super().split(avail_width,
+                             sum(heights[:head + k]) + 0.01)
 
 
 class Bookmark(Flowable):  # type: ignore[misc]

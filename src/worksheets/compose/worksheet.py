@@ -29,6 +29,7 @@ from ..select import Section, Worksheet
 from ..tagging import Elem, TaggedTable, lang_span, tag
 from .flowables import (
     AnswerArea,
+    BalancedTable,
     Bookmark,
     Cell,
     Choices,
@@ -454,9 +455,15 @@ def compose_organizer(
             ))
         rows.append(row)
     frame_h = layout.frame_height
-    table = TaggedTable(rows, colWidths=widths,
-                        repeatRows=repeat_header(header, widths, 12, frame_h), splitInRow=1,
-                        elem=sect.add("Table"), header_rows=1, header_cols=1)
+    repeat = repeat_header(header, widths, 12, frame_h)
+    # rows are kept whole and pages balanced where at least three rows fit a page; taller
+    # rows (large print) split inside, which fills pages better than moving them whole
+    head_h = max(f.wrap(w - 12, frame_h)[1] for f, w in zip(header, widths, strict=True)) + 10
+    tallest = max((max(f.wrap(w - 12, frame_h)[1] for f, w in zip(r, widths, strict=True)) + 10
+                   for r in rows[1:]), default=0.0)
+    table = BalancedTable(rows, colWidths=widths, repeatRows=repeat,
+                          splitInRow=1 if 3 * tallest > frame_h - head_h * repeat else 0,
+                          elem=sect.add("Table"), header_rows=1, header_cols=1)
     table.setStyle(TableStyle([
         ("FONTNAME", (0, 0), (-1, -1), SANS),
         ("GRID", (0, 0), (-1, -1), 0.8, INK),
