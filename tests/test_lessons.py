@@ -36,12 +36,6 @@ EXPECTED_WARNINGS: dict[str, set[str]] = {
 
 # What the current code gets wrong (issue 14), per check and lesson.
 KNOWN: dict[str, dict[str, str]] = {
-    "broken-words": {
-        "gulf-of-tonkin": "large-print master: its narrow columns split words such as 'No.' "
-                          "and 'support' without a hyphen",
-        "seneca-falls": "large-print master splits 'No.'; organizer cells in the large-print "
-                        "key split 'convention' and 'stockings' without a hyphen",
-    },
     "markup": {
         "gulf-of-tonkin": "asterisks printed in a dateline and a look-for, which take no markup",
     },

@@ -11,7 +11,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 from tests.conftest import LessonDir
 from worksheets import load_lesson
 from worksheets.compose.flowables import Choices, NeedRoom, room_with_next
-from worksheets.compose.styles import fitting, styles
+from worksheets.compose.styles import break_long_words, break_word, styles
 from worksheets.compose.worksheet import compose_vocabulary_box, true_false
 from worksheets.load.layout import Layout
 from worksheets.select import select
@@ -58,17 +58,17 @@ def test_need_room_measures_at_layout_time() -> None:
     assert n.height == 150
 
 
-def test_fitting_hyphenates_only_where_a_word_does_not_fit() -> None:
+def test_a_word_wider_than_its_column_breaks_at_syllables_with_hyphens() -> None:
     cell = styles(LETTER).cell
-    assert fitting(cell, ["a short word"], 200) is cell
-    narrow = fitting(cell, ["reconnaissance"], 40)
-    assert narrow.hyphenationLang == "en_US"
-    assert fitting(cell, ["reconocimiento"], 40, "es").hyphenationLang == "es"
-    p = Paragraph("reconnaissance", narrow)
-    p.wrap(60, 1000)
-    lines = ["".join(w.text if hasattr(w, "text") else w for w in
-                     (ln[1] if isinstance(ln, tuple) else ln.words)) for ln in p.blPara.lines]
-    assert all(t.endswith("-") for t in lines[:-1]), lines
+    font, size = cell.fontName, cell.fontSize
+    assert break_word("short", font, size, 200) == ["short"]
+    pieces = break_word("reconnaissance", font, size, 50)
+    assert len(pieces) > 1 and "".join(p.rstrip("-") for p in pieces) == "reconnaissance"
+    assert all(p.endswith("-") for p in pieces[:-1])
+    assert break_word("reconocimiento", font, size, 50, "es")[0].endswith("-")
+    # markup: tags untouched, only the long word broken
+    out = break_long_words("<b>a reconnaissance</b> flight", cell, 50)
+    assert out.startswith("<b>a ") and out.endswith("</b> flight") and "-" in out
 
 
 def test_vocabulary_box_names_its_document_and_repeats_its_header(

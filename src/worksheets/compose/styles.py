@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+import pyphen
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -77,27 +78,58 @@ def styles(layout: Layout) -> Styles:
     )
 
 
-# Hyphenation for narrow cells (pyphen's dictionaries): a word wider than its column
-# breaks at a syllable with a hyphen, never anywhere without one (reportlab's
-# splitLongWords). Only where a word does not fit, so other text keeps its lines.
-HYPHENATE: dict[str, object] = {"embeddedHyphenation": 1, "hyphenationMinWordLength": 4}
+# Narrow cells (large print): a word wider than its column is broken at syllables
+# (pyphen's dictionaries), a hyphen ending each piece, before reportlab sets the text,
+# so reportlab never splits a word where it likes without a hyphen (splitLongWords).
+# Words that fit are left alone, so other text keeps its lines.
 
 
 def widest_word(texts: list[str], font: str, size: float) -> float:
+    """The width of the widest word of `texts` in `font` or bold (terms are bold)."""
     words = {w for t in texts for w in re.split(r"[\s/]+", t) if w}
     faces = [font, SANS + "-Bold", SERIF + "-Bold"]
     return max((stringWidth(w, f, size) for w in words for f in faces), default=0.0)
 
 
-def fitting(style: ParagraphStyle, texts: list[str], width: float,
-            lang: str | None = None) -> ParagraphStyle:
-    """`style`, hyphenating in `lang` (default English) when a word of `texts` (the
-    column's plain text) is wider than `width`, the column's room for text."""
-    if widest_word(texts, style.fontName, style.fontSize) <= width:
-        return style
-    code = {"en": "en_US", None: "en_US"}.get(lang, lang)
-    return ParagraphStyle(f"{style.name}-hy-{code}", parent=style, hyphenationLang=code,
-                          **HYPHENATE)
+def _hyphenator(lang: str | None) -> pyphen.Pyphen:
+    code = "en_US" if lang in (None, "en") else lang
+    return pyphen.Pyphen(lang=code)
+
+
+def break_word(word: str, font: str, size: float, width: float,
+               lang: str | None = None) -> list[str]:
+    """`word` in pieces that fit `width`, each but the last ending in a hyphen, broken
+    only where the dictionary allows (a piece stays too wide where it allows none)."""
+    def w(t: str) -> float:
+        return float(max(stringWidth(t, f, size)
+                         for f in (font, SANS + "-Bold", SERIF + "-Bold")))
+
+    if w(word) <= width:
+        return [word]
+    dic = _hyphenator(lang)
+    pieces, rest = [], word
+    while w(rest) > width:
+        lead = len(rest) - len(rest.lstrip("\"'(\u201c\u2018[¿¡"))
+        core = re.sub(r"\W+$", "", rest[lead:])  # the dictionary knows letters only
+        cuts = [lead + c for c in dic.positions(core) if w(rest[:lead + c] + "-") <= width]
+        if not cuts:
+            break
+        pieces.append(rest[:cuts[-1]] + "-")
+        rest = rest[cuts[-1]:]
+    return [*pieces, rest]
+
+
+def break_long_words(markup: str, style: ParagraphStyle, width: float,
+                     lang: str | None = None) -> str:
+    """Paragraph markup whose words wider than `width` (the column's room for text) are
+    broken at syllables with hyphens (`break_word`); tags are left as they are."""
+    parts = re.split(r"(<[^>]*>)", markup)
+    for i, part in enumerate(parts):
+        if part.startswith("<"):
+            continue
+        parts[i] = re.sub(r"[^\s/]+", lambda m: " ".join(
+            break_word(m.group(), style.fontName, style.fontSize, width, lang)), part)
+    return "".join(parts)
 
 
 # --- text ------------------------------------------------------------------------

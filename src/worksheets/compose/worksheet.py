@@ -40,7 +40,7 @@ from .flowables import (
     room_with_next,
 )
 from .strings import STRINGS, both_markup, words, words_markup
-from .styles import Styles, fitting, para, runs_markup, styles, tagged, tpara
+from .styles import Styles, break_long_words, para, runs_markup, styles, tagged, tpara
 
 # --- compose -------------------------------------------------------------------------
 
@@ -249,15 +249,15 @@ def compose_vocabulary_box(
     title = words_markup(ws, "vocabulary") + (f": {escape(label)}" if label else "")
     widths = [width * 0.22, width * 0.53, width * 0.25] if lang else [width * 0.25, width * 0.75]
     # a column whose longest word does not fit hyphenates (never a break without a hyphen)
-    term_st = fitting(s.cell, [t.term for t in terms], widths[0] - 12)
-    def_st = fitting(s.cell, [t.definition for t in terms], widths[1] - 12)
+    room = [w - 12 for w in widths]  # a word wider than its column breaks with a hyphen
     rows: list[list[Flowable]] = [[Paragraph(f"<b>{title}</b>", s.cell)]]
     for t in terms:
-        row = [Paragraph(f"<b>{escape(t.term)}</b>", term_st), para(t.definition, def_st)]
+        row = [Paragraph(break_long_words(f"<b>{escape(t.term)}</b>", s.cell, room[0]), s.cell),
+               Paragraph(break_long_words(escape(t.definition), s.cell, room[1]), s.cell)]
         if lang:
-            tr_st = fitting(s.cell, [t.translations.get(lang, "") for t in terms],
-                            widths[2] - 12, lang)
-            row.append(Paragraph(f"<i>{escape(t.translations.get(lang, ''))}</i>", tr_st))
+            tr = escape(t.translations.get(lang, ""))
+            row.append(Paragraph(break_long_words(f"<i>{tr}</i>", s.cell, room[2], lang),
+                                 s.cell))
         rows.append(row)
     ncol = 3 if lang else 2
     rows[0].extend([Spacer(0, 0)] * (ncol - 1))
@@ -423,34 +423,26 @@ def compose_organizer(
     rest = (width - first) / len(o.columns)
     widths = [first] + [rest] * len(o.columns)
 
-    def column_text(c: OrganizerColumn | None) -> list[str]:  # plain text, for fitting
-        if c is None:
-            return [o.corner, *top.values()] + [t for r in o.rows
-                                                for t in (r.prompt, *r.translations.values())]
-        return [c.heading, *c.translations.values()] + [
-            t for r in o.rows for t in (r.answers.get(c.id, ""), r.given.get(c.id, ""))] + [
-            e.quote for r in o.rows for e in r.evidence]
+    room = [w - 12 for w in widths]  # a word wider than its column breaks with a hyphen
 
-    room = [w - 12 for w in widths]
-    header: list[Flowable] = [Paragraph(corner, fitting(s.cell_head, column_text(None), room[0]))]
-    header += [Paragraph(tr(c.heading, c.translations),
-                         fitting(s.cell_head, column_text(c), room[k + 1]))
+    def fit(markup: str, st: ParagraphStyle, col: int) -> Paragraph:
+        return Paragraph(break_long_words(markup, st, room[col]), st)
+
+    header: list[Flowable] = [fit(corner, s.cell_head, 0)]
+    header += [fit(tr(c.heading, c.translations), s.cell_head, k + 1)
                for k, c in enumerate(o.columns)]
     rows: list[list[Flowable]] = [header]
-    prompt_st = fitting(s.cell, column_text(None), room[0])
     for r in o.rows:
-        row: list[Flowable] = [Paragraph(f"<b>{tr(r.prompt, r.translations)}</b>", prompt_st)]
+        row: list[Flowable] = [fit(f"<b>{tr(r.prompt, r.translations)}</b>", s.cell, 0)]
         for k, c in enumerate(o.columns):
             ans = r.answers.get(c.id)
             given = r.given.get(c.id) if show_given else None
             cites = [f"({cite(ws, e, lines)}: \u201c{e.quote}\u201d)" for e in r.evidence
                      if column_for(o, e.doc) is c]
-            key_st = fitting(s.cell_key, column_text(c), room[k + 1])
-            small_st = fitting(s.small, column_text(c), room[k + 1])
             row.append(Cell(
                 r.lines * layout.cell_line_spacing,
-                [para(t, key_st) for t in ([ans] if ans else []) + cites],
-                [para(given, small_st)] if given else [],
+                [fit(escape(t), s.cell_key, k + 1) for t in ([ans] if ans else []) + cites],
+                [fit(escape(given), s.small, k + 1)] if given else [],
                 ws.key,
             ))
         rows.append(row)
