@@ -36,29 +36,6 @@ EXPECTED_WARNINGS: dict[str, set[str]] = {
 
 # What the current code gets wrong (issue 14), per check and lesson.
 KNOWN: dict[str, dict[str, str]] = {
-    "stranded": {
-        "cuban-missile-crisis": "large print: vocabulary boxes start pages without their "
-                                "document's name; 'Your claim / Tu afirmación' ends a page",
-        "gulf-of-tonkin": "'Your claim' ends a page (Letter, A4: standard, supported, short); "
-                          "vocabulary boxes start pages in large print",
-        "seneca-falls": "large print: vocabulary boxes start pages without their document's name",
-    },
-    "half-empty": {
-        "cuban-missile-crisis": "large print: a vocabulary box too tall for the rest of the page "
-                                "leaves it half empty",
-        "gulf-of-tonkin": "large print: a vocabulary box too tall for the rest of the page leaves "
-                          "it half empty",
-        "seneca-falls": "true large print (18 pt everywhere): a long paragraph kept with its "
-                        "salutation or a question kept whole leaves half a page",
-    },
-    "broken-words": {
-        lesson: "large print: long words split without a hyphen in narrow cells"
-        for lesson in LESSONS
-    },
-    "true-false": {
-        lesson: "TRUE and FALSE one space apart; the key writes the verdict below, not in place"
-        for lesson in LESSONS
-    },
 }
 
 

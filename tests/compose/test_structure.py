@@ -51,8 +51,7 @@ def test_each_role_has_its_style() -> None:
     paras, _ = numbered_body(parse_body(CABLE).blocks, s, LETTER)
     header, heading, text, _, quote, _, section = paras
     assert header.style is s.header and header.style.fontSize < text.style.fontSize
-    assert header.style.keepWithNext  # not left at a page's foot without its text
-    assert heading.style is s.inner_heading and heading.style.keepWithNext
+    assert heading.style is s.inner_heading
     assert quote.style.leftIndent > 0 and quote.style.rightIndent > 0
     # a hanging indent: the number at the margin, the text and its next lines after it
     assert section.style.leftIndent > 0

@@ -3,22 +3,24 @@ organizer cells, bookmarks."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import (
+    CondPageBreak,
     Flowable,
     KeepTogether,
     Paragraph,
 )
+from reportlab.platypus.doctemplate import _FrameBreak
 
 from ..errors import Location, Problem
 from ..fonts import SANS
 from ..ink import INK, RULE
-from ..tagging import TAG_ATTR, Elem, anchor, artifact, content, tag
+from ..tagging import TAG_ATTR, Elem, TaggedTable, anchor, artifact, content, tag
 
 # --- flowables ---------------------------------------------------------------------
 
@@ -44,9 +46,20 @@ class Keep(KeepTogether):  # type: ignore[misc]
     """
 
     def __init__(self, content: list[Flowable], origin: Location | None = None,
-                 what: str = "", page_height: float = 0.0) -> None:
+                 what: str = "", page_height: float = 0.0, flow_above: float = 0.0) -> None:
         super().__init__(content)
         self.origin, self.what, self.page_height = origin, what, page_height
+        self.flow_above = flow_above
+
+    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
+        """Kept whole, unless moving it would leave more than `flow_above` of the page
+        blank: then its content flows on (an answer area splits at a ruled line, keeping
+        at least two lines with its question)."""
+        parts: list[Flowable] = super().split(avail_width, avail_height)
+        if (self.flow_above and parts and isinstance(parts[0], _FrameBreak)
+                and avail_height >= self.flow_above and self._H0 <= avail_height):
+            return parts[1:]
+        return parts
 
     def wrap(self, avail_width: float, avail_height: float) -> Any:
         result = super().wrap(avail_width, avail_height)
@@ -58,6 +71,54 @@ class Keep(KeepTogether):  # type: ignore[misc]
                                 "answer lines", "warning"))
             self.page_height = 0.0  # once
         return result
+
+
+class NeedRoom(CondPageBreak):  # type: ignore[misc]
+    """A conditional page break whose height is measured at layout time: `measure(width)`.
+
+    Where reportlab's keepWithNext would move a whole long paragraph (or a whole box) to
+    the next page, this needs only the room of what must not be left alone at a page's
+    foot: see `room_with_next` and the vocabulary box.
+    """
+
+    def __init__(self, measure: Callable[[float, Any], float]) -> None:
+        super().__init__(0.0)
+        self.measure = measure
+
+    def wrap(self, avail_width: float, avail_height: float) -> Any:
+        self.height = self.measure(avail_width, getattr(self, "canv", None))
+        return super().wrap(avail_width, avail_height)
+
+    def __repr__(self) -> str:
+        return f"NeedRoom({self.height})"
+
+
+def _outer_height(f: Flowable, width: float, canv: Any) -> float:
+    h = f.wrapOn(canv, width, 1e9)[1]
+    if isinstance(f, KeepTogether):  # its wrap reports an endless height
+        h = f._H
+    return float(h + f.getSpaceBefore() + f.getSpaceAfter())
+
+
+def room_with_next(short: list[Flowable], nxt: Flowable | None, lines: int = 3) -> NeedRoom:
+    """A keep-with-next that lets the next paragraph split: a break unless there is room
+    for `short` (a heading, a salutation, a dateline) and the first `lines` lines of `nxt`
+    (all of it when it is shorter, or is not a paragraph)."""
+
+    def measure(width: float, canv: Any) -> float:
+        need = sum(_outer_height(f, width, canv) for f in short)
+        if nxt is not None:
+            h = float(nxt.wrapOn(canv, width, 1e9)[1])
+            if isinstance(nxt, KeepTogether):  # its wrap reports an endless height
+                h = float(nxt._H)
+            if isinstance(nxt, Keep) and nxt.flow_above:  # it flows on below that
+                h = min(h, nxt.flow_above)
+            if isinstance(nxt, Paragraph):
+                h = min(h, lines * nxt.style.leading)
+            need += h + nxt.getSpaceBefore()
+        return need + 1.0  # rounding: a line that just fits
+
+    return NeedRoom(measure)
 
 
 def fit_paragraphs(paras: list[Paragraph], width: float, height: float) -> tuple[list[Paragraph],
@@ -118,7 +179,7 @@ class AnswerArea(Flowable):  # type: ignore[misc]
     def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
         room = avail_height - self._label_height(avail_width)
         n = int(room // self.spacing)
-        if n < 1:
+        if n < min(2, self.lines):  # at least two lines stay with the question
             return []
         room = n * self.spacing - self.spacing * 0.4
         first, rest = fit_paragraphs(self.answer, avail_width - 12, room)
@@ -272,6 +333,92 @@ class Cell(Flowable):  # type: ignore[misc]
         for p in self.answer if self.show else self.given:
             y -= p.height
             p.drawOn(self.canv, 0, y)
+
+
+class Choices(Flowable):  # type: ignore[misc]
+    """Options to circle set well apart on one line ("Circle one:   TRUE      FALSE"),
+    wrapping when they do not fit; in the key the right one is ringed in place.
+
+    Each item is a paragraph (an option may be two lines: its English over its
+    Spanish); their tops align, so first lines share a baseline. Tagged: every item
+    is `elem`'s content, the ring an artifact (the key also says the answer in text).
+    """
+
+    tags_itself = True
+
+    def __init__(self, label: Paragraph | None, options: list[Paragraph], gap: float,
+                 ring: int | None = None, elem: Elem | None = None, indent: float = 0.0) -> None:
+        super().__init__()
+        self.label, self.options, self.gap, self.ring = label, options, gap, ring
+        self.elem, self.indent = elem, indent
+        self._places: list[tuple[Paragraph, float, float, float]] = []  # item, x, y-top, width
+
+    @staticmethod
+    def _width(p: Paragraph, avail: float) -> float:
+        p.wrap(avail, 1e9)
+        return float(max(p.getActualLineWidths0() or [0.0]))
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        items = ([self.label] if self.label is not None else []) + self.options
+        x, top, row_h = self.indent, 0.0, 0.0
+        places = []
+        for k, p in enumerate(items):
+            w = min(self._width(p, avail_width - self.indent), avail_width - self.indent)
+            if k and x + w > avail_width:  # the next line
+                x, top, row_h = self.indent, top + row_h, 0.0
+            h = p.wrap(w + 1, 1e9)[1]
+            places.append((p, x, top, w))
+            row_h = max(row_h, h)
+            x += w + self.gap
+        self._places = places
+        self.width, self.height = avail_width, top + row_h + 2
+        return self.width, self.height
+
+    def draw(self) -> None:
+        c = self.canv
+        with content(c, self.elem):
+            for p, x, top, _ in self._places:
+                p.drawOn(c, x, self.height - top - p.height)
+        if self.ring is None:
+            return
+        first = 1 if self.label is not None else 0
+        p, x, top, w = self._places[first + self.ring]
+        size = p.style.fontSize
+        y0 = self.height - top - p.height - size * 0.15
+        y1 = self.height - top + size * 0.05
+        with artifact(c, "Layout"):
+            c.saveState()
+            c.setStrokeColor(INK)
+            c.setLineWidth(1.2)
+            c.ellipse(x - size * 0.45, y0, x + w + size * 0.45, y1, stroke=1, fill=0)
+            c.restoreState()
+
+
+class BalancedTable(TaggedTable):
+    """A table that splits between whole rows and balances its pages: no page after a
+    split holds a single row when the page before can give it one (a 5+1 split becomes
+    4+2). Rows split inside only when the table was made with splitInRow (a row
+    taller than a page)."""
+
+    def split(self, avail_width: float, avail_height: float) -> list[Any]:
+        if self.splitInRow:
+            return super().split(avail_width, avail_height)
+        self.wrap(avail_width, avail_height)
+        heights = list(self._rowHeights)
+        head = self.repeatRows if isinstance(self.repeatRows, int) else len(self.repeatRows)
+        head = max(head, 1 if len(self._pdfua_rowmap) and self._pdfua_rowmap[0] == 0 else 0)
+        used, k = sum(heights[:head]), 0
+        for h in heights[head:]:
+            if used + h > avail_height:
+                break
+            used, k = used + h, k + 1
+        left = len(heights) - head - k
+        if k == 0 or left == 0:
+            return super().split(avail_width, avail_height)
+        if left == 1 and k >= 3:  # do not leave one row alone on the next page
+            k -= 1
+        return super().split(avail_width,
+                             sum(heights[:head + k]) + 0.01)
 
 
 class Bookmark(Flowable):  # type: ignore[misc]

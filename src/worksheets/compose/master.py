@@ -19,7 +19,7 @@ from ..select import Worksheet
 from ..tagging import Elem, TaggedTable
 from .flowables import Bookmark
 from .strings import STRINGS
-from .styles import para, runs_markup, styles, text_markup, tpara
+from .styles import break_long_words, para, runs_markup, styles, text_markup, tpara, widest_word
 from .worksheet import repeat_header
 
 
@@ -44,14 +44,28 @@ def compose_master(sheets: list[Worksheet], layout: Layout,
     note = max(size - 1, layout.min_text_size)
     small = ParagraphStyle("master", parent=s.cell, fontSize=size, leading=size * 1.2)
     head = ParagraphStyle("master-head", parent=s.cell_head, fontSize=size, leading=size * 1.2)
+    # wide enough for "No." and "Claim" at large print's size too: never broken bare
+    first = max(32.0, max(stringWidth(w, head.fontName, size) for w in ("No.", "Claim")) + 12.5)
+    # the prompts keep 40% of the width, and their width where "Claim" needs more room
+    rest = min(70.0 - (first - 32.0) / len(sheets), (width * 0.6 - first) / len(sheets))
+    # room for the words a variant's cell prints ("asked", "starter"), taken from the
+    # prompts (down to 25% of the width) when the columns are too narrow (large print)
+    heads = [w for ws in sheets for w in (plain_text(ws.variant.title).split()
+                                         + [ws.variant.reading_level, "texts", "glossary:"])]
+    need = max(widest_word(["asked", "starter", "hint"], small.fontName, small.fontSize),
+               widest_word(heads, head.fontName, head.fontSize)) + 12.5
+    rest = max(rest, min(need, (width * 0.75 - first) / len(sheets)))
+    room = rest - 12  # a longer word breaks at a syllable, with a hyphen
+    prompt_w = width - first - rest * len(sheets)
     header: list[Flowable] = [para("No.", head), para("Question", head)]
     for ws in sheets:
         v = ws.variant
         extra = [v.reading_level + " texts"]
         if v.language:
             extra.append(f"glossary: {v.language}")
-        header.append(Paragraph(f"{text_markup(v.title)}<br/><font size={note}>"
-                                f"{escape(', '.join(extra))}</font>", head))
+        header.append(Paragraph(break_long_words(
+            f"{text_markup(v.title)}<br/><font size={note}>{escape(', '.join(extra))}</font>",
+            head, room), head))
     heading = tpara(f"Teacher master: {lesson.title}", s.heading, root, "H1")
     intro = tpara("Every question has the same number in every variant, so one class can work "
                   "from different versions together.", s.small, root)
@@ -65,7 +79,8 @@ def compose_master(sheets: list[Worksheet], layout: Layout,
         prompt = f"{runs_markup(q.prompt)} <i>({escape(skill)}; {escape(docs)})</i>"
         # the claim is unnumbered on the worksheets, so it is here too
         label = "Claim" if q is lesson.claim else str(q.number)
-        row: list[Flowable] = [para(label, head), Paragraph(prompt, small)]
+        row: list[Flowable] = [para(label, head),
+                               Paragraph(break_long_words(prompt, small, prompt_w - 12), small)]
         for ws in sheets:
             asked = q is lesson.claim or any(
                 x.id == q.id for sec in ws.sections for x in (*sec.before, *sec.after))
@@ -73,20 +88,8 @@ def compose_master(sheets: list[Worksheet], layout: Layout,
                 ("starter", q.starter and ws.scaffold("starters")),
                 ("hint", q.hint and ws.scaffold("hints"))) if on]
             text = ("asked" + (" + " + " + ".join(supports) if supports else "")) if asked else "—"
-            row.append(para(text, small))
+            row.append(Paragraph(break_long_words(escape(text), small, room), small))
         rows.append(row)
-    # the number column as wide as its widest entry at the size printed (large print too)
-    pad = 3.0  # the number column's side padding
-    first = 2 * pad + 1 + max(stringWidth(t, head.fontName, head.fontSize)
-                              for t in ("No.", "Claim", *(str(q.number) for q in questions)))
-    # the prompts keep 40% of the width; up to that, a variant's column is as wide as its
-    # longest word (large print), so no word of it is broken
-    most = (width * 0.6 - first) / len(sheets)
-    words = [w for ws in sheets for w in (plain_text(ws.variant.title).split()
-             + [ws.variant.reading_level, "texts", "glossary:", "starter", "asked"])]
-    longest = 12 + 1 + max(stringWidth(w, head.fontName, head.fontSize) for w in words)
-    rest = min(max(70.0, longest), most)
-    prompt_w = width - first - rest * len(sheets)
     widths = [first, prompt_w] + [rest] * len(sheets)
     frame_h = layout.frame_height
     table = TaggedTable(rows, colWidths=widths,
@@ -99,8 +102,6 @@ def compose_master(sheets: list[Worksheet], layout: Layout,
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("TOPPADDING", (0, 0), (-1, -1), 2),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-        ("LEFTPADDING", (0, 0), (0, -1), pad),
-        ("RIGHTPADDING", (0, 0), (0, -1), pad),
     ]))
     return [
         Bookmark("master", "Teacher master"),

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
+import pyphen
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
     Flowable,
     Paragraph,
@@ -59,15 +62,14 @@ def styles(layout: Layout) -> Styles:
     t = layout.text_size
     return Styles(
         title=st("title", SANS + "-Bold", layout.title_size, spaceAfter=4),
-        heading=st("heading", SANS + "-Bold", layout.heading_size, spaceBefore=6, spaceAfter=2,
-                   keepWithNext=1),
+        heading=st("heading", SANS + "-Bold", layout.heading_size, spaceBefore=6, spaceAfter=2),
         subheading=st("subheading", SANS + "-Bold", t, spaceBefore=6, spaceAfter=3),
         body=st("body", body_face, layout.body_size, spaceAfter=layout.body_size * 0.55,
                 alignment=TA_JUSTIFY if layout.justify else TA_LEFT),
         closing=st("closing", body_face, layout.body_size, leftIndent=width * 0.45,
                    spaceAfter=2),
-        salutation=st("salutation", body_face, layout.body_size, spaceAfter=layout.body_size * 0.55,
-                      keepWithNext=1),
+        salutation=st("salutation", body_face, layout.body_size,
+                      spaceAfter=layout.body_size * 0.55),
         dateline=st("dateline", body_face + "-Italic", layout.body_size, spaceAfter=6),
         caption=st("caption", SANS, layout.caption_size, spaceBefore=2, spaceAfter=6),
         text=st("text", SANS, t, spaceAfter=2),
@@ -77,14 +79,66 @@ def styles(layout: Layout) -> Styles:
         cell=st("cell", SANS, t - 0.5),
         cell_head=st("cellhead", SANS + "-Bold", t - 0.5, alignment=TA_CENTER),
         inner_heading=st("innerheading", body_face + "-Bold", layout.body_size,
-                         spaceBefore=layout.body_size * 0.3, spaceAfter=layout.body_size * 0.3,
-                         keepWithNext=1),
-        header=st("header", SANS, layout.body_size - 1.5, spaceAfter=layout.body_size * 0.55,
-                  keepWithNext=1),  # header lines stand above the text they head
+                         spaceBefore=layout.body_size * 0.3, spaceAfter=layout.body_size * 0.3),
+        header=st("header", SANS, layout.body_size - 1.5, spaceAfter=layout.body_size * 0.55),
         quote=st("quote", body_face, layout.body_size, leftIndent=width * 0.08,
                  rightIndent=width * 0.08, spaceAfter=layout.body_size * 0.55,
                  alignment=TA_JUSTIFY if layout.justify else TA_LEFT),
     )
+
+
+# Narrow cells (large print): a word wider than its column is broken at syllables
+# (pyphen's dictionaries), a hyphen ending each piece, before reportlab sets the text,
+# so reportlab never splits a word where it likes without a hyphen (splitLongWords).
+# Words that fit are left alone, so other text keeps its lines.
+
+
+def widest_word(texts: list[str], font: str, size: float) -> float:
+    """The width of the widest word of `texts` in `font` or bold (terms are bold)."""
+    words = {w for t in texts for w in re.split(r"[\s/]+", t) if w}
+    faces = [font, SANS + "-Bold", SERIF + "-Bold"]
+    return max((stringWidth(w, f, size) for w in words for f in faces), default=0.0)
+
+
+def _hyphenator(lang: str | None) -> pyphen.Pyphen:
+    code = "en_US" if lang in (None, "en") else lang
+    return pyphen.Pyphen(lang=code)
+
+
+def break_word(word: str, font: str, size: float, width: float,
+               lang: str | None = None) -> list[str]:
+    """`word` in pieces that fit `width`, each but the last ending in a hyphen, broken
+    only where the dictionary allows (a piece stays too wide where it allows none)."""
+    def w(t: str) -> float:
+        return float(max(stringWidth(t, f, size)
+                         for f in (font, SANS + "-Bold", SERIF + "-Bold")))
+
+    if w(word) <= width:
+        return [word]
+    dic = _hyphenator(lang)
+    pieces, rest = [], word
+    while w(rest) > width:
+        lead = len(rest) - len(rest.lstrip("\"'(\u201c\u2018[¿¡"))
+        core = re.sub(r"\W+$", "", rest[lead:])  # the dictionary knows letters only
+        cuts = [lead + c for c in dic.positions(core) if w(rest[:lead + c] + "-") <= width]
+        if not cuts:
+            break
+        pieces.append(rest[:cuts[-1]] + "-")
+        rest = rest[cuts[-1]:]
+    return [*pieces, rest]
+
+
+def break_long_words(markup: str, style: ParagraphStyle, width: float,
+                     lang: str | None = None) -> str:
+    """Paragraph markup whose words wider than `width` (the column's room for text) are
+    broken at syllables with hyphens (`break_word`); tags are left as they are."""
+    parts = re.split(r"(<[^>]*>)", markup)
+    for i, part in enumerate(parts):
+        if part.startswith("<"):
+            continue
+        parts[i] = re.sub(r"[^\s/]+", lambda m: " ".join(
+            break_word(m.group(), style.fontName, style.fontSize, width, lang)), part)
+    return "".join(parts)
 
 
 # --- text ------------------------------------------------------------------------

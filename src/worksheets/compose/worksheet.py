@@ -7,6 +7,7 @@ the key's answer needs, so both editions break pages in the same places.
 
 from __future__ import annotations
 
+from reportlab.lib.enums import TA_CENTER, TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
@@ -26,10 +27,21 @@ from ..load.layout import Layout
 from ..markup import UNCOUNTED, Block, escape, normalize_quote, plain, plain_text, section_label
 from ..model import Evidence, Organizer, OrganizerColumn, Question, VocabularyTerm
 from ..select import Section, Worksheet
-from ..tagging import Elem, TaggedTable, tag
-from .flowables import AnswerArea, Bookmark, Cell, Keep, NumberedParagraph, line_texts
+from ..tagging import Elem, TaggedTable, lang_span, tag
+from .flowables import (
+    AnswerArea,
+    BalancedTable,
+    Bookmark,
+    Cell,
+    Choices,
+    Keep,
+    NeedRoom,
+    NumberedParagraph,
+    line_texts,
+    room_with_next,
+)
 from .strings import STRINGS, both_markup, words, words_markup
-from .styles import Styles, para, runs_markup, styles, tagged, text_markup, tpara
+from .styles import Styles, break_long_words, para, runs_markup, styles, tagged, text_markup, tpara
 
 # --- compose -------------------------------------------------------------------------
 
@@ -128,18 +140,31 @@ def compose_section(
                                    "H2")]
     if d.dateline:
         head.append(tpara(d.dateline, s.dateline, sect))
-    out: list[Flowable] = [CondPageBreak(layout.page_size[1] * 0.25), KeepTogether(head)]
+    out: list[Flowable] = [CondPageBreak(layout.page_size[1] * 0.25)]
     if sec.before:
         before = sect.add("Div")
         heading = tagged(Paragraph(words_markup(ws, "before"), s.subheading), before, "H3")
-        out.extend(_headed([heading], [compose_question(ws, q, s, layout, lines, parent=before)
-                                     for q in sec.before]))
-        out.append(Spacer(1, 6))
-    out.extend(tag_body(body, sect.add("Div")))  # the document's own words
+        # the document's heading is kept with the first question (which flows on only
+        # when moving it would leave much of the page blank): it never ends a page
+        out += [*_headed([*head, heading], [compose_question(ws, q, s, layout, lines,
+                                                             parent=before)
+                                            for q in sec.before]), Spacer(1, 6)]
+    else:  # the heading needs room for the text's first lines, not for all of it
+        lead = body[:2] if body and body[0].style in (s.salutation, s.header) else body[:1]
+        out += [room_with_next([*head, *lead[:-1]], lead[-1] if lead else None),
+                KeepTogether(head)]
+    tag_body(body, sect.add("Div"))  # the document's own words
+    # a salutation, header lines or a heading inside the text stay with the start of
+    # the paragraph after them (which may split)
+    short = (s.salutation, s.header, s.inner_heading)
+    for i, p in enumerate(body):
+        if i and p.style in short:
+            out.append(room_with_next([p], body[i + 1] if i + 1 < len(body) else None))
+        out.append(p)
     out.append(tagged(Paragraph(runs_markup(d.source), s.caption), sect))
     if sec.vocabulary:
-        out.append(compose_vocabulary_box(ws, sec.vocabulary, s, layout, d.origin,
-                                          f"the vocabulary box of {d.label}", sect))
+        out.extend(compose_vocabulary_box(ws, sec.vocabulary, s, layout, d.origin,
+                                          f"the vocabulary box of {d.label}", sect, d.label))
     if sec.after:
         after = sect.add("Div")
         heading = tagged(Paragraph(words_markup(ws, "after"), s.subheading), after, "H3")
@@ -154,7 +179,8 @@ def _headed(heading: list[Flowable], questions: list[Keep]) -> list[Flowable]:
     KeepTogether must not nest: an inner one reports an endless height.
     """
     first, *rest = questions
-    return [Keep([*heading, *first._content], first.origin, first.what, first.page_height), *rest]
+    return [Keep([*heading, *first._content], first.origin, first.what, first.page_height,
+                 first.flow_above), *rest]
 
 
 def tag_body(body: list[NumberedParagraph], div: Elem) -> list[NumberedParagraph]:
@@ -239,27 +265,45 @@ def numbered_body(
 def compose_vocabulary_box(
     ws: Worksheet, terms: tuple[VocabularyTerm, ...], s: Styles, layout: Layout,
     origin: Location | None = None, what: str = "the vocabulary box",
-    parent: Elem | None = None,
-) -> Flowable:
+    parent: Elem | None = None, label: str | None = None,
+) -> list[Flowable]:
     """A boxed table of terms and definitions (and translations in a bilingual variant).
+
+    Its header says whose box it is ("Vocabulary: Document A"). The box splits across
+    pages between rows, its header row repeated (a Pagination artifact), and it never
+    starts a page's last lines: a break comes first unless the header and two rows fit.
+    A row splits only when it is taller than a page. `origin` and `what` are kept for
+    callers naming the box; a box no longer has to fit on one page.
 
     Tagged as a Table: its title row a header spanning the columns, each term the
     header of its row, a translation marked in its language.
     """
+    del origin, what
     lang = ws.variant.language
     width = layout.text_width
-    rows: list[list[Flowable]] = [[Paragraph(f"<b>{words_markup(ws, 'vocabulary')}</b>", s.cell)]]
+    title = words_markup(ws, "vocabulary") + (f": {escape(label)}" if label else "")
+    widths = [width * 0.22, width * 0.53, width * 0.25] if lang else [width * 0.25, width * 0.75]
+    # a column whose longest word does not fit hyphenates (never a break without a hyphen)
+    room = [w - 12 for w in widths]  # a word wider than its column breaks with a hyphen
+    rows: list[list[Flowable]] = [[Paragraph(f"<b>{title}</b>", s.cell)]]
     for t in terms:
-        row = [Paragraph(f"<b>{escape(t.term)}</b>", s.cell), para(t.definition, s.cell)]
+        row = [Paragraph(break_long_words(f"<b>{escape(t.term)}</b>", s.cell, room[0]), s.cell),
+               Paragraph(break_long_words(text_markup(t.definition), s.cell, room[1]), s.cell)]
         if lang:
-            row.append(Paragraph(f"<i>{text_markup(t.translations.get(lang, ''))}</i>", s.cell))
+            tr = text_markup(t.translations.get(lang, ""))
+            row.append(Paragraph(break_long_words(f"<i>{tr}</i>", s.cell, room[2], lang),
+                                 s.cell))
         rows.append(row)
     ncol = 3 if lang else 2
     rows[0].extend([Spacer(0, 0)] * (ncol - 1))
-    widths = [width * 0.22, width * 0.53, width * 0.25] if lang else [width * 0.25, width * 0.75]
     elem = (Elem("Sect") if parent is None else parent).add("Table")
-    table = TaggedTable(rows, colWidths=widths, splitInRow=1, elem=elem, header_rows=1,
-                        header_cols=1, colspans={(0, 0): ncol},
+    frame_h = layout.frame_height
+    # rows are kept whole unless one is taller than a page (it would stop the build)
+    tallest = max(max(f.wrap(w - 12, frame_h)[1] for f, w in zip(r, widths, strict=False))
+                  for r in rows[1:]) if len(rows) > 1 else 0.0
+    table = TaggedTable(rows, colWidths=widths, repeatRows=1,
+                        splitInRow=1 if tallest + 12 > frame_h * 0.8 else 0,
+                        elem=elem, header_rows=1, header_cols=1, colspans={(0, 0): ncol},
                         langs={2: lang} if lang else None)
     table.setStyle(TableStyle([
         ("FONTNAME", (0, 0), (-1, -1), SANS),
@@ -269,8 +313,12 @@ def compose_vocabulary_box(
         ("LINEBELOW", (0, 0), (-1, -1), 0.3, RULE),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
     ]))
-    frame_h = layout.frame_height
-    return Keep([Spacer(1, 4), table, Spacer(1, 8)], origin, what, frame_h)
+
+    def head_and_two_rows(avail_width: float, canv: object) -> float:
+        table.wrapOn(canv, avail_width, frame_h)
+        return 4 + float(sum(table._rowHeights[:3])) + 1.0
+
+    return [NeedRoom(head_and_two_rows), Spacer(1, 4), table, Spacer(1, 8)]
 
 
 def _skill(ws: Worksheet, q: Question) -> str:
@@ -285,8 +333,9 @@ def compose_question(
     """A question with its scaffolds and answer area, kept together on one page."""
     frame_h = layout.frame_height
     what = f"question {q.number} ({q.id})" if numbered else f"question '{q.id}'"
+    # kept whole, unless that would leave more than 45% of a page blank (large print)
     return Keep(question_parts(ws, q, s, layout, lines or {}, numbered, parent), q.origin, what,
-                frame_h)
+                frame_h, flow_above=frame_h * 0.45)
 
 
 def question_parts(
@@ -317,12 +366,11 @@ def question_parts(
         answer = [para(f"{letter}. {correct}", key_style)]
         label = f"{words_markup(ws, 'answer')}:"
     elif q.kind == "true-false":
-        parts.append(tagged(Paragraph(f"{words_markup(ws, 'circle')}:   "
-                                      f"<b>{words_markup(ws, 'true')}</b>"
-                                      f"      <b>{words_markup(ws, 'false')}</b>", indent), box))
+        parts.append(true_false(ws, s, q.answer is True, box))
+        # the key rings the answer in place; its text says it too (for a screen reader)
         verdict = words_markup(ws, "true") if q.answer is True else words_markup(ws, "false")
-        answer = [Paragraph(verdict, key_style)] + [para(f"• {lf}", key_style)
-                                                    for lf in q.look_fors]
+        answer = [Paragraph(f"{words_markup(ws, 'answer')}: {verdict}", key_style)]
+        answer += [para(f"• {lf}", key_style) for lf in q.look_fors]
         label = f"{words_markup(ws, 'evidence')}:"
     else:
         if q.look_fors:
@@ -351,6 +399,28 @@ def question_parts(
                             area, label_elem))
     parts.append(Spacer(1, 8))
     return parts
+
+
+def true_false(ws: Worksheet, s: Styles, answer: bool, parent: Elem) -> Choices:
+    """"Circle one:   TRUE      FALSE", the options three ems apart; a bilingual option
+    is its English over its Spanish. The key rings the answer (tagged as one paragraph
+    under `parent`, the ring an artifact)."""
+    style = ParagraphStyle("tf", parent=s.text, alignment=TA_LEFT)
+    lang = ws.variant.language
+
+    def option(key: str) -> Paragraph:
+        st = STRINGS[key]
+        other = st.get(lang) if lang else None
+        if other and other != st["en"]:
+            return Paragraph(f"<b>{escape(st['en'])}<br/>{lang_span(escape(other), lang or '')}"
+                             "</b>", ParagraphStyle("tf-both", parent=style,
+                                                    alignment=TA_CENTER))
+        return Paragraph(f"<b>{escape(st['en'])}</b>", style)
+
+    label = Paragraph(f"{words_markup(ws, 'circle')}:", style)
+    return Choices(label, [option("true"), option("false")], gap=3 * s.text.fontSize,
+                   ring=(0 if answer else 1) if ws.key else None, elem=parent.add("P"),
+                   indent=14)
 
 
 def compose_organizer(
@@ -384,30 +454,44 @@ def compose_organizer(
         out.append(Spacer(1, 6))
     show_given = ws.scaffold("organizer_hints")
     corner = tr_top("corner", o.corner)
-    header: list[Flowable] = [Paragraph(corner, s.cell_head)]
-    header += [Paragraph(tr(c.heading, c.translations), s.cell_head) for c in o.columns]
-    rows: list[list[Flowable]] = [header]
-    for r in o.rows:
-        row: list[Flowable] = [Paragraph(f"<b>{tr(r.prompt, r.translations)}</b>", s.cell)]
-        for c in o.columns:
-            ans = r.answers.get(c.id)
-            given = r.given.get(c.id) if show_given else None
-            cites = [Paragraph(f"({escape(cite(ws, e, lines))}: \u201c{escape(e.quote)}\u201d)",
-                               s.cell_key) for e in r.evidence if column_for(o, e.doc) is c]
-            row.append(Cell(
-                r.lines * layout.cell_line_spacing,
-                [para(t, s.cell_key) for t in ([ans] if ans else [])] + cites,
-                [para(given, s.small)] if given else [],
-                ws.key,
-            ))
-        rows.append(row)
     first = width * 0.24
     rest = (width - first) / len(o.columns)
     widths = [first] + [rest] * len(o.columns)
+
+    room = [w - 12 for w in widths]  # a word wider than its column breaks with a hyphen
+
+    def fit(markup: str, st: ParagraphStyle, col: int) -> Paragraph:
+        return Paragraph(break_long_words(markup, st, room[col]), st)
+
+    header: list[Flowable] = [fit(corner, s.cell_head, 0)]
+    header += [fit(tr(c.heading, c.translations), s.cell_head, k + 1)
+               for k, c in enumerate(o.columns)]
+    rows: list[list[Flowable]] = [header]
+    for r in o.rows:
+        row: list[Flowable] = [fit(f"<b>{tr(r.prompt, r.translations)}</b>", s.cell, 0)]
+        for k, c in enumerate(o.columns):
+            ans = r.answers.get(c.id)
+            given = r.given.get(c.id) if show_given else None
+            cites = [f"({escape(cite(ws, e, lines))}: \u201c{escape(e.quote)}\u201d)"
+                     for e in r.evidence if column_for(o, e.doc) is c]
+            row.append(Cell(
+                r.lines * layout.cell_line_spacing,
+                [fit(markup, s.cell_key, k + 1)
+                 for markup in ([text_markup(ans)] if ans else []) + cites],
+                [fit(text_markup(given), s.small, k + 1)] if given else [],
+                ws.key,
+            ))
+        rows.append(row)
     frame_h = layout.frame_height
-    table = TaggedTable(rows, colWidths=widths,
-                        repeatRows=repeat_header(header, widths, 12, frame_h), splitInRow=1,
-                        elem=sect.add("Table"), header_rows=1, header_cols=1)
+    repeat = repeat_header(header, widths, 12, frame_h)
+    # rows are kept whole and pages balanced where at least three rows fit a page; taller
+    # rows (large print) split inside, which fills pages better than moving them whole
+    head_h = max(f.wrap(w - 12, frame_h)[1] for f, w in zip(header, widths, strict=True)) + 10
+    tallest = max((max(f.wrap(w - 12, frame_h)[1] for f, w in zip(r, widths, strict=True)) + 10
+                   for r in rows[1:]), default=0.0)
+    table = BalancedTable(rows, colWidths=widths, repeatRows=repeat,
+                          splitInRow=1 if 3 * tallest > frame_h - head_h * repeat else 0,
+                          elem=sect.add("Table"), header_rows=1, header_cols=1)
     table.setStyle(TableStyle([
         ("FONTNAME", (0, 0), (-1, -1), SANS),
         ("GRID", (0, 0), (-1, -1), 0.8, INK),
