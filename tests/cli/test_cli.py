@@ -189,7 +189,7 @@ def test_a_narrow_layout_fits_the_footer_and_check_says_so(project: Path) -> Non
     assert code == 0, err
     pdf = project / "output" / f"{LESSON.name}-standard-narrow-student.pdf"
     last = norm(pages_text(pdf)[-1])
-    assert last.endswith("Page 16 of 16 Documents adapted from the Stanford History Education "
+    assert last.endswith("Page 15 of 15 Documents adapted from the Stanford History Education "
                          "Group (SHEG), Cuban Missile Crisis…")
     # the title and "Page x of y" do not overlap: the title ends left of where it starts
     import pypdfium2

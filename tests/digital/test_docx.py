@@ -77,7 +77,7 @@ def test_tables_have_repeating_header_rows() -> None:
     d = _open(docx_bytes(select(lesson, "spanish", "key")))
     vocab, *_, organizer = d.tables
     assert [c.text for c in vocab.rows[0].cells] == [
-        "Vocabulary / Vocabulario", "Definition / Definición", "Spanish / Español"]
+        "Vocabulary / Vocabulario: Document A", "Definition / Definición", "Spanish / Español"]
     assert vocab.rows[1].cells[0].text == "allies"
     assert vocab.rows[1].cells[2].text == "aliados"
     assert [c.text for c in organizer.rows[0].cells] == [
@@ -101,7 +101,7 @@ def test_key_has_answers_and_look_fors(export_lesson: Path) -> None:
     text = [p.text for p in d.paragraphs]
     assert _styled(d, "Key Answer") == [
         "Look for:", "Evidence: Doc A: \u201cWe want peace\u201d", "B. Trade",
-        "FALSE", "Look for:"]
+        "Answer: FALSE", "Look for:"]
     assert _styled(d, "List Bullet") == ["The first leader, in 1962.",
                                          "False: A asks for peace, B for trade.",
                                          "A claim supported by both documents."]
@@ -146,7 +146,7 @@ HARMLESS = re.compile(r"failed to launch javaldx|^$")
 def _pdf_phrases(pdf: bytes, lesson_title: str, attribution: str, corner: str,
                  first_row: str) -> list[str]:
     """The PDF's text lines, as the DOCX words them: no line numbers in citations, no bullets,
-    the organizer's header row once (both repeat it on a new page, at different rows)."""
+    the organizer's and the vocabulary boxes' header rows once (repeated on a new page)."""
     text = body_text(pdf, lesson_title, attribution)
     raw = [line.strip() for line in text.splitlines()]
     start = next(i for i, line in enumerate(raw) if line.startswith(corner))
@@ -154,6 +154,15 @@ def _pdf_phrases(pdf: bytes, lesson_title: str, attribution: str, corner: str,
     for i in range(len(raw) - 1, start, -1):
         if raw[i:i + len(header)] == header:
             del raw[i:i + len(header)]
+    seen: set[str] = set()  # a vocabulary box's header row, repeated on a new page, once
+    kept = []
+    for ln in raw:
+        if ln.startswith("Vocabulary"):
+            if ln in seen:
+                continue
+            seen.add(ln)
+        kept.append(ln)
+    raw = kept
     text = "\n".join(raw)
     lines = []
     for line in text.splitlines():

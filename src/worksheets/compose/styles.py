@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -128,6 +129,12 @@ def break_word(word: str, font: str, size: float, width: float,
     return [*pieces, rest]
 
 
+def _break_token(token: str, style: ParagraphStyle, width: float, lang: str | None) -> str:
+    """A word of markup, broken as its text (an entity such as &amp; is one character)."""
+    pieces = break_word(html.unescape(token), style.fontName, style.fontSize, width, lang)
+    return token if len(pieces) == 1 else " ".join(escape(p) for p in pieces)
+
+
 def break_long_words(markup: str, style: ParagraphStyle, width: float,
                      lang: str | None = None) -> str:
     """Paragraph markup whose words wider than `width` (the column's room for text) are
@@ -136,8 +143,8 @@ def break_long_words(markup: str, style: ParagraphStyle, width: float,
     for i, part in enumerate(parts):
         if part.startswith("<"):
             continue
-        parts[i] = re.sub(r"[^\s/]+", lambda m: " ".join(
-            break_word(m.group(), style.fontName, style.fontSize, width, lang)), part)
+        parts[i] = re.sub(r"[^\s/]+", lambda m: _break_token(m.group(), style, width, lang),
+                          part)
     return "".join(parts)
 
 

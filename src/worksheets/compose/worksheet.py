@@ -488,7 +488,7 @@ def compose_organizer(
     # rows (large print) split inside, which fills pages better than moving them whole
     head_h = max(f.wrap(w - 12, frame_h)[1] for f, w in zip(header, widths, strict=True)) + 10
     tallest = max((max(f.wrap(w - 12, frame_h)[1] for f, w in zip(r, widths, strict=True)) + 10
-                   for r in rows[1:]), default=0.0)
+                   for r in rows), default=0.0)  # the header row too: it may be the tallest
     table = BalancedTable(rows, colWidths=widths, repeatRows=repeat,
                           splitInRow=1 if 3 * tallest > frame_h - head_h * repeat else 0,
                           elem=sect.add("Table"), header_rows=1, header_cols=1)

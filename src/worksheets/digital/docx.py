@@ -300,7 +300,7 @@ def _section(doc: DocxDocument, ws: Worksheet, sec: Section) -> None:
         _block(doc, b)
     _runs(_p(doc, "Caption"), d.source)
     if sec.vocabulary:
-        _vocabulary(doc, ws, sec.vocabulary)
+        _vocabulary(doc, ws, sec.vocabulary, d.label)
     if sec.after:
         _p(doc, "Heading2", words(ws, "after"))
         for q in sec.after:
@@ -321,10 +321,13 @@ def _block(doc: DocxDocument, b: Block) -> None:
             r.font.size = Pt(9.5)
 
 
-def _vocabulary(doc: DocxDocument, ws: Worksheet, terms: tuple[VocabularyTerm, ...]) -> None:
-    """The vocabulary box as a table whose header row names its columns."""
+def _vocabulary(doc: DocxDocument, ws: Worksheet, terms: tuple[VocabularyTerm, ...],
+                label: str = "") -> None:
+    """The vocabulary box as a table whose header row names its columns, the first
+    saying whose box it is ("Vocabulary: Document A"), as in the PDF."""
     lang = ws.variant.language
-    heads = [words(ws, "vocabulary"), _local(ws, "definition")]
+    heads = [words(ws, "vocabulary") + (f": {label}" if label else ""),
+             _local(ws, "definition")]
     if lang:
         heads.append(_local(ws, "translation"))
     table = _table(doc, heads)
@@ -392,7 +395,10 @@ def _question(doc: DocxDocument, ws: Worksheet, q: Question, numbered: bool = Tr
     if label:
         _p(doc, SMALL_STYLE, label).paragraph_format.keep_with_next = True
     if ws.key:
-        for line in answer_lines(ws, q):
+        lines = answer_lines(ws, q)
+        if q.kind == "true-false" and lines:  # as the PDF key says it: "Answer: FALSE"
+            lines = [f"{words(ws, 'answer')}: {lines[0]}", *lines[1:]]
+        for line in lines:
             if line.startswith("• "):
                 _text(_p(doc, "ListBullet"), line[2:], italic=True)
             else:
