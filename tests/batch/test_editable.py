@@ -32,7 +32,7 @@ def test_the_docx_editions_of_every_version_used(tmp_path: Path) -> None:
     d = docx.Document(str(out / "cuban-missile-crisis-spanish-student.docx"))
     assert [p.text for p in d.paragraphs if p.style is not None and p.style.name == "Title"] \
         == [lesson.title]
-    assert d.tables[0].rows[0].cells[0].text == "Vocabulary / Vocabulario"  # Spanish variant
+    assert d.tables[0].rows[0].cells[0].text == "Vocabulary / Vocabulario: Document A"
     dry = run_cli("batch", spec, "-o", tmp_path / "dry", "--dry-run")
     assert [ln.split(":")[0] for ln in dry.output.splitlines() if "editable" in ln] == names
     assert not (tmp_path / "dry").exists()

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from tests.conftest import DOCUMENT_A, LessonDir
 from worksheets import Location, load_lesson
+from worksheets.compose.citations import cite
 from worksheets.compose.flowables import NumberedParagraph
 from worksheets.compose.styles import styles
-from worksheets.compose.worksheet import cite, numbered_body, tag_body
+from worksheets.compose.worksheet import numbered_body, tag_body
 from worksheets.load.layout import Layout
 from worksheets.markup import parse_body
 from worksheets.model import Evidence

@@ -7,10 +7,11 @@ from reportlab.platypus import KeepTogether, Paragraph
 from tests.conftest import LessonDir
 from worksheets import Location, load_lesson
 from worksheets.compose import compose
+from worksheets.compose.citations import cite, line_range
 from worksheets.compose.flowables import AnswerArea, Bookmark, NumberedParagraph
 from worksheets.compose.strings import words
 from worksheets.compose.styles import runs_markup, styles
-from worksheets.compose.worksheet import cite, line_range, numbered_body
+from worksheets.compose.worksheet import numbered_body
 from worksheets.load.layout import Layout
 from worksheets.markup import parse_inline
 from worksheets.model import Evidence

@@ -18,9 +18,9 @@ from ..markup import escape, plain_text
 from ..select import Worksheet
 from ..tagging import Elem, TaggedTable
 from .flowables import Bookmark
+from .organizer import repeat_header
 from .strings import STRINGS
 from .styles import break_long_words, para, runs_markup, styles, text_markup, tpara, widest_word
-from .worksheet import repeat_header
 
 
 def compose_master(sheets: list[Worksheet], layout: Layout,

@@ -11,8 +11,8 @@ import html
 from dataclasses import dataclass
 from typing import Literal
 
+from ..compose.citations import cite
 from ..compose.strings import words
-from ..compose.worksheet import cite
 from ..markup import Block, Run, parse_inline, plain, plain_text
 from ..model import Document, Question
 from ..select import Worksheet

@@ -15,8 +15,8 @@ import io
 import zipfile
 from typing import TYPE_CHECKING, Any
 
+from ..compose.citations import cite
 from ..compose.strings import STRINGS, words
-from ..compose.worksheet import cite
 from ..markup import Block, Run, parse_inline, plain_text
 from ..model import Organizer, Question, VocabularyTerm
 from ..select import Section, Worksheet
