@@ -87,7 +87,7 @@ def fonts_of(pdf: bytes) -> dict[str, bool]:
 def pdfcheck(paths: list[Path], *args: str) -> tuple[int, str]:
     """Run the independent print checker; return (exit status, stderr summary)."""
     if not PDFCHECK.exists() or not shutil.which("qpdf"):
-        if os.environ.get("CI"):
+        if os.environ.get("CI") or os.environ.get("HYPOTHESIS_PROFILE") == "ci":  # .ci/run
             raise AssertionError("pdfcheck or its tools are missing in CI")
         import pytest
 
