@@ -316,6 +316,14 @@ def inline_problems(text: str) -> list[tuple[int, str, str]]:
              "write **term** (gloss), or remove the stars")]
 
 
+# Characters that print as nothing (or as a box): named in messages, dropped in print.
+INVISIBLE = {"\u00ad": "soft hyphen", "\u180e": "Mongolian vowel separator",
+             "\u200b": "zero width space", "\u200c": "zero width non-joiner",
+             "\u200d": "zero width joiner", "\u200e": "left-to-right mark",
+             "\u200f": "right-to-left mark", "\u2060": "word joiner",
+             "\u2061": "function application", "\u2062": "invisible times",
+             "\u2063": "invisible separator", "\u2064": "invisible plus",
+             "\ufeff": "zero width no-break space"}
 # Characters a reader cannot tell apart on the page, folded alike for matching quotes
 # and vocabulary: curly and straight quotes and apostrophes, the dashes (and `--`),
 # no-break spaces; zero-width characters are dropped.
@@ -325,17 +333,8 @@ _FOLD = str.maketrans({
     "\u2033": '"', "\u00ab": '"', "\u00bb": '"', "\u2010": "-", "\u2011": "-",
     "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-", "\u2212": "-",
     "\u00a0": " ", "\u202f": " ", "\u2007": " ",
-    **{ch: None for ch in "\u00ad\u180e\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062"
-       "\u2063\u2064\ufeff"},
+    **dict.fromkeys(INVISIBLE),
 })
-# Characters that print as nothing (or as a box): named in messages, dropped in print.
-INVISIBLE = {"\u00ad": "soft hyphen", "\u180e": "Mongolian vowel separator",
-             "\u200b": "zero width space", "\u200c": "zero width non-joiner",
-             "\u200d": "zero width joiner", "\u200e": "left-to-right mark",
-             "\u200f": "right-to-left mark", "\u2060": "word joiner",
-             "\u2061": "function application", "\u2062": "invisible times",
-             "\u2063": "invisible separator", "\u2064": "invisible plus",
-             "\ufeff": "zero width no-break space"}
 _UNPRINTED = str.maketrans(dict.fromkeys(INVISIBLE))
 
 
