@@ -19,7 +19,6 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from ..errors import Location
 from ..fonts import SANS
 from ..ink import INK, RULE, SHADE
 from ..load.layout import Layout
@@ -162,8 +161,7 @@ def compose_section(
         out.append(p)
     out.append(tagged(Paragraph(runs_markup(d.source), s.caption), sect))
     if sec.vocabulary:
-        out.extend(compose_vocabulary_box(ws, sec.vocabulary, s, layout, d.origin,
-                                          f"the vocabulary box of {d.label}", sect, d.label))
+        out.extend(compose_vocabulary_box(ws, sec.vocabulary, s, layout, sect, d.label))
     if sec.after:
         after = sect.add("Div")
         heading = tagged(Paragraph(words_markup(ws, "after"), s.subheading), after, "H3")
@@ -234,7 +232,6 @@ def numbered_body(
 
 def compose_vocabulary_box(
     ws: Worksheet, terms: tuple[VocabularyTerm, ...], s: Styles, layout: Layout,
-    origin: Location | None = None, what: str = "the vocabulary box",
     parent: Elem | None = None, label: str | None = None,
 ) -> list[Flowable]:
     """A boxed table of terms and definitions (and translations in a bilingual variant).
@@ -242,13 +239,11 @@ def compose_vocabulary_box(
     Its header says whose box it is ("Vocabulary: Document A"). The box splits across
     pages between rows, its header row repeated (a Pagination artifact), and it never
     starts a page's last lines: a break comes first unless the header and two rows fit.
-    A row splits only when it is taller than a page. `origin` and `what` are kept for
-    callers naming the box; a box no longer has to fit on one page.
+    A row splits only when it is taller than a page.
 
     Tagged as a Table: its title row a header spanning the columns, each term the
     header of its row, a translation marked in its language.
     """
-    del origin, what
     lang = ws.variant.language
     width = layout.text_width
     title = words_markup(ws, "vocabulary") + (f": {escape(label)}" if label else "")
