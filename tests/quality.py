@@ -330,14 +330,18 @@ def check_bookmarks(pdf: bytes, pages: list[Page], lesson: Lesson | None) -> lis
     return out
 
 
-def _subheadings() -> list[str]:
-    return [*_both("before"), *_both("after")]
+def _subheadings(lesson: Lesson | None = None) -> list[str]:
+    """The "Before you read" and "After you read" headings, and the `## ` headings inside
+    documents' texts."""
+    inner = [plain(b.runs) for d in (lesson.documents if lesson else ())
+             for body in d.bodies.values() for b in body.blocks if b.role == "heading"]
+    return [*_both("before"), *_both("after"), *inner]
 
 
 def check_stranded(pages: list[Page], lesson: Lesson | None) -> list[str]:
     """No heading is the last thing on its page; no vocabulary box starts a page alone."""
     out = []
-    headings = [*section_headings(lesson), *_subheadings()]
+    headings = [*section_headings(lesson), *_subheadings(lesson)]
     datelines = {norm(d.dateline) for d in lesson.documents if d.dateline} if lesson else set()
     for p in pages[:-1]:
         for i, line in enumerate(p.lines):

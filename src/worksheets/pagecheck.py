@@ -90,9 +90,10 @@ def page_problems(pdf: bytes, lesson: Lesson, layout: Layout,
             continue
         last = body[-1]
         text = last.text
-        if len(body) > 1 and body[-2].bold and normalize_quote(f"{body[-2].text} {text}") \
-                in headings:  # a heading set on two lines
-            text = f"{body[-2].text} {text}"
+        for k in (2, 3, 4):  # a heading set on several lines
+            if len(body) >= k and all(ln.bold for ln in body[-k:]) and normalize_quote(
+                    " ".join(ln.text for ln in body[-k:])) in headings:
+                text = " ".join(ln.text for ln in body[-k:])
         key = normalize_quote(text)
         if last.bold and key in headings and i + 1 < len(pages):
             out.append(Problem(headings[key], f"heading '{text}' is the last line of page "
@@ -298,6 +299,11 @@ def _headings(lesson: Lesson) -> dict[str, Location]:
             out[normalize_quote(f"{title} ({m})")] = d.origin
         out[normalize_quote(f"{title} ({STRINGS['modified']['en']} / "
                             f"{STRINGS['modified']['es']})")] = d.origin
+        for body in d.bodies.values():  # the headings inside its text (`## `)
+            for b in body.blocks:
+                if b.role == "heading":
+                    out.setdefault(normalize_quote(plain(b.runs)),
+                                   Location(body.origin.file, b.line, b.col))
     return out
 
 

@@ -147,16 +147,16 @@ def compose_section(
         out += [*_headed([*head, heading], [compose_question(ws, q, s, layout, lines,
                                                              parent=before)
                                             for q in sec.before]), Spacer(1, 6)]
-    else:  # the heading needs room for the text's first lines, not for all of it
-        lead = body[:2] if body and body[0].style in (s.salutation, s.header) else body[:1]
+    short = (s.salutation, s.header, s.inner_heading)
+    if not sec.before:  # the heading needs room for the text's first lines, not all of it
+        lead = body[:2] if body and body[0].style in short else body[:1]
         out += [room_with_next([*head, *lead[:-1]], lead[-1] if lead else None),
                 KeepTogether(head)]
     tag_body(body, sect.add("Div"))  # the document's own words
     # a salutation, header lines or a heading inside the text stay with the start of
-    # the paragraph after them (which may split)
-    short = (s.salutation, s.header, s.inner_heading)
+    # the paragraph after them (which may split); the first one too after questions
     for i, p in enumerate(body):
-        if i and p.style in short:
+        if (i or sec.before) and p.style in short:
             out.append(room_with_next([p], body[i + 1] if i + 1 < len(body) else None))
         out.append(p)
     out.append(tagged(Paragraph(runs_markup(d.source), s.caption), sect))
