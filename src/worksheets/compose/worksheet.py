@@ -95,8 +95,15 @@ def compose_header(ws: Worksheet, s: Styles, layout: Layout, root: Elem) -> list
     background = root.add("Sect")
     out.append(tagged(Paragraph(words_markup(ws, "background"), s.subheading), background,
                       "H2"))
-    out.extend(tagged(Paragraph(runs_markup(b.runs), s.body), background)
-               for b in lesson.background)
+    # the background takes a document's markup (headings, quotes, sections), unnumbered
+    paras = [compose_block(b, s) for b in lesson.background]
+    for p in paras:
+        p.numbered = False
+    tag_body(paras, background)
+    for i, p in enumerate(paras):
+        if p.style in (s.salutation, s.header, s.inner_heading):
+            out.append(room_with_next([p], paras[i + 1] if i + 1 < len(paras) else None))
+        out.append(p)
     lang = ws.variant.language
     if lang:
         d = STRINGS["directions"]
