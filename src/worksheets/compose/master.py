@@ -15,6 +15,7 @@ from ..fonts import SANS
 from ..ink import INK, SHADE
 from ..load.layout import Layout
 from ..markup import escape, plain_text
+from ..model import Question
 from ..select import Worksheet
 from ..tagging import Elem, TaggedTable
 from .flowables import Bookmark
@@ -57,8 +58,15 @@ def compose_master(sheets: list[Worksheet], layout: Layout,
     rest = max(rest, min(need, (width * 0.75 - first) / len(sheets)))
     room = rest - 12  # a longer word breaks at a syllable, with a hyphen
     prompt_w = width - first - rest * len(sheets)
-    header: list[Flowable] = [para("No.", head), para("Question", head)]
-    for ws in sheets:
+    # where the variants' columns would squeeze the prompts below 40% of the width (large
+    # print), each variant is a line under the prompt instead: rows a few lines tall, not
+    # twenty, and no row split across pages
+    stacked = prompt_w < width * 0.4
+    if stacked:
+        prompt_w = width - first
+    header: list[Flowable] = [para("No.", head), para(
+        "Question, and what each variant shows" if stacked else "Question", head)]
+    for ws in (() if stacked else sheets):
         v = ws.variant
         extra = [v.reading_level + " texts"]
         if v.language:
@@ -79,21 +87,27 @@ def compose_master(sheets: list[Worksheet], layout: Layout,
         prompt = f"{runs_markup(q.prompt)} <i>({escape(skill)}; {escape(docs)})</i>"
         # the claim is unnumbered on the worksheets, so it is here too
         label = "Claim" if q is lesson.claim else str(q.number)
+        shows = [_shows(ws, q) for ws in sheets]
+        if stacked:
+            prompt += "".join(
+                f"<br/><b>{text_markup(ws.variant.title)}</b> "
+                f"({escape(ws.variant.reading_level)} texts): {escape(text)}"
+                for ws, text in zip(sheets, shows, strict=True))
         row: list[Flowable] = [para(label, head),
                                Paragraph(break_long_words(prompt, small, prompt_w - 12), small)]
-        for ws in sheets:
-            asked = q is lesson.claim or any(
-                x.id == q.id for sec in ws.sections for x in (*sec.before, *sec.after))
-            supports = [name for name, on in (
-                ("starter", q.starter and ws.scaffold("starters")),
-                ("hint", q.hint and ws.scaffold("hints"))) if on]
-            text = ("asked" + (" + " + " + ".join(supports) if supports else "")) if asked else "—"
-            row.append(Paragraph(break_long_words(escape(text), small, room), small))
+        if not stacked:
+            row += [Paragraph(break_long_words(escape(text), small, room), small)
+                    for text in shows]
         rows.append(row)
-    widths = [first, prompt_w] + [rest] * len(sheets)
+    widths = [first, prompt_w] + ([] if stacked else [rest] * len(sheets))
     frame_h = layout.frame_height
-    table = TaggedTable(rows, colWidths=widths,
-                        repeatRows=repeat_header(header, widths, 12, frame_h), splitInRow=1,
+    repeat = repeat_header(header, widths, 12, frame_h)
+    head_h = header[1].wrap(prompt_w - 12, frame_h)[1] + 5 if repeat else 0.0
+    tallest = max(r[1].wrap(prompt_w - 12, frame_h)[1] + 5 for r in rows[1:]) \
+        if len(rows) > 1 else 0.0
+    # rows stay whole; only a row taller than a page (with the header) splits inside
+    table = TaggedTable(rows, colWidths=widths, repeatRows=repeat,
+                        splitInRow=1 if tallest > frame_h - head_h - 40 else 0,
                         elem=table_elem, header_rows=1, header_cols=1)
     table.setStyle(TableStyle([
         ("FONTNAME", (0, 0), (-1, -1), SANS),
@@ -110,6 +124,16 @@ def compose_master(sheets: list[Worksheet], layout: Layout,
         Spacer(1, 4),
         table,
     ]
+
+
+def _shows(ws: Worksheet, q: Question) -> str:
+    """What a variant does with a question: "asked", "asked + starter + hint", or "—"."""
+    asked = q is ws.lesson.claim or any(
+        x.id == q.id for sec in ws.sections for x in (*sec.before, *sec.after))
+    supports = [name for name, on in (
+        ("starter", q.starter and ws.scaffold("starters")),
+        ("hint", q.hint and ws.scaffold("hints"))) if on]
+    return ("asked" + (" + " + " + ".join(supports) if supports else "")) if asked else "\u2014"
 
 
 def doc_label(label: str) -> str:
