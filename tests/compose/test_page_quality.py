@@ -140,3 +140,30 @@ def test_an_organizer_table_never_leaves_one_row_alone() -> None:
     # room for two rows of six: nothing to balance
     first, rest = t.split(200, t._rowHeights[0] + 2 * row_h + 1)
     assert len(first._cellvalues) == 3
+
+
+def test_tall_rows_never_continue_under_a_repeated_header_on_the_same_page() -> None:
+    from reportlab.platypus.doctemplate import _FrameBreak
+
+    from worksheets.compose.flowables import BalancedTable
+
+    def table() -> BalancedTable:
+        rows = [[Paragraph("head", BODY)]] + [[Paragraph("row " * 60, BODY)]
+                                              for _ in range(4)]
+        t = BalancedTable(rows, colWidths=[100], repeatRows=1, splitInRow=1,
+                          elem=Elem("Table"))
+        t.page_height = 300.0
+        t.wrap(100, 10_000)
+        return t
+
+    t = table()
+    head, row = t._rowHeights[0], t._rowHeights[1]
+    # whole rows leave less than a quarter of the page: the rest starts the next page
+    parts = table().split(100, head + row + 0.2 * 300)
+    assert [type(p).__name__ for p in parts] == ["BalancedTable", "_FrameBreak",
+                                                 "BalancedTable"]
+    assert len(parts[0]._cellvalues) == 2 and isinstance(parts[1], _FrameBreak)
+    # they would leave more: the next row is split inside, and the page is full
+    first, rest = table().split(100, head + row + 0.5 * 300)
+    assert len(first._cellvalues) == 3 and len(rest._cellvalues) == 1 + 3
+    assert sum(first._rowHeights) > head + row + 0.4 * 300
