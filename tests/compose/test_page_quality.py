@@ -6,6 +6,7 @@ import io
 
 from reportlab.lib.pagesizes import letter
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
 from tests.conftest import LessonDir
@@ -66,6 +67,13 @@ def test_a_word_wider_than_its_column_breaks_at_syllables_with_hyphens() -> None
     assert len(pieces) > 1 and "".join(p.rstrip("-") for p in pieces) == "reconnaissance"
     assert all(p.endswith("-") for p in pieces[:-1])
     assert break_word("reconocimiento", font, size, 50, "es")[0].endswith("-")
+    # a word the dictionary cannot cut (a name, another script): after the letters that
+    # fit, still with a hyphen, never left for reportlab to break bare
+    for word in ("Luftbrückendenkmal", "достопримечательность", "Nguyễn-Thị-Minh-Khai"):
+        pieces = break_word(word, font, size, 40)
+        assert len(pieces) > 1 and all(p.endswith("-") for p in pieces[:-1]), pieces
+        assert "".join(p[:-1] for p in pieces[:-1]) + pieces[-1] == word
+        assert all(stringWidth(p, font, size) <= 40 for p in pieces[:-1]), pieces
     # markup: tags untouched, only the long word broken
     out = break_long_words("<b>a reconnaissance</b> flight", cell, 50)
     assert out.startswith("<b>a ") and out.endswith("</b> flight") and "-" in out
