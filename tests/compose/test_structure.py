@@ -6,6 +6,8 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+from reportlab.platypus import Paragraph
+
 from tests.conftest import DOCUMENT_A, LESSON_YAML, LessonDir
 from worksheets import Location, build, load_lesson
 from worksheets.compose.citations import cite
@@ -114,3 +116,22 @@ def test_the_background_takes_a_documents_markup(lesson_dir: LessonDir, tmp_path
              if ln.strip() and not ln.strip().startswith('"')]
     assert roles == ["H3", "P", "BlockQuote", "P", "P"], sect  # the last P: the second one
     assert '"The Crisis Begins' in sect and '"As the President said' in sect
+
+
+def test_a_heading_that_ends_a_documents_text_stays_with_its_source(
+        lesson_dir: LessonDir) -> None:
+    from worksheets.compose import compose
+    from worksheets.compose.flowables import NeedRoom
+
+    doc = DOCUMENT_A.rstrip("\n") + "\n\n## NOTES ON THE TEXT\n"
+    ws = select(load_lesson(lesson_dir({"documents/A.md": doc})))
+    story = compose(ws, LETTER)
+    at = next(i for i, f in enumerate(story) if isinstance(f, NumberedParagraph)
+              and f.getPlainText() == "NOTES ON THE TEXT")
+    need = story[at - 1]
+    assert isinstance(need, NeedRoom)
+    caption = story[at + 1]
+    assert isinstance(caption, Paragraph) and caption.getPlainText().startswith("Source:")
+    heading_h = story[at].wrap(LETTER.text_width, 1e9)[1]
+    caption_h = caption.wrap(LETTER.text_width, 1e9)[1]
+    assert need.wrap(LETTER.text_width, 1e9) and need.height >= heading_h + caption_h

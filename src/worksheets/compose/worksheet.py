@@ -162,11 +162,12 @@ def compose_section(
     tag_body(body, sect.add("Div"))  # the document's own words
     # a salutation, header lines or a heading inside the text stay with the start of
     # the paragraph after them (which may split); the first one too after questions
+    caption = tagged(Paragraph(runs_markup(d.source), s.caption), sect)
     for i, p in enumerate(body):
         if (i or sec.before) and p.style in short:
-            out.append(room_with_next([p], body[i + 1] if i + 1 < len(body) else None))
+            out.append(room_with_next([p], body[i + 1] if i + 1 < len(body) else caption))
         out.append(p)
-    out.append(tagged(Paragraph(runs_markup(d.source), s.caption), sect))
+    out.append(caption)
     if sec.vocabulary:
         out.extend(compose_vocabulary_box(ws, sec.vocabulary, s, layout, sect, d.label))
     if sec.after:
