@@ -348,7 +348,9 @@ def check_stranded(pages: list[Page], lesson: Lesson | None) -> list[str]:
             t = norm(line.text)
             h = next((h for h in headings if t and (t.startswith(norm(h)) or (
                 len(t) >= 8 and norm(h).startswith(t)))), None)
-            if h is None:
+            # every heading is set in bold: a line of text that starts with a short
+            # heading's words ("TO") is not one
+            if h is None or not any("Bold" in s.font for s in line.spans):
                 continue
             rest = p.lines[i + 1:]
             # the heading's own wrapped lines and a document's dateline go with it
