@@ -34,7 +34,7 @@ from typing import Any
 from pypdf import PdfReader
 
 from worksheets.compose.strings import STRINGS
-from worksheets.markup import plain
+from worksheets.markup import plain, plain_text
 from worksheets.model import Lesson
 
 CHECKS = ("bookmarks", "stranded", "half-empty", "broken-words", "markup", "line-numbers",
@@ -248,8 +248,8 @@ def section_headings(lesson: Lesson | None) -> list[str]:
     """Headings a section bookmark should open: title, documents, organizer, claim."""
     out: list[str] = []
     if lesson is not None:
-        out.append(lesson.title)
-        out.extend(f"{d.label}: {d.title}" for d in lesson.documents)
+        out.append(plain_text(lesson.title))
+        out.extend(plain_text(f"{d.label}: {d.title}") for d in lesson.documents)
     out.extend(_both("organizer"))
     out.extend(_both("claim"))
     return out
@@ -365,7 +365,7 @@ def check_stranded(pages: list[Page], lesson: Lesson | None) -> list[str]:
                            "what it heads is on the next page")
         first = p.lines[0].text if p.lines else ""
         if norm(first).startswith(norm(STRINGS["vocabulary"]["en"])) and p.number > 1:
-            labels = [d.label for d in lesson.documents] if lesson else ["Document"]
+            labels = [plain_text(d.label) for d in lesson.documents] if lesson else ["Document"]
             if not any(lb in first for lb in labels):
                 out.append(f"stranded: page {p.number}: a vocabulary box starts the page without "
                            "its document's name")
@@ -446,7 +446,7 @@ def check_line_numbers(pages: list[Page], lesson: Lesson | None) -> list[str]:
     """Each document's margin numbers go 5, 10, 15, ... five printed lines apart."""
     if any(p.banner == "Teacher Master" for p in pages):  # a table of numbered questions
         return []
-    heads = [f"{d.label}: {d.title}" for d in lesson.documents] if lesson else []
+    heads = [plain_text(f"{d.label}: {d.title}") for d in lesson.documents] if lesson else []
     marks: list[tuple[int, float, str]] = []  # (page, y, document) where documents start
     for h in heads:
         found = _heading_page(pages, h)
