@@ -135,3 +135,23 @@ def test_a_heading_that_ends_a_documents_text_stays_with_its_source(
     heading_h = story[at].wrap(LETTER.text_width, 1e9)[1]
     caption_h = caption.wrap(LETTER.text_width, 1e9)[1]
     assert need.wrap(LETTER.text_width, 1e9) and need.height >= heading_h + caption_h
+
+
+def test_headings_in_a_row_stay_together_with_the_text_after_them(
+        lesson_dir: LessonDir) -> None:
+    from worksheets.compose import compose
+    from worksheets.compose.flowables import NeedRoom
+
+    body = DOCUMENT_A.split("---\n")[2]
+    text = "A paragraph long enough to take several lines on the page. " * 8
+    doc = DOCUMENT_A.replace(body, f"{body}\n## PART ONE\n\n## THE FIRST DAY\n\n{text}\n")
+    ws = select(load_lesson(lesson_dir({"documents/A.md": doc})))
+    story = compose(ws, LETTER)
+    at = next(i for i, f in enumerate(story) if isinstance(f, NumberedParagraph)
+              and f.getPlainText() == "PART ONE")
+    need, one, _, two, para = story[at - 1:at + 4]
+    assert isinstance(need, NeedRoom) and two.getPlainText() == "THE FIRST DAY"
+    w = LETTER.text_width
+    need.wrap(w, 1e9)
+    # room for both headings and the first lines of the text, not the first heading alone
+    assert need.height >= one.wrap(w, 1e9)[1] + two.wrap(w, 1e9)[1] + 3 * para.style.leading

@@ -155,17 +155,26 @@ def compose_section(
                                                              parent=before)
                                             for q in sec.before]), Spacer(1, 6)]
     short = (s.salutation, s.header, s.inner_heading)
+    caption = Paragraph(runs_markup(d.source), s.caption)  # tagged after the text
+
+    def kept(i: int) -> tuple[list[Flowable], Flowable]:
+        """The short paragraphs from body[i] on (two headings in a row, a salutation after
+        header lines) and what they must not be parted from: the text after them."""
+        j = i
+        while j < len(body) and body[j].style in short:
+            j += 1
+        return list(body[i:j]), body[j] if j < len(body) else caption
+
     if not sec.before:  # the heading needs room for the text's first lines, not all of it
-        lead = body[:2] if body and body[0].style in short else body[:1]
-        out += [room_with_next([*head, *lead[:-1]], lead[-1] if lead else None),
-                KeepTogether(head)]
+        run, nxt = kept(0)
+        out += [room_with_next([*head, *run], nxt), KeepTogether(head)]
     tag_body(body, sect.add("Div"))  # the document's own words
+    tagged(caption, sect)
     # a salutation, header lines or a heading inside the text stay with the start of
     # the paragraph after them (which may split); the first one too after questions
-    caption = tagged(Paragraph(runs_markup(d.source), s.caption), sect)
     for i, p in enumerate(body):
         if (i or sec.before) and p.style in short:
-            out.append(room_with_next([p], body[i + 1] if i + 1 < len(body) else caption))
+            out.append(room_with_next(*kept(i)))
         out.append(p)
     out.append(caption)
     if sec.vocabulary:
