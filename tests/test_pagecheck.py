@@ -10,7 +10,7 @@ from pathlib import Path
 from reportlab.lib.pagesizes import letter
 from reportlab.pdfgen.canvas import Canvas
 
-from tests.conftest import LESSON_YAML, QUESTIONS_YAML, LessonDir, edit
+from tests.conftest import DOCUMENT_A, LESSON_YAML, QUESTIONS_YAML, LessonDir, edit
 from worksheets.fonts import SANS, register_fonts
 from worksheets.load import load_lesson
 from worksheets.load.layout import Layout, load_layout
@@ -124,6 +124,28 @@ def test_a_heading_that_ends_a_page_is_reported_at_its_file(lesson_dir: LessonDi
                         "line of page 1 (the heading prints apart from what it heads: shorten "
                         "the text before it, or give answers fewer lines)")
     assert len(found) == 1 + sum("blank" in f for f in found)
+
+
+def test_a_heading_inside_a_document_is_matched_as_printed(lesson_dir: LessonDir,
+                                                           in_tmp: Path) -> None:
+    body = DOCUMENT_A.split("---\n")[2]
+    doc = DOCUMENT_A.replace(body, f"## TO\n\n{body}")
+    lesson = load_lesson(lesson_dir({"documents/A.md": doc}).relative_to(in_tmp))
+    layout = load_layout("letter")
+
+    def ending(last: str) -> list[str]:
+        def draw(c: Canvas, lay: Layout) -> None:
+            for i in range(40):
+                c.drawString(lay.margin_left, 700 - 14 * i, "A line of the page's text.")
+            c.setFont(SANS + "-Bold", 10)
+            c.drawString(lay.margin_left, lay.margin_bottom + 5, last)
+        return [p.format() for p in page_problems(_two_pages(draw), lesson, layout)]
+
+    assert ending("TO") == [
+        "lesson/documents/A.md:8:1: warning: heading 'TO' is the last line of page 1 (the "
+        "heading prints apart from what it heads: shorten the text before it, or give "
+        "answers fewer lines)"]
+    assert ending("to") == []  # a word wrapped onto a line of its own in a bold cell
 
 
 def test_the_shipped_lesson_has_no_page_quality_warnings_in_any_layout() -> None:

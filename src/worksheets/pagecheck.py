@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import ctypes
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
 from .errors import Location, Problem
 from .load.layout import Layout
-from .markup import normalize_quote, plain, plain_text
+from .markup import plain, plain_text
 from .model import Lesson
 from .select import BANNERS
 
@@ -91,10 +92,10 @@ def page_problems(pdf: bytes, lesson: Lesson, layout: Layout,
         last = body[-1]
         text = last.text
         for k in (2, 3, 4):  # a heading set on several lines
-            if len(body) >= k and all(ln.bold for ln in body[-k:]) and normalize_quote(
+            if len(body) >= k and all(ln.bold for ln in body[-k:]) and _as_printed(
                     " ".join(ln.text for ln in body[-k:])) in headings:
                 text = " ".join(ln.text for ln in body[-k:])
-        key = normalize_quote(text)
+        key = _as_printed(text)
         if last.bold and key in headings and i + 1 < len(pages):
             out.append(Problem(headings[key], f"heading '{text}' is the last line of page "
                                f"{page.number}", "the heading prints apart from what it heads: "
@@ -281,6 +282,12 @@ def _texts(lesson: Lesson) -> list[str]:
     return out
 
 
+def _as_printed(text: str) -> str:
+    """Text for matching a printed heading: composed, spaces folded, case kept (a heading
+    "TO" is not the word "to" wrapped onto a line of its own in a bold table cell)."""
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
 def _headings(lesson: Lesson) -> dict[str, Location]:
     """The headings a page must not end with, folded, and where their text comes from."""
     claim = lesson.claim.origin if lesson.claim is not None else lesson.origin
@@ -291,18 +298,18 @@ def _headings(lesson: Lesson) -> dict[str, Location]:
         where = claim if key == "claim" else lesson.origin
         en, es = STRINGS[key]["en"], STRINGS[key]["es"]
         for text in (en, es, f"{en} / {es}"):
-            out[normalize_quote(text)] = where
+            out[_as_printed(text)] = where
     for d in lesson.documents:
         title = plain_text(f"{d.label}: {d.title}")
-        out[normalize_quote(title)] = d.origin
+        out[_as_printed(title)] = d.origin
         for m in STRINGS["modified"].values():
-            out[normalize_quote(f"{title} ({m})")] = d.origin
-        out[normalize_quote(f"{title} ({STRINGS['modified']['en']} / "
+            out[_as_printed(f"{title} ({m})")] = d.origin
+        out[_as_printed(f"{title} ({STRINGS['modified']['en']} / "
                             f"{STRINGS['modified']['es']})")] = d.origin
         for body in d.bodies.values():  # the headings inside its text (`## `)
             for b in body.blocks:
                 if b.role == "heading":
-                    out.setdefault(normalize_quote(plain(b.runs)),
+                    out.setdefault(_as_printed(plain(b.runs)),
                                    Location(body.origin.file, b.line, b.col))
     return out
 
