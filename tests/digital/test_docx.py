@@ -220,3 +220,13 @@ def test_structure_markup_in_the_word_file(tmp_path: Path) -> None:
     assert _styled(d, "Heading 3") == ["ARTICLE I"]
     quote = next(p for p in d.paragraphs if p.text == "We hold these truths.")
     assert quote.paragraph_format.left_indent and quote.paragraph_format.right_indent
+    # the background takes the same markup
+    background = parse_body("## THE CRISIS\n\nThe text.\n\nA quotation. {.quote}").blocks
+    lesson_b = dataclasses.replace(lesson, background=background)
+    d = _open(docx_bytes(dataclasses.replace(ws, lesson=lesson_b)))
+    texts = [p.text for p in d.paragraphs]
+    at = texts.index("THE CRISIS")
+    assert texts[at - 1] == "Background" and texts[at + 1] == "The text."
+    assert _styled(d, "Heading 3")[0] == "THE CRISIS"
+    quote = next(p for p in d.paragraphs if p.text == "A quotation.")
+    assert quote.paragraph_format.left_indent and quote.paragraph_format.right_indent

@@ -244,8 +244,8 @@ def _header(doc: DocxDocument, ws: Worksheet) -> None:
     p.add_run(f"{words(ws, 'central')}:").bold = True
     _text(p, f" {lesson.central_question}")
     _p(doc, "Heading1", words(ws, "background"))
-    for b in lesson.background:
-        _runs(_p(doc, TEXT_STYLE), b.runs)
+    for b in lesson.background:  # its headings and quotations as in a document's text
+        _block(doc, b)
     lang = ws.variant.language
     if lang:
         d = STRINGS["directions"]
