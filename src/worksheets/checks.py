@@ -15,7 +15,7 @@ from .errors import Location, Problem
 from .fonts import missing_glyphs
 from .load.layout import Layout
 from .markup import Block, normalize_quote, plain, plain_text
-from .model import SKILLS, Lesson
+from .model import SKILLS, Lesson, Variant
 from .select import term_pattern
 
 _SENTENCE_END = re.compile(r"[.!?]+(?:[\"')\]]*)(?=\s|$)")
@@ -61,6 +61,8 @@ def readability(lesson: Lesson) -> list[Readability]:
     out = []
     for d in lesson.documents:
         for level, body in d.bodies.items():
+            if not body.blocks:  # an image without a transcript
+                continue
             text = "\n".join(b.text for b in body.blocks)
             out.append(Readability(d.id, level, fk_grade(text), len(_WORD.findall(text)),
                                    body.origin))
@@ -76,7 +78,7 @@ def grade_ceiling(band: str) -> int | None:
 def content_warnings(lesson: Lesson) -> list[Problem]:
     """Warnings for content that is valid but probably a mistake."""
     out: list[Problem] = []
-    printed = {(d.id, v.reading_level) for d in lesson.documents
+    printed = {(d.id, d.body_for(v.reading_level).level) for d in lesson.documents
                for v in lesson.variants.values() if v.shows_document(d.id)}
     bodies = {(d.id, lvl): normalize_quote("\n".join(b.text for b in body.blocks))
               for d in lesson.documents for lvl, body in d.bodies.items()
@@ -262,7 +264,7 @@ def readability_warnings(lesson: Lesson, scores: list[Readability]) -> list[Prob
         if top is None:
             continue
         for r in scores:
-            if r.level == v.reading_level and v.shows_document(r.document) and \
+            if _prints(lesson, v, r) and \
                     r.grade > top + 0.5:
                 out.append(Problem(r.origin, f"document {r.document} ({r.level}) reads at grade "
                                    f"{r.grade:.1f}, above variant '{v.id}' (grades {band})",
@@ -271,12 +273,17 @@ def readability_warnings(lesson: Lesson, scores: list[Readability]) -> list[Prob
     return out
 
 
+def _prints(lesson: Lesson, v: Variant, r: Readability) -> bool:
+    """Whether variant `v` prints the text `r` was measured on."""
+    return v.shows_document(r.document) and \
+        lesson.document(r.document).body_for(v.reading_level).level == r.level
+
+
 def readability_report(lesson: Lesson, scores: list[Readability]) -> list[Problem]:
     """An info line per document body: its grade estimate and the variants that use it."""
     out = []
     for r in scores:
-        users = [v.id for v in lesson.variants.values()
-                 if v.reading_level == r.level and v.shows_document(r.document)]
+        users = [v.id for v in lesson.variants.values() if _prints(lesson, v, r)]
         used = f"used by {', '.join(users)}" if users else "used by no variant"
         out.append(Problem(r.origin, f"document {r.document} ({r.level}): reading grade "
                            f"{r.grade:.1f}, {r.words} words, {used}", "Flesch-Kincaid", "info"))
@@ -284,12 +291,5 @@ def readability_report(lesson: Lesson, scores: list[Readability]) -> list[Proble
 
 
 def alt_problems(lesson: Lesson) -> list[Problem]:
-    """An error, located, for each non-text element without a text alternative.
-
-    A tagged PDF gives a screen reader the alternative in place of the element (a
-    `Figure` with `/Alt`); without one the listener learns nothing is there.
-    """
-    return [Problem(n.origin, f"this {n.kind} has no text alternative (alt)",
-                    f"add alt: one sentence saying what the {n.kind} shows, for students "
-                    "who listen to the page")
-            for n in lesson.non_text if not (n.alt and n.alt.strip())]
+    """An error, located, for each non-text element without a text alternative."""
+    return [p for n in lesson.non_text if (p := n.alt_problem()) is not None]

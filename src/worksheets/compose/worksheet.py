@@ -37,6 +37,7 @@ from .flowables import (
     line_texts,
     room_with_next,
 )
+from .images import compose_picture
 from .organizer import compose_organizer
 from .strings import STRINGS, words, words_markup
 from .styles import Styles, break_long_words, para, runs_markup, styles, tagged, text_markup, tpara
@@ -147,11 +148,15 @@ def compose_section(
         out += [*_headed([*head, heading], [compose_question(ws, q, s, layout, lines,
                                                              parent=before)
                                             for q in sec.before]), Spacer(1, 6)]
-    else:  # the heading needs room for the text's first lines, not for all of it
+    picture = compose_picture(d.image, s, layout, sect) if d.image is not None else []
+    if not sec.before:  # the heading needs room for the text's first lines, not all of it
         lead = body[:2] if body and body[0].style in (s.salutation, s.header) else body[:1]
+        if picture:  # or for the picture, which its size lets fit with it
+            lead = picture[:2]
         out += [room_with_next([*head, *lead[:-1]], lead[-1] if lead else None),
                 KeepTogether(head)]
-    tag_body(body, sect.add("Div"))  # the document's own words
+    out += picture
+    tag_body(body, sect.add("Div"))  # the document's own words (an image's transcript)
     # a salutation, header lines or a heading inside the text stay with the start of
     # the paragraph after them (which may split)
     short = (s.salutation, s.header, s.inner_heading)
