@@ -293,3 +293,33 @@ def readability_report(lesson: Lesson, scores: list[Readability]) -> list[Proble
 def alt_problems(lesson: Lesson) -> list[Problem]:
     """An error, located, for each non-text element without a text alternative."""
     return [p for n in lesson.non_text if (p := n.alt_problem()) is not None]
+
+
+MIN_DPI = 150  # below this a print looks soft or blocky
+
+
+def image_warnings(lesson: Lesson, layouts: list[Layout]) -> list[Problem]:
+    """For each image: a warning when it prints under MIN_DPI in one of `layouts` (the
+    lowest, with its printed size), and when the colour it loses in print was there."""
+    out: list[Problem] = []
+    for d in lesson.documents:
+        pic = d.image
+        if pic is None:
+            continue
+        worst = min(((pic.width / (layout.picture_size(pic.width, pic.height)[0] / 72),
+                      layout) for layout in layouts), key=lambda t: t[0], default=None)
+        if worst is not None and worst[0] < MIN_DPI:
+            dpi, layout = worst
+            w, h = layout.picture_size(pic.width, pic.height)
+            need = -(-MIN_DPI * w // 72)
+            out.append(Problem(pic.origin, f"image {pic.file} prints at {dpi:.0f} dpi, "
+                               f"{w / 72:.2f} × {h / 72:.2f} in on layout '{layout.name}' "
+                               f"(under {MIN_DPI} dpi)", f"use a copy at least {need:.0f} "
+                               f"pixels wide ({pic.width} now), or expect a soft print",
+                               "warning"))
+        if pic.colour:
+            out.append(Problem(pic.origin, f"image {pic.file} is in colour and prints in "
+                               "grayscale", "check that nothing in it depends on colour (a "
+                               "map's red and green can print as one grey); a grayscale file "
+                               "silences this", "warning"))
+    return out

@@ -152,6 +152,8 @@ def _decode(raw: bytes, shown: str, where: Location,
         why = str(e).split(" (")[0].rstrip(".") or type(e).__name__
         if "cannot identify image file" in why:
             why = "not a PNG or JPEG image"
+        elif "runcated" in why:
+            why = "the file is damaged or cut short"
         problems.append(Problem(where, f"image: {shown} cannot be read ({why})", again))
         return None
 
