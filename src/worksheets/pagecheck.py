@@ -67,6 +67,7 @@ class _Line:
 class _Page:
     number: int
     lines: list[_Line]  # the text area's lines, top to bottom
+    floor: float | None = None  # the bottom of the lowest image (an image document's)
 
 
 def page_problems(pdf: bytes, lesson: Lesson, layout: Layout,
@@ -87,7 +88,8 @@ def page_problems(pdf: bytes, lesson: Lesson, layout: Layout,
                 in headings:  # a heading set on two lines
             text = f"{body[-2].text} {text}"
         key = normalize_quote(text)
-        if last.bold and key in headings and i + 1 < len(pages):
+        pictured = page.floor is not None and page.floor < last.y0  # a picture below it
+        if last.bold and key in headings and i + 1 < len(pages) and not pictured:
             out.append(Problem(headings[key], f"heading '{text}' is the last line of page "
                                f"{page.number}", "the heading prints apart from what it heads: "
                                "shorten the text before it, or give answers fewer lines",
@@ -102,7 +104,8 @@ def page_problems(pdf: bytes, lesson: Lesson, layout: Layout,
                                    "it or use a wider layout", "warning"))
         if i + 1 < len(pages) and not _starts_on_purpose(pages[i + 1], lesson):
             top = layout.page_size[1] - layout.margin_top
-            used = (top - last.y0) / layout.frame_height
+            low = last.y0 if page.floor is None else min(last.y0, page.floor)
+            used = (top - low) / layout.frame_height
             if 1 - used > blank_share:
                 out.append(Problem(lesson.origin, f"page {page.number} is {1 - used:.0%} blank "
                                    f"(more than {blank_share:.0%}) though the text goes on",
@@ -129,9 +132,10 @@ def _read(pdf: bytes, layout: Layout) -> list[_Page]:
             try:
                 spans = [s for s in _spans(page) if s.x0 >= left and s.x1 <= right
                          and s.y0 >= bottom and s.y1 <= top]
+                floor = _image_floor(page)
             finally:
                 page.close()
-            pages.append(_Page(n + 1, _lines(spans)))
+            pages.append(_Page(n + 1, _lines(spans), floor))
         return pages
     finally:
         doc.close()
@@ -174,6 +178,20 @@ def _spans(page: Any) -> list[_Span]:
     finally:
         textpage.close()
     return out
+
+
+def _image_floor(page: Any) -> float | None:
+    """The lowest bottom edge of the page's images, if it has any."""
+    import pypdfium2.raw as raw
+
+    box = [ctypes.c_float() for _ in range(4)]
+    floor = None
+    for i in range(raw.FPDFPage_CountObjects(page.raw)):
+        obj = raw.FPDFPage_GetObject(page.raw, i)
+        if raw.FPDFPageObj_GetType(obj) == raw.FPDF_PAGEOBJ_IMAGE:
+            raw.FPDFPageObj_GetBounds(obj, *(ctypes.byref(c) for c in box))
+            floor = box[1].value if floor is None else min(floor, box[1].value)
+    return floor
 
 
 def _lines(spans: list[_Span]) -> list[_Line]:

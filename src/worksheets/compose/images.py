@@ -16,6 +16,11 @@ from ..tagging import Elem, content, figure_box
 from .styles import Styles, runs_markup, tagged
 
 
+# A picture is printed smaller, down to this share of its size, to fit the page it
+# starts on (it is never split, and a blank half page reads worse than a smaller image).
+MIN_SCALE = 0.6
+
+
 class PictureFlowable(Flowable):  # type: ignore[misc]
     """A grayscale image, centred in the text block at a fixed printed size.
 
@@ -26,14 +31,24 @@ class PictureFlowable(Flowable):  # type: ignore[misc]
 
     tags_itself = True
 
-    def __init__(self, png: bytes, width: float, height: float, elem: Elem | None) -> None:
+    def __init__(self, png: bytes, width: float, height: float, elem: Elem | None,
+                 min_scale: float = MIN_SCALE) -> None:
         super().__init__()
         self.png, self.picture_w, self.picture_h, self.elem = png, width, height, elem
+        self.min_height = height * min_scale  # what a page must have left to take it
         self._at = (0.0, 0.0)
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         self.width, self.height = max(avail_width, self.picture_w), self.picture_h
         return self.width, self.height
+
+    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
+        """Smaller, down to `min_scale`, rather than leave the rest of the page blank."""
+        if avail_height < self.min_height:
+            return []
+        scale = (avail_height - 0.5) / self.picture_h
+        return [PictureFlowable(self.png, self.picture_w * scale, self.picture_h * scale,
+                                self.elem, 0.0)]
 
     def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802, N803
         """Remember where the frame puts it, then draw."""
