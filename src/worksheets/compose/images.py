@@ -15,7 +15,6 @@ from ..model import Picture
 from ..tagging import Elem, content, figure_box
 from .styles import Styles, runs_markup, tagged
 
-
 # A picture is printed smaller, down to this share of its size, to fit the page it
 # starts on (it is never split, and a blank half page reads worse than a smaller image).
 MIN_SCALE = 0.6
