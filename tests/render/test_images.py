@@ -102,7 +102,7 @@ def test_the_figure_is_read_as_its_alt_inside_its_documents_section(
         figures = [(e, parent) for e, parent in _figures(pdf) if "/BBox" in e.get("/A", {})]
         assert [str(e["/Alt"])[:13] for e, _ in figures] == ["A map of Germ", "A cartoon. A "]
         assert str(figures[0][0]["/Alt"]) == MAP_ALT
-        for e, parent in figures:
+        for _, parent in figures:
             assert parent["/S"] == "/Sect", name
             assert parent["/K"][0].get_object()["/S"] == "/H2", name  # the document's heading
         bounds = image_bounds(pdf)

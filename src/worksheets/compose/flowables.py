@@ -440,8 +440,9 @@ class Bookmark(Flowable):  # type: ignore[misc]
 def figure(flowable: Flowable, parent: Elem, alt: str | None) -> Flowable:
     """A non-text flowable (an image, a drawing) as a Figure read as its text alternative.
 
-    Where images will enter the worksheet; `checks.alt_problems` refuses a lesson
-    whose non-text element has no alt, and the tagger refuses a Figure without one.
+    An image document's picture is one (`compose.images`); the loader and
+    `checks.alt_problems` refuse a lesson whose non-text element has no alt, and the
+    tagger refuses a Figure without one.
     A decorative drawing needs no element: leave it untagged and it is an artifact.
     """
     return tag(flowable, parent.add("Figure", alt=alt))

@@ -12,7 +12,8 @@ from reportlab.platypus import Flowable, Paragraph, Spacer
 
 from ..load.layout import Layout
 from ..model import Picture
-from ..tagging import Elem, content, figure_box
+from ..tagging import TAG_ATTR, Elem, content, figure_box
+from .flowables import figure
 from .styles import Styles, runs_markup, tagged
 
 # A picture is printed smaller, down to this share of its size, to fit the page it
@@ -23,17 +24,17 @@ MIN_SCALE = 0.6
 class PictureFlowable(Flowable):  # type: ignore[misc]
     """A grayscale image, centred in the text block at a fixed printed size.
 
-    Drawn as `elem`'s content (a Figure with /Alt), with its place on the page as the
-    Figure's /BBox. It must be drawn by the frame itself (not inside a table), where
-    `drawOn`'s x and y are page coordinates.
+    Drawn as its element's content (a Figure with /Alt: see `figure()`), with its place
+    on the page as the Figure's /BBox. It must be drawn by the frame itself (not inside a
+    table), where `drawOn`'s x and y are page coordinates.
     """
 
     tags_itself = True
 
-    def __init__(self, png: bytes, width: float, height: float, elem: Elem | None,
+    def __init__(self, png: bytes, width: float, height: float,
                  min_scale: float = MIN_SCALE) -> None:
         super().__init__()
-        self.png, self.picture_w, self.picture_h, self.elem = png, width, height, elem
+        self.png, self.picture_w, self.picture_h = png, width, height
         self.min_height = height * min_scale  # what a page must have left to take it
         self._at = (0.0, 0.0)
 
@@ -46,8 +47,7 @@ class PictureFlowable(Flowable):  # type: ignore[misc]
         if avail_height < self.min_height:
             return []
         scale = (avail_height - 0.5) / self.picture_h
-        return [PictureFlowable(self.png, self.picture_w * scale, self.picture_h * scale,
-                                self.elem, 0.0)]
+        return [PictureFlowable(self.png, self.picture_w * scale, self.picture_h * scale, 0.0)]
 
     def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802, N803
         """Remember where the frame puts it, then draw."""
@@ -57,9 +57,9 @@ class PictureFlowable(Flowable):  # type: ignore[misc]
     def draw(self) -> None:
         dx = (self.width - self.picture_w) / 2
         x, y = self._at
-        figure_box(self.canv, self.elem, (x + dx, y, x + dx + self.picture_w,
-                                          y + self.picture_h))
-        with content(self.canv, self.elem):
+        elem = getattr(self, TAG_ATTR, None)  # its Figure, from `figure()` (or a split)
+        figure_box(self.canv, elem, (x + dx, y, x + dx + self.picture_w, y + self.picture_h))
+        with content(self.canv, elem):
             self.canv.drawImage(ImageReader(io.BytesIO(self.png)), dx, 0, self.picture_w,
                                 self.picture_h)
 
@@ -68,8 +68,8 @@ def compose_picture(picture: Picture, s: Styles, layout: Layout,
                     sect: Elem) -> list[Flowable]:
     """The picture at its printed size (a Figure under `sect`), then its credit line."""
     w, h = layout.picture_size(picture.width, picture.height)
-    out: list[Flowable] = [Spacer(1, 4), PictureFlowable(picture.png, w, h,
-                                                         sect.add("Figure", alt=picture.alt))]
+    out: list[Flowable] = [Spacer(1, 4), figure(PictureFlowable(picture.png, w, h), sect,
+                                                picture.alt)]
     if picture.credit:
         style = ParagraphStyle("credit", parent=s.caption, alignment=TA_RIGHT, spaceBefore=3)
         out.append(tagged(Paragraph(runs_markup(picture.credit), style), sect))
