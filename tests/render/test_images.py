@@ -8,11 +8,11 @@ import ctypes
 import json
 import zipfile
 from pathlib import Path
+from typing import Any, cast
 
 import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
-from pypdf.generic import DictionaryObject
 
 from worksheets import build, export, load_lesson
 from worksheets.cli import main
@@ -37,11 +37,12 @@ def pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
             for p in written}
 
 
-def images(pdf: Path) -> list[tuple[int, DictionaryObject]]:
+def images(pdf: Path) -> list[tuple[int, Any]]:
     """Every image XObject drawn, with its page (0-based)."""
     out = []
     for n, page in enumerate(PdfReader(pdf).pages):
-        for ref in page["/Resources"].get("/XObject", {}).values():
+        resources: Any = page["/Resources"]
+        for ref in resources.get("/XObject", {}).values():
             x = ref.get_object()
             if x["/Subtype"] == "/Image":
                 out.append((n, x))
@@ -90,9 +91,9 @@ def test_the_map_spans_the_text_width(pdfs: dict[str, Path]) -> None:
     assert (x0 + x1) / 2 == pytest.approx(lay.margin_left + lay.text_width / 2, abs=0.5)
 
 
-def _figures(pdf: Path) -> list[tuple[DictionaryObject, DictionaryObject]]:
+def _figures(pdf: Path) -> list[tuple[Any, Any]]:
     """Each Figure element with its parent."""
-    return [(e, e["/P"].get_object()) for _, role, e in walk(pdf.read_bytes())
+    return [(e, cast(Any, e["/P"]).get_object()) for _, role, e in walk(pdf.read_bytes())
             if role == "Figure"]
 
 
@@ -109,7 +110,7 @@ def test_the_figure_is_read_as_its_alt_inside_its_documents_section(
         pages = PdfReader(pdf).pages
         for (e, _), (page, box) in zip(figures, bounds, strict=True):
             assert [float(v) for v in e["/A"]["/BBox"]] == pytest.approx(box, abs=0.6), name
-            assert e.raw_get("/Pg").idnum == pages[page].indirect_reference.idnum, name
+            assert e.raw_get("/Pg").idnum == cast(Any, pages[page].indirect_reference).idnum
 
 
 def test_the_picture_is_the_figures_marked_content(pdfs: dict[str, Path]) -> None:
