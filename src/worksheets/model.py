@@ -72,6 +72,7 @@ class Document:
     glossed: tuple[VocabularyTerm, ...]  # the terms its texts gloss inline, where first glossed
     origin: Location
     image: Picture | None = None
+    image_file: str | None = None  # as `image:` names it, also when it could not be read
 
     def body_for(self, level: str) -> Body:
         """The text printed at a reading level: an image document without a text at that

@@ -74,6 +74,19 @@ def test_the_transcript_may_be_empty_and_serves_every_level(lesson_dir: LessonDi
     assert b.bodies["modified"].blocks == () and b.body_for("simplified").level == "modified"
 
 
+def test_a_broken_image_is_reported_alone(lesson_dir: LessonDir, in_tmp: Path) -> None:
+    # its document has no 'simplified' text, and needs none: an image document's own
+    # text serves every level, even when the image cannot be read
+    lesson_yaml = edit(LESSON_YAML, "    title: \"Standard\"\n",
+                       "    title: \"Standard\"\n  supported:\n    title: \"Supported\"\n"
+                       "    reading_level: simplified\n")
+    folder = lesson_dir({"lesson.yaml": lesson_yaml, "documents/B.md": IMAGE_B,
+                         "documents/A.simplified.md": "Simple words about a treaty.\n"})
+    assert errors(folder) == ["lesson/documents/B.md:5:8: image: no file "
+                              "lesson/documents/cartoon.png (put the image file beside the "
+                              "document, or correct the name (names are case-sensitive))"]
+
+
 def test_a_missing_file_says_which_one_was_meant(lesson_dir: LessonDir, in_tmp: Path) -> None:
     folder = lesson_dir({"documents/B.md": IMAGE_B, "documents/Cartoon.png": png()})
     assert errors(folder) == ["lesson/documents/B.md:5:8: image: no file "

@@ -126,6 +126,7 @@ def load_document(
         glossed=tuple(glossed.values()),
         origin=Location(shown, 1, 1),
         image=picture,
+        image_file=fm.image,
     )
 
 

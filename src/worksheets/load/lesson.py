@@ -316,7 +316,7 @@ def _variants(
         for d in docs:
             if d.id not in shown:
                 continue
-            if v.reading_level not in d.bodies and d.image is None:  # an image: its own text
+            if v.reading_level not in d.bodies and d.image_file is None:  # images: own text
                 problems.append(Problem(
                     ll.at((*base, "reading_level")),
                     f"variants.{vid}.reading_level: "
