@@ -16,6 +16,7 @@ from pypdf import PdfReader
 
 from worksheets import build, export, load_lesson
 from worksheets.cli import main
+from worksheets.compose.images import MIN_SCALE
 from worksheets.load.layout import layout_dirs, load_layout
 from worksheets.pipeline import Job, render_job
 
@@ -87,7 +88,7 @@ def test_the_map_spans_the_text_width(pdfs: dict[str, Path]) -> None:
     # in large print it starts a page that has less room: smaller, centred
     lay = load_layout("large-print", layout_dirs([]))
     (_, (x0, _, x1, _)), _ = image_bounds(pdfs["standard-large-print-student"])
-    assert 0.6 * lay.text_width < x1 - x0 < lay.text_width
+    assert MIN_SCALE * lay.text_width - 0.5 < x1 - x0 < lay.text_width
     assert (x0 + x1) / 2 == pytest.approx(lay.margin_left + lay.text_width / 2, abs=0.5)
 
 

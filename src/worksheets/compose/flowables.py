@@ -115,7 +115,9 @@ def room_with_next(short: list[Flowable], nxt: Flowable | None, lines: int = 3) 
                 h = min(h, nxt.flow_above)
             if isinstance(nxt, Paragraph):
                 h = min(h, lines * nxt.style.leading)
-            h = min(h, getattr(nxt, "min_height", h))  # a picture that may print smaller
+            least = getattr(nxt, "least_height", None)  # a picture that may print smaller
+            if least is not None:
+                h = min(h, least(width))
             need += h + nxt.getSpaceBefore()
         return need + 1.0  # rounding: a line that just fits
 

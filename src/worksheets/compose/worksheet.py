@@ -148,7 +148,9 @@ def compose_section(
         out += [*_headed([*head, heading], [compose_question(ws, q, s, layout, lines,
                                                              parent=before)
                                             for q in sec.before]), Spacer(1, 6)]
-    picture = compose_picture(d.image, s, layout, sect) if d.image is not None else []
+    caption = Paragraph(runs_markup(d.source), s.caption)
+    picture = compose_picture(d.image, s, layout, sect, body[0] if body else caption) \
+        if d.image is not None else []
     if not sec.before:  # the heading needs room for the text's first lines, not all of it
         lead = body[:2] if body and body[0].style in (s.salutation, s.header) else body[:1]
         if picture:  # or for the picture, which its size lets fit with it
@@ -164,7 +166,7 @@ def compose_section(
         if i and p.style in short:
             out.append(room_with_next([p], body[i + 1] if i + 1 < len(body) else None))
         out.append(p)
-    out.append(tagged(Paragraph(runs_markup(d.source), s.caption), sect))
+    out.append(tagged(caption, sect))
     if sec.vocabulary:
         out.extend(compose_vocabulary_box(ws, sec.vocabulary, s, layout, sect, d.label))
     if sec.after:
