@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import io
 import os
+import struct
+import zlib
 from pathlib import Path
 
 import pytest
@@ -127,6 +129,19 @@ def test_a_pixel_bomb_is_refused_before_it_is_decoded(lesson_dir: LessonDir,
     assert errors(folder) == [
         "lesson/documents/B.md:5:8: image: lesson/documents/cartoon.png is 8000 × 6000 "
         "pixels, more than 40 million (reduce it to at most 3000 pixels on its longer side)"]
+
+
+def test_a_file_claiming_billions_of_pixels(lesson_dir: LessonDir, in_tmp: Path) -> None:
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(
+            ">I", zlib.crc32(kind + data))
+
+    header = chunk(b"IHDR", struct.pack(">IIBBBBB", 60000, 60000, 8, 0, 0, 0, 0))
+    bomb = b"\x89PNG\r\n\x1a\n" + header + chunk(b"IEND", b"")  # 3.6 billion, in 57 bytes
+    folder = lesson_dir({"documents/B.md": IMAGE_B, "documents/cartoon.png": bomb})
+    assert errors(folder) == [
+        "lesson/documents/B.md:5:8: image: lesson/documents/cartoon.png has more than 40 "
+        "million pixels (reduce it to at most 3000 pixels on its longer side)"]
 
 
 def test_a_missing_or_blank_alt_is_an_error(lesson_dir: LessonDir, in_tmp: Path) -> None:

@@ -147,8 +147,12 @@ def _decode(raw: bytes, shown: str, where: Location,
                 im.draft(im.mode, (MAX_SIDE, MAX_SIDE))
             im.load()
             return _prepare(im)
-    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError,
-            Image.DecompressionBombWarning) as e:
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        problems.append(Problem(where, f"image: {shown} has more than "
+                                f"{MAX_PIXELS // 1_000_000} million pixels",
+                                f"reduce it to at most {MAX_SIDE} pixels on its longer side"))
+        return None
+    except (OSError, ValueError, SyntaxError) as e:
         why = str(e).split(" (")[0].rstrip(".") or type(e).__name__
         if "cannot identify image file" in why:
             why = "not a PNG or JPEG image"
