@@ -229,7 +229,8 @@ def glyph_problems(lesson: Lesson) -> list[Problem]:
             scan(b.text, Location(file, b.line, b.col))
 
     for d in lesson.documents:
-        for field in (d.label, d.title, d.dateline or "", plain(d.source)):
+        credit = plain(d.image.credit) if d.image is not None else ""
+        for field in (d.label, d.title, d.dateline or "", plain(d.source), credit):
             scan(field, d.origin)  # each front-matter line on its own
         for body in d.bodies.values():
             blocks(body.blocks, body.origin.file)

@@ -259,7 +259,7 @@ def _texts(lesson: Lesson) -> list[str]:
     out += [b.text for b in lesson.background]
     for d in lesson.documents:
         out += [plain_text(d.label), plain_text(d.title), plain_text(d.dateline or ""),
-                plain(d.source)]
+                plain(d.source), plain(d.image.credit) if d.image is not None else ""]
         out += [b.text for body in d.bodies.values() for b in body.blocks]
     for q in [*lesson.questions, *([lesson.claim] if lesson.claim else [])]:
         out += [plain(q.prompt), *map(plain_text, (*q.choices, *q.look_fors)),

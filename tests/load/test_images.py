@@ -254,3 +254,11 @@ def test_the_same_file_gives_the_same_bytes(lesson_dir: LessonDir, in_tmp: Path)
     b = load_lesson(folder).document("B").image
     assert a is not None and b is not None and a.png == b.png
     assert (a.width, a.height) == (3000, 750)  # reduced to 3000 pixels across
+
+
+def test_a_character_the_fonts_lack_in_the_credit(lesson_dir: LessonDir, in_tmp: Path) -> None:
+    text = edit(IMAGE_B, "image: cartoon.png\n", "image: cartoon.png\ncredit: \"Drawn \u505c\"\n")
+    folder = lesson_dir({"documents/B.md": text, "documents/cartoon.png": png()})
+    (problem,) = [p.format() for p in check([folder]) if p.severity == "error"]
+    assert problem.startswith("lesson/documents/B.md:6:16: character '\u505c' (U+505C) is not "
+                              "in the bundled fonts")
