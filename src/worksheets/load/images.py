@@ -71,6 +71,10 @@ def _read(name: str, where: Location, docdir: Path, folder: Path,
           problems: list[Problem]) -> tuple[str, bytes] | None:
     """The file's bytes and its path as shown, or None with the problem reported."""
     rel = PurePosixPath(name)
+    if "://" in name:
+        problems.append(Problem(where, f"image: '{name}' is a web address", "download the "
+                                "image into the lesson folder and give its file name"))
+        return None
     if "\\" in name or rel.is_absolute() or (len(name) > 1 and name[1] == ":"):
         problems.append(Problem(where, f"image: '{name}' is not a path inside the lesson "
                                 "folder", "give the file's path from the documents folder "
