@@ -262,3 +262,45 @@ def test_a_character_the_fonts_lack_in_the_credit(lesson_dir: LessonDir, in_tmp:
     (problem,) = [p.format() for p in check([folder]) if p.severity == "error"]
     assert problem.startswith("lesson/documents/B.md:6:16: character '\u505c' (U+505C) is not "
                               "in the bundled fonts")
+
+
+def test_a_photograph_taken_sideways_is_set_upright(lesson_dir: LessonDir,
+                                                     in_tmp: Path) -> None:
+    im = Image.new("RGB", (1600, 1200), (90, 90, 90))
+    exif = Image.Exif()
+    exif[0x0112] = 6  # Orientation: the camera was turned; viewers rotate it 90 degrees
+    buf = io.BytesIO()
+    im.save(buf, format="JPEG", exif=exif)
+    folder = lesson_dir({"documents/B.md": edit(IMAGE_B, "cartoon.png", "photo.jpg"),
+                         "documents/photo.jpg": buf.getvalue()})
+    pic = load_lesson(folder).document("B").image
+    assert pic is not None and (pic.width, pic.height) == (1200, 1600)
+
+
+def test_a_transparent_background_prints_as_paper(lesson_dir: LessonDir,
+                                                  in_tmp: Path) -> None:
+    im = Image.new("RGBA", (1200, 800), (0, 0, 0, 0))
+    im.paste((0, 0, 0, 255), (0, 0, 100, 100))
+    buf = io.BytesIO()
+    im.save(buf, format="PNG")
+    folder = lesson_dir({"documents/B.md": IMAGE_B, "documents/cartoon.png": buf.getvalue()})
+    pic = load_lesson(folder).document("B").image
+    assert pic is not None and not pic.colour
+    gray = Image.open(io.BytesIO(pic.png))
+    assert gray.getpixel((600, 400)) == 255 and gray.getpixel((10, 10)) == 0
+
+
+def test_the_test_lesson_documents_match_the_schema() -> None:
+    import jsonschema
+    import yaml
+
+    from worksheets.jsonschema import json_schemas
+    from worksheets.load.yaml import split_front_matter
+
+    from ..pdfutil import ROOT
+
+    v = jsonschema.Draft202012Validator(json_schemas()["document"])
+    docs = sorted((ROOT / "tests" / "lessons" / "berlin-airlift" / "documents").glob("?.md"))
+    assert len(docs) == 3
+    for doc in docs:
+        assert list(v.iter_errors(yaml.safe_load(split_front_matter(doc.read_text())[0]))) == []
