@@ -155,6 +155,10 @@ def test_a_missing_or_blank_alt_is_an_error(lesson_dir: LessonDir, in_tmp: Path)
     folder = lesson_dir({"documents/B.md": blank})
     assert errors(folder) == [
         f"lesson/documents/B.md:6:6: this image has no text alternative (alt) {hint}"]
+    empty = edit(IMAGE_B, '"Two leaders shake hands over a table marked TRADE."', '')
+    folder = lesson_dir({"documents/B.md": empty})
+    assert errors(folder) == [
+        f"lesson/documents/B.md:6:1: this image has no text alternative (alt) {hint}"]
 
 
 def test_alt_and_credit_belong_to_an_image(lesson_dir: LessonDir, in_tmp: Path) -> None:

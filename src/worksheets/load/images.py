@@ -51,7 +51,8 @@ def load_picture(fm: shapes.DocumentFrontMatter, ll: Loaded, doc_path: Path, fol
                                         f"beside the document, or remove {key}:"))
         return None
     where = ll.at(("image",))
-    missing_alt = NonText("image", fm.alt, ll.at(("alt",)) if fm.alt is not None
+    written = isinstance(ll.data, dict) and "alt" in ll.data  # `alt:` with nothing after it
+    missing_alt = NonText("image", fm.alt, ll.at(("alt",), key=fm.alt is None) if written
                           else ll.at(("image",), key=True)).alt_problem()
     if missing_alt is not None:
         problems.append(missing_alt)
