@@ -1,7 +1,7 @@
 """A page-quality judge for built worksheets: what a reader sees wrong on the page.
 
 `judge(pdf, lesson)` reads a PDF (a path or bytes) with pdfium's page objects
-(text with its bounds, font and size; vector paths) and pypdf's outline, and
+(text with its bounds, font and size; vector paths and images) and pypdf's outline, and
 returns findings, each a string naming the check, the page and what is wrong:
 
 - ``bookmarks``: every section heading (the lesson title, each document, the
@@ -163,7 +163,7 @@ def _spans_and_paths(page: Any) -> tuple[list[Span], list[tuple[float, float, fl
                 raw.FPDFPageObj_GetMatrix(obj, ctypes.byref(matrix))
                 spans.append(Span(x0, y0, x1, y1, text, fonts[key],
                                   round(size.value * abs(matrix.d), 2), matrix.f, matrix.e))
-            elif kind == raw.FPDF_PAGEOBJ_PATH:
+            elif kind in (raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_IMAGE):  # ink: rules, pictures
                 paths.append((x0, y0, x1, y1))
     finally:
         textpage.close()

@@ -1,4 +1,5 @@
-"""Any lesson, typeset well: the shipped lesson and two of other shapes, judged page by page.
+"""Any lesson, typeset well: the shipped lesson and three of other shapes (one with image
+documents), judged page by page.
 
 Each lesson checks clean, then builds every variant x layout x edition once (from a
 folder outside the project, `--layout all`: the bundled layouts), and `tests/quality.py`
@@ -25,6 +26,7 @@ LESSONS = {
     "cuban-missile-crisis": ROOT / "content" / "cuban-missile-crisis",
     "gulf-of-tonkin": ROOT / "tests" / "lessons" / "gulf-of-tonkin",
     "seneca-falls": ROOT / "tests" / "lessons" / "seneca-falls",
+    "berlin-airlift": ROOT / "tests" / "lessons" / "berlin-airlift",
 }
 
 # The warnings each lesson carries on purpose. In large print the supported variant's
@@ -36,6 +38,7 @@ EXPECTED_WARNINGS: dict[str, set[str]] = {
                              "question 13"},
     "gulf-of-tonkin": {"question 'claim' is taller than a page and is split across pages"},
     "seneca-falls": {"question 'claim' is taller than a page and is split across pages"},
+    "berlin-airlift": set(),
 }
 
 # What the current code gets wrong (issue 14), per check and lesson.

@@ -15,7 +15,7 @@ from .errors import Location, Problem
 from .fonts import missing_glyphs
 from .load.layout import Layout
 from .markup import Block, normalize_quote, plain, plain_text
-from .model import SKILLS, Lesson
+from .model import SKILLS, Lesson, Variant
 from .select import term_pattern
 
 _SENTENCE_END = re.compile(r"[.!?]+(?:[\"')\]]*)(?=\s|$)")
@@ -61,6 +61,8 @@ def readability(lesson: Lesson) -> list[Readability]:
     out = []
     for d in lesson.documents:
         for level, body in d.bodies.items():
+            if not body.blocks:  # an image without a transcript
+                continue
             text = "\n".join(b.text for b in body.blocks)
             out.append(Readability(d.id, level, fk_grade(text), len(_WORD.findall(text)),
                                    body.origin))
@@ -76,7 +78,7 @@ def grade_ceiling(band: str) -> int | None:
 def content_warnings(lesson: Lesson) -> list[Problem]:
     """Warnings for content that is valid but probably a mistake."""
     out: list[Problem] = []
-    printed = {(d.id, v.reading_level) for d in lesson.documents
+    printed = {(d.id, d.body_for(v.reading_level).level) for d in lesson.documents
                for v in lesson.variants.values() if v.shows_document(d.id)}
     bodies = {(d.id, lvl): normalize_quote("\n".join(b.text for b in body.blocks))
               for d in lesson.documents for lvl, body in d.bodies.items()
@@ -227,7 +229,8 @@ def glyph_problems(lesson: Lesson) -> list[Problem]:
             scan(b.text, Location(file, b.line, b.col))
 
     for d in lesson.documents:
-        for field in (d.label, d.title, d.dateline or "", plain(d.source)):
+        credit = plain(d.image.credit) if d.image is not None else ""
+        for field in (d.label, d.title, d.dateline or "", plain(d.source), credit):
             scan(field, d.origin)  # each front-matter line on its own
         for body in d.bodies.values():
             blocks(body.blocks, body.origin.file)
@@ -262,7 +265,7 @@ def readability_warnings(lesson: Lesson, scores: list[Readability]) -> list[Prob
         if top is None:
             continue
         for r in scores:
-            if r.level == v.reading_level and v.shows_document(r.document) and \
+            if _prints(lesson, v, r) and \
                     r.grade > top + 0.5:
                 out.append(Problem(r.origin, f"document {r.document} ({r.level}) reads at grade "
                                    f"{r.grade:.1f}, above variant '{v.id}' (grades {band})",
@@ -271,12 +274,17 @@ def readability_warnings(lesson: Lesson, scores: list[Readability]) -> list[Prob
     return out
 
 
+def _prints(lesson: Lesson, v: Variant, r: Readability) -> bool:
+    """Whether variant `v` prints the text `r` was measured on."""
+    return v.shows_document(r.document) and \
+        lesson.document(r.document).body_for(v.reading_level).level == r.level
+
+
 def readability_report(lesson: Lesson, scores: list[Readability]) -> list[Problem]:
     """An info line per document body: its grade estimate and the variants that use it."""
     out = []
     for r in scores:
-        users = [v.id for v in lesson.variants.values()
-                 if v.reading_level == r.level and v.shows_document(r.document)]
+        users = [v.id for v in lesson.variants.values() if _prints(lesson, v, r)]
         used = f"used by {', '.join(users)}" if users else "used by no variant"
         out.append(Problem(r.origin, f"document {r.document} ({r.level}): reading grade "
                            f"{r.grade:.1f}, {r.words} words, {used}", "Flesch-Kincaid", "info"))
@@ -284,12 +292,35 @@ def readability_report(lesson: Lesson, scores: list[Readability]) -> list[Proble
 
 
 def alt_problems(lesson: Lesson) -> list[Problem]:
-    """An error, located, for each non-text element without a text alternative.
+    """An error, located, for each non-text element without a text alternative."""
+    return [p for n in lesson.non_text if (p := n.alt_problem()) is not None]
 
-    A tagged PDF gives a screen reader the alternative in place of the element (a
-    `Figure` with `/Alt`); without one the listener learns nothing is there.
-    """
-    return [Problem(n.origin, f"this {n.kind} has no text alternative (alt)",
-                    f"add alt: one sentence saying what the {n.kind} shows, for students "
-                    "who listen to the page")
-            for n in lesson.non_text if not (n.alt and n.alt.strip())]
+
+MIN_DPI = 150  # below this a print looks soft or blocky
+
+
+def image_warnings(lesson: Lesson, layouts: list[Layout]) -> list[Problem]:
+    """For each image: a warning when it prints under MIN_DPI in one of `layouts` (the
+    lowest, with its printed size), and when the colour it loses in print was there."""
+    out: list[Problem] = []
+    for d in lesson.documents:
+        pic = d.image
+        if pic is None:
+            continue
+        worst = min(((pic.width / (layout.picture_size(pic.width, pic.height)[0] / 72),
+                      layout) for layout in layouts), key=lambda t: t[0], default=None)
+        if worst is not None and worst[0] < MIN_DPI:
+            dpi, layout = worst
+            w, h = layout.picture_size(pic.width, pic.height)
+            need = -(-MIN_DPI * w // 72)
+            out.append(Problem(pic.origin, f"image {pic.file} prints at {dpi:.0f} dpi, "
+                               f"{w / 72:.2f} × {h / 72:.2f} in on layout '{layout.name}' "
+                               f"(under {MIN_DPI} dpi)", f"use a copy at least {need:.0f} "
+                               f"pixels wide ({pic.width} now), or expect a soft print",
+                               "warning"))
+        if pic.colour:
+            out.append(Problem(pic.origin, f"image {pic.file} is in colour and prints in "
+                               "grayscale", "check that nothing in it depends on colour (a "
+                               "map's red and green can print as one grey); a grayscale file "
+                               "silences this", "warning"))
+    return out

@@ -46,7 +46,8 @@ class PacketWriter:
         self.struct = PacketTree(self.w, {"AnswerArea": "Figure"})
         self._page_objs: list[DictionaryObject] = []
         self._contents: dict[int, IndirectObject] = {}
-        self._resources: dict[tuple[int, int], IndirectObject] = {}
+        self._resources: dict[tuple[int, int, tuple[tuple[str, int], ...]],
+                              IndirectObject] = {}
 
     def _indirect(self, obj: PdfObject) -> IndirectObject:
         # pypdf has no public call for a new indirect object. Shared objects must be
@@ -97,7 +98,11 @@ class PacketWriter:
             contents = self._contents[index] = self._indirect(ArrayObject([self.do_ref, base]))
         res = cast(DictionaryObject, page["/Resources"])
         font = res.raw_get("/Font")
-        key = (stamp.idnum, font.idnum if isinstance(font, IndirectObject) else id(res))
+        # pages that share fonts may draw different images: their XObjects are the key too
+        drawn = cast(DictionaryObject, res.get("/XObject", DictionaryObject()))
+        images = tuple(sorted((str(k), _ref(drawn.raw_get(k))) for k in drawn))
+        key = (stamp.idnum, font.idnum if isinstance(font, IndirectObject) else id(res),
+               images)
         res_ref = self._resources.get(key)
         if res_ref is None:
             new = DictionaryObject({NameObject(k): v.clone(self.w) for k, v in res.items()
@@ -136,3 +141,8 @@ class PacketWriter:
         out = io.BytesIO()
         self.w.write(out)
         return out.getvalue()
+
+
+def _ref(obj: object) -> int:
+    """An object's identity in its PDF: its object number when it is indirect."""
+    return obj.idnum if isinstance(obj, IndirectObject) else id(obj)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal, get_args
 
-from .errors import Location
+from .errors import Location, Problem
 from .markup import Block, Run
 
 Skill = Literal["sourcing", "contextualization", "close-reading", "corroboration"]
@@ -37,8 +37,30 @@ class VocabularyTerm:
 
 
 @dataclass(frozen=True)
+class Picture:
+    """The image of an image document (a photograph, a cartoon, a map), ready to print.
+
+    `png` is the image in grayscale, re-encoded the same way every time; `colour` says
+    whether the writer's file had colour that the print loses.
+    """
+
+    file: str  # as the front matter names it
+    width: int  # pixels
+    height: int
+    png: bytes
+    alt: str
+    credit: tuple[Run, ...]  # empty: no credit line
+    colour: bool
+    origin: Location  # the `image:` line
+
+
+@dataclass(frozen=True)
 class Document:
-    """A primary-source document with its caption and its reading levels."""
+    """A primary-source document with its caption and its reading levels.
+
+    An image document (`image` set) prints its picture; its bodies are the transcript
+    or caption under it, possibly empty.
+    """
 
     id: str
     label: str
@@ -49,6 +71,13 @@ class Document:
     bodies: dict[str, Body]
     glossed: tuple[VocabularyTerm, ...]  # the terms its texts gloss inline, where first glossed
     origin: Location
+    image: Picture | None = None
+    image_file: str | None = None  # as `image:` names it, also when it could not be read
+
+    def body_for(self, level: str) -> Body:
+        """The text printed at a reading level: an image document without a text at that
+        level prints the transcript of its own file (the first body)."""
+        return self.bodies.get(level) or next(iter(self.bodies.values()))
 
 
 @dataclass(frozen=True)
@@ -147,11 +176,23 @@ class Variant:
 @dataclass(frozen=True)
 class NonText:
     """Something printed that is not text (an image, a map, a chart): a screen reader
-    reads its text alternative instead. Lessons have none yet; images will add them."""
+    reads its text alternative instead."""
 
     kind: str  # "image", ...
     alt: str | None  # the text alternative; None or blank is an error
     origin: Location
+
+    def alt_problem(self) -> Problem | None:
+        """The error for a missing or blank text alternative, located; None when it has one.
+
+        A tagged PDF gives a screen reader the alternative in place of the element (a
+        `Figure` with `/Alt`); without one the listener learns nothing is there.
+        """
+        if self.alt and self.alt.strip():
+            return None
+        return Problem(self.origin, f"this {self.kind} has no text alternative (alt)",
+                       f"add alt: one sentence saying what the {self.kind} shows, for "
+                       "students who listen to the page")
 
 
 @dataclass(frozen=True)

@@ -75,6 +75,7 @@ class _Page:
     number: int
     lines: list[_Line]  # the text area's lines, top to bottom
     bottom: float  # the lowest ink in the text area: text, answer lines or table rules
+    floor: float | None = None  # the bottom of the lowest image (an image document's)
 
 
 def page_problems(pdf: bytes, lesson: Lesson, layout: Layout,
@@ -96,7 +97,8 @@ def page_problems(pdf: bytes, lesson: Lesson, layout: Layout,
                     " ".join(ln.text for ln in body[-k:])) in headings:
                 text = " ".join(ln.text for ln in body[-k:])
         key = _as_printed(text)
-        if last.bold and key in headings and i + 1 < len(pages):
+        pictured = page.floor is not None and page.floor < last.y0  # a picture below it
+        if last.bold and key in headings and i + 1 < len(pages) and not pictured:
             out.append(Problem(headings[key], f"heading '{text}' is the last line of page "
                                f"{page.number}", "the heading prints apart from what it heads: "
                                "shorten the text before it, or give answers fewer lines",
@@ -137,15 +139,17 @@ def _read(pdf: bytes, layout: Layout) -> list[_Page]:
             page = doc[n]
             try:
                 found, rules = _spans(page)
+                floor = _image_floor(page)
             finally:
                 page.close()
             spans = [s for s in found if s.x0 >= left and s.x1 <= right
                      and s.y0 >= bottom and s.y1 <= top]
-            # answer lines and rules are content too: a page ending in a question's
-            # lines is full, not blank below the question
+            # answer lines, rules and pictures are content too: a page ending in a
+            # question's lines is full, not blank below the question
             ink = [s.y0 for s in spans] + [y0 for (_, y0, _, y1) in rules
                                            if y0 >= bottom - 1 and y1 <= top + 1]
-            pages.append(_Page(n + 1, _lines(spans), min(ink, default=top)))
+            ink += [floor] if floor is not None else []
+            pages.append(_Page(n + 1, _lines(spans), min(ink, default=top), floor))
         return pages
     finally:
         doc.close()
@@ -194,6 +198,20 @@ def _spans(page: Any) -> tuple[list[_Span], list[tuple[float, float, float, floa
     finally:
         textpage.close()
     return out, paths
+
+
+def _image_floor(page: Any) -> float | None:
+    """The lowest bottom edge of the page's images, if it has any."""
+    import pypdfium2.raw as raw
+
+    box = [ctypes.c_float() for _ in range(4)]
+    floor = None
+    for i in range(raw.FPDFPage_CountObjects(page.raw)):
+        obj = raw.FPDFPage_GetObject(page.raw, i)
+        if raw.FPDFPageObj_GetType(obj) == raw.FPDF_PAGEOBJ_IMAGE:
+            raw.FPDFPageObj_GetBounds(obj, *(ctypes.byref(c) for c in box))
+            floor = box[1].value if floor is None else min(floor, box[1].value)
+    return floor
 
 
 def _lines(spans: list[_Span]) -> list[_Line]:
@@ -261,7 +279,7 @@ def _texts(lesson: Lesson) -> list[str]:
     out += [b.text for b in lesson.background]
     for d in lesson.documents:
         out += [plain_text(d.label), plain_text(d.title), plain_text(d.dateline or ""),
-                plain(d.source)]
+                plain(d.source), plain(d.image.credit) if d.image is not None else ""]
         out += [b.text for body in d.bodies.values() for b in body.blocks]
     for q in [*lesson.questions, *([lesson.claim] if lesson.claim else [])]:
         out += [plain(q.prompt), *map(plain_text, (*q.choices, *q.look_fors)),

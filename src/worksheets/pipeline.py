@@ -290,6 +290,7 @@ def check(
         content_warnings,
         footer_problems,
         glyph_problems,
+        image_warnings,
         readability,
         readability_report,
         readability_warnings,
@@ -306,6 +307,8 @@ def check(
         if lesson is not None:
             loaded.append(lesson)
             problems.extend(content_warnings(lesson))
+            if lesson.non_text and not render_all:  # on Letter (with --all: every layout)
+                problems.extend(image_warnings(lesson, [_letter(lesson)]))
             problems.extend(glyph_problems(lesson))
             problems.extend(alt_problems(lesson))
             scores = readability(lesson)
@@ -317,6 +320,7 @@ def check(
         layouts = {j.layout.name: j.layout for j in jobs}.values()
         problems.extend(p for lesson in loaded for layout in layouts
                         for p in footer_problems(lesson, layout))
+        problems.extend(p for lesson in loaded for p in image_warnings(lesson, list(layouts)))
         for job in jobs:
             with collect_layout_warnings() as found:
                 pdf = render_job(job)
@@ -326,6 +330,15 @@ def check(
                             for w in found)
     return sorted(set(problems), key=lambda p: (p.location.file, p.location.line,
                                                  p.location.col, p.message))
+
+
+def _letter(lesson: Lesson) -> Layout:
+    """The Letter layout the lesson is built in by default (bundled, when the project's
+    own is broken: `build` reports that)."""
+    try:
+        return load_layout("letter", layout_dirs([lesson.path]))
+    except ContentError:
+        return Layout()
 
 
 def new_lesson(lesson_id: str, content: str | os.PathLike[str] = "content") -> Path:

@@ -88,7 +88,7 @@ def select(lesson: Lesson, variant: str = "standard", edition: Edition = "studen
     for doc in lesson.documents:
         if not v.shows_document(doc.id):
             continue
-        body = doc.bodies.get(v.reading_level) or next(iter(doc.bodies.values()))
+        body = doc.body_for(v.reading_level)
         terms = terms_in(lesson.vocabulary, body.blocks)
         used_terms.extend(t.term for t in terms)
         mine = [q for q in chosen if q.documents and _last_doc(lesson, q) == doc.id]

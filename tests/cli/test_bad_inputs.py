@@ -827,15 +827,28 @@ def test_unprintable_runs_are_located_one_by_one(lesson_dir: LessonDir) -> None:
 # --- section 7: paths, images and includes ---------------------------------------------------
 
 
-def test_there_is_no_image_key(lesson_dir: LessonDir) -> None:
-    files = {**a_edit("modified: true", "modified: true\nimage: ../../../../etc/hostname"),
+def test_image_paths_out_of_the_lesson_are_refused(lesson_dir: LessonDir) -> None:
+    # a document may name an image (issue 14), never one outside the lesson folder;
+    # lesson.yaml has no image key
+    files = {**a_edit("modified: true", "modified: true\nimage: ../../../../etc/hostname\n"
+                      "alt: \"A map.\""),
              **l_edit("grade_band:", "image: /etc/hostname\ngrade_band:")}
     assert refused(build(lesson_dir(files))) == [
-        "lesson/documents/A.md:5:1: unknown key 'image' (expected one of: label, title, "
-        "modified, dateline, source, level)",
+        "lesson/documents/A.md:5:8: image: '../../../../etc/hostname' is outside the lesson "
+        "folder (copy the image into the lesson folder, beside the document)",
         "lesson/lesson.yaml:3:1: unknown key 'image' (expected one of: title, central_question, "
         "grade_band, background, documents, organizer, claim, attribution, author, lang, variants)",
     ]
+    files = a_edit("modified: true", "modified: true\nimage: /etc/hostname\nalt: \"A map.\"")
+    assert refused(build(lesson_dir(files))) == [
+        "lesson/documents/A.md:5:8: image: '/etc/hostname' is not a path inside the lesson "
+        "folder (give the file's path from the documents folder with '/' between folders, like "
+        "cartoon.png or ../images/cartoon.png)"]
+    files = a_edit("modified: true", "modified: true\nimage: https://example.org/map.png\n"
+                   "alt: \"A map.\"")
+    assert refused(build(lesson_dir(files))) == [
+        "lesson/documents/A.md:5:8: image: 'https://example.org/map.png' is a web address "
+        "(download the image into the lesson folder and give its file name)"]
 
 
 def test_include_tag_is_refused_in_any_file(lesson_dir: LessonDir) -> None:

@@ -115,6 +115,9 @@ def room_with_next(short: list[Flowable], nxt: Flowable | None, lines: int = 3) 
                 h = min(h, nxt.flow_above)
             if isinstance(nxt, Paragraph):
                 h = min(h, lines * nxt.style.leading)
+            least = getattr(nxt, "least_height", None)  # a picture that may print smaller
+            if least is not None:
+                h = min(h, least(width))
             need += h + nxt.getSpaceBefore()
         return need + 1.0  # rounding: a line that just fits
 
@@ -457,8 +460,9 @@ class Bookmark(Flowable):  # type: ignore[misc]
 def figure(flowable: Flowable, parent: Elem, alt: str | None) -> Flowable:
     """A non-text flowable (an image, a drawing) as a Figure read as its text alternative.
 
-    Where images will enter the worksheet; `checks.alt_problems` refuses a lesson
-    whose non-text element has no alt, and the tagger refuses a Figure without one.
+    An image document's picture is one (`compose.images`); the loader and
+    `checks.alt_problems` refuse a lesson whose non-text element has no alt, and the
+    tagger refuses a Figure without one.
     A decorative drawing needs no element: leave it untagged and it is an artifact.
     """
     return tag(flowable, parent.add("Figure", alt=alt))

@@ -37,6 +37,7 @@ from .flowables import (
     line_texts,
     room_with_next,
 )
+from .images import compose_picture
 from .organizer import compose_organizer
 from .strings import STRINGS, words, words_markup
 from .styles import Styles, break_long_words, para, runs_markup, styles, tagged, text_markup, tpara
@@ -156,6 +157,8 @@ def compose_section(
                                             for q in sec.before]), Spacer(1, 6)]
     short = (s.salutation, s.header, s.inner_heading)
     caption = Paragraph(runs_markup(d.source), s.caption)  # tagged after the text
+    picture = compose_picture(d.image, s, layout, sect, body[0] if body else caption) \
+        if d.image is not None else []
 
     def kept(i: int) -> tuple[list[Flowable], Flowable]:
         """The short paragraphs from body[i] on (two headings in a row, a salutation after
@@ -167,8 +170,12 @@ def compose_section(
 
     if not sec.before:  # the heading needs room for the text's first lines, not all of it
         run, nxt = kept(0)
-        out += [room_with_next([*head, *run], nxt), KeepTogether(head)]
-    tag_body(body, sect.add("Div"))  # the document's own words
+        lead = [*run, nxt]
+        if picture:  # or for the picture, which its size lets fit with it
+            lead = picture[:2]
+        out += [room_with_next([*head, *lead[:-1]], lead[-1]), KeepTogether(head)]
+    out += picture
+    tag_body(body, sect.add("Div"))  # the document's own words (an image's transcript)
     tagged(caption, sect)
     # a salutation, header lines or a heading inside the text stay with the start of
     # the paragraph after them (which may split); the first one too after questions

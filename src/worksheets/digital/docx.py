@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from ..compose.citations import cite
 from ..compose.strings import STRINGS, words
 from ..markup import Block, Run, parse_inline, plain_text
-from ..model import Organizer, Question, VocabularyTerm
+from ..model import Organizer, Picture, Question, VocabularyTerm
 from ..select import Section, Worksheet
 from ._zip import iso_date, zip_bytes
 from .assessment import answer_label, answer_lines, heading, skill
@@ -296,6 +296,8 @@ def _section(doc: DocxDocument, ws: Worksheet, sec: Section) -> None:
         _p(doc, "Heading2", words(ws, "before"))
         for q in sec.before:
             _question(doc, ws, q)
+    if d.image is not None:
+        _picture(doc, d.image)
     for b in sec.blocks:
         _block(doc, b)
     _runs(_p(doc, "Caption"), d.source)
@@ -305,6 +307,22 @@ def _section(doc: DocxDocument, ws: Worksheet, sec: Section) -> None:
         _p(doc, "Heading2", words(ws, "after"))
         for q in sec.after:
             _question(doc, ws, q)
+
+
+def _picture(doc: DocxDocument, pic: Picture) -> None:
+    """An image document's picture (grayscale, as printed), centred, as wide as the text
+    (at most 6.5 in tall), its alt text as the description Word reads aloud; its credit."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Inches
+
+    w, h = 7.0, 7.0 * pic.height / pic.width
+    if h > 6.5:
+        w, h = w * 6.5 / h, 6.5
+    shape = doc.add_picture(io.BytesIO(pic.png), width=Inches(w), height=Inches(h))
+    shape._inline.docPr.set("descr", pic.alt)
+    doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    if pic.credit:
+        _runs(_p(doc, "Caption"), pic.credit).alignment = WD_ALIGN_PARAGRAPH.RIGHT
 
 
 def _block(doc: DocxDocument, b: Block) -> None:

@@ -13,6 +13,7 @@ import html
 import xml.etree.ElementTree as ET
 from typing import Literal
 
+from ..model import Document
 from ._zip import zip_bytes
 from .assessment import Assessment, Item, Stimulus, blocks_html, runs_html, text_html
 
@@ -74,8 +75,17 @@ def stimulus_html(s: Stimulus) -> str:
     """A document as HTML: heading, dateline, text, source caption."""
     d = s.document
     date = f"<p><em>{text_html(d.dateline)}</em></p>" if d.dateline else ""
-    return (f"<h3>{text_html(s.heading)}</h3>{date}{blocks_html(s.blocks)}"
+    return (f"<h3>{text_html(s.heading)}</h3>{date}{_picture_html(d)}{blocks_html(s.blocks)}"
             f"<p><small>{runs_html(d.source)}</small></p>")
+
+
+def _picture_html(d: Document) -> str:
+    """An image document's picture as its text alternative and credit: the packages
+    carry text only (the image is in the PDF the items link to, and in the DOCX)."""
+    if d.image is None:
+        return ""
+    credit = f" <small>{runs_html(d.image.credit)}</small>" if d.image.credit else ""
+    return f'<p class="image"><em>[Image: {html.escape(d.image.alt)}]</em>{credit}</p>'
 
 
 def _stimulus_item(section: ET.Element, s: Stimulus) -> None:

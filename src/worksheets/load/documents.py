@@ -9,6 +9,7 @@ from ..markup import parse_body, parse_inline
 from ..model import Body, Document, VocabularyTerm
 from . import shapes
 from .files import display_path, present, read_lesson_file, unreadable
+from .images import load_picture
 from .issues import DOCUMENT_TEXT_FIELDS, did_you_mean, markup_problems, validate_file
 from .yaml import Loaded, load_yaml, split_front_matter
 
@@ -87,8 +88,11 @@ def load_document(
         return None
     fm = v[0]
     markup_problems(loaded, DOCUMENT_TEXT_FIELDS, problems)
+    picture = load_picture(fm, loaded, path, folder, problems)
     glossed: dict[str, VocabularyTerm] = {}  # by the term in lower case
-    bodies = {fm.level: _body(fm.level, body_text, body_line, shown, problems, glossed)}
+    # an image document's text is the transcript under the image, which it may do without
+    bodies = {fm.level: _body(fm.level, body_text, body_line, shown, problems, glossed,
+                              required=fm.image is None)}
     for extra in sorted(path.parent.glob(f"{doc_id}.*.md")):
         level = extra.name[len(doc_id) + 1 : -3]
         eshown = display_path(extra)
@@ -109,7 +113,8 @@ def load_document(
                     problems.append(Problem(el.at(("level",)),
                                             f"level '{ev[0].level}' does not match the file name",
                                             f"the file name says '{level}'"))
-        bodies[level] = _body(level, ebody, eline, eshown, problems, glossed)
+        bodies[level] = _body(level, ebody, eline, eshown, problems, glossed,
+                              required=fm.image is None)
     return Document(
         id=doc_id,
         label=fm.label,
@@ -120,19 +125,23 @@ def load_document(
         bodies=bodies,
         glossed=tuple(glossed.values()),
         origin=Location(shown, 1, 1),
+        image=picture,
+        image_file=fm.image,
     )
 
 
 def _body(level: str, text: str, first: int, shown: str, problems: list[Problem],
-          glossed: dict[str, VocabularyTerm]) -> Body:
-    """One reading level's text; the terms it glosses inline are added to `glossed`."""
+          glossed: dict[str, VocabularyTerm], required: bool = True) -> Body:
+    """One reading level's text; the terms it glosses inline are added to `glossed`.
+
+    Not `required` (an image's transcript), it may be empty."""
     parsed = parse_body(text, first)
     for g in parsed.glosses:  # the first gloss of a term, whatever its case, as written
         glossed.setdefault(g.term.lower(), VocabularyTerm(
             g.term, g.gloss, origin=Location(shown, g.line, g.col), inline=True))
     for line, col, msg, hint in parsed.problems:
         problems.append(Problem(Location(shown, line, col), msg, hint))
-    if not parsed.blocks:
+    if not parsed.blocks and required:
         problems.append(Problem(Location(shown, first, 1), "the document has no text",
                                 "write the text after the front matter"))
     for b in parsed.blocks:

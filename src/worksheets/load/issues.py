@@ -366,7 +366,7 @@ QUESTION_TEXT_FIELDS: tuple[tuple[str, ...], ...] = tuple(
 VOCABULARY_TEXT_FIELDS: tuple[tuple[str, ...], ...] = (
     ("terms", "*", "definition"), ("terms", "*", "translations", "*"))
 DOCUMENT_TEXT_FIELDS: tuple[tuple[str, ...], ...] = (
-    ("label",), ("title",), ("dateline",), ("source",))
+    ("label",), ("title",), ("dateline",), ("source",), ("credit",))
 
 
 def markup_problems(loaded: Loaded, fields: Sequence[tuple[str, ...]],

@@ -114,6 +114,17 @@ class Layout(Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
         """The height of the text block: the page less its top and bottom margins."""
         return self.page_size[1] - self.margin_top - self.margin_bottom
 
+    def picture_size(self, pixels_wide: int, pixels_high: int) -> tuple[float, float]:
+        """The printed width and height (points) of an image document's picture: the text
+        block's width, or less when it would be taller than 65% of the text block, so that
+        its heading, credit and the start of its transcript fit on its page."""
+        scale = min(self.text_width / pixels_wide, self.frame_height * PICTURE_SHARE
+                    / pixels_high)
+        return pixels_wide * scale, pixels_high * scale
+
+
+# The most of the text block's height a picture takes (see `Layout.picture_size`).
+PICTURE_SHARE = 0.65
 
 _FIELDS = {f.name for f in msgspec.structs.fields(Layout)}
 

@@ -29,6 +29,7 @@ from ..model import (
     Document,
     Evidence,
     Lesson,
+    NonText,
     Organizer,
     OrganizerColumn,
     OrganizerRow,
@@ -154,6 +155,8 @@ def load_lesson_with_problems(path: str | os.PathLike[str]) -> tuple[Lesson | No
         variants=variants,
         origin=Location(lesson_l.file, 1, 1),
         lang=lesson_f.lang,
+        non_text=tuple(NonText("image", d.image.alt, d.image.origin) for d in documents
+                       if d.image is not None),
     )
     return lesson, problems
 
@@ -313,7 +316,7 @@ def _variants(
         for d in docs:
             if d.id not in shown:
                 continue
-            if v.reading_level not in d.bodies:
+            if v.reading_level not in d.bodies and d.image_file is None:  # images: own text
                 problems.append(Problem(
                     ll.at((*base, "reading_level")),
                     f"variants.{vid}.reading_level: "
@@ -367,7 +370,11 @@ def _check_evidence(
             hint = f"did you mean '{close[0]}'?" if close else "expected one of: " + ", ".join(docs)
             problems.append(Problem(e.origin, f"evidence names unknown document '{e.doc}'", hint))
             continue
-        levels = sorted({v.reading_level for v in shown if (e.doc, v.reading_level) in texts})
+        doc = docs[e.doc]
+        # the level each variant prints (an image document's own text when it has no other)
+        printed = {v.id: doc.body_for(v.reading_level).level for v in shown
+                   if (e.doc, v.reading_level) in texts or doc.image is not None}
+        levels = sorted(set(printed.values()))
         hidden = next((i for i, ch in enumerate(e.quote) if ch in INVISIBLE), None)
         if hidden is not None and levels:
             # matched as a reader sees it, so not an error; but say what came with the copy
@@ -378,7 +385,7 @@ def _check_evidence(
                                     "delete it: it came with the copied text", "warning"))
         for level in levels:
             if normalize_quote(e.quote) not in texts[(e.doc, level)]:
-                users = ", ".join(v.id for v in shown if v.reading_level == level)
+                users = ", ".join(v.id for v in shown if printed.get(v.id) == level)
                 body = docs[e.doc].bodies[level]
                 differs = first_difference(e.quote, texts[(e.doc, level)])
                 problems.append(Problem(

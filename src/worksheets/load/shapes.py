@@ -202,6 +202,22 @@ class DocumentFrontMatter(Strict, frozen=True, kw_only=True):
     dateline: ShortText | None = None
     source: Annotated[Text, Meta(description="The source caption printed under the text.")]
     level: Id = "modified"
+    image: Annotated[
+        ShortText | None,
+        Meta(description="An image document: the PNG or JPEG file, relative to the "
+             "documents folder (e.g. cartoon.png). The text after the front matter is its "
+             "transcript or caption, and may be empty."),
+    ] = None
+    alt: Annotated[
+        Text | None,
+        Meta(description="The image's text alternative, read by a screen reader in its "
+             "place: what the image shows. Required with image."),
+    ] = None
+    credit: Annotated[
+        ShortText | None,
+        Meta(description="The image's credit line (artist, publisher, rights), printed "
+             "under it."),
+    ] = None
 
 
 class LevelFrontMatter(Strict, frozen=True, kw_only=True):

@@ -27,6 +27,7 @@ from .canvas import LineEndText as LineEndText
 from .canvas import anchor as anchor
 from .canvas import artifact as artifact
 from .canvas import content as content
+from .canvas import figure_box as figure_box
 from .canvas import lang_callback as lang_callback
 from .canvas import lang_span as lang_span
 from .canvas import tagger_of as tagger_of

@@ -57,6 +57,13 @@ def anchor(canvas: Any, elem: Elem | None) -> None:
 
 
 
+def figure_box(canvas: Any, elem: Elem | None, bbox: tuple[float, float, float, float]) -> None:
+    """Record where a figure is drawn on the page (its /BBox); no-op untagged."""
+    t = tagger_of(canvas)
+    if t is not None and elem is not None:
+        t.box(elem, bbox)
+
+
 LANG_CALLBACK = "pdfua_lang"  # a canvas attribute: `lang_callback`
 
 

@@ -38,6 +38,7 @@ class Tagger:
         self._stack: list[_Open] = []
         # id(elem) -> (attributes, page, kids in order), as written
         self._written: dict[int, tuple[bytes, int, list[tuple[int, int] | Elem]]] = {}
+        self.boxes: dict[int, tuple[float, float, float, float]] = {}  # id(elem) -> BBox
 
     # attaching
     def attach(self, canvas: Any) -> Any:
@@ -104,6 +105,10 @@ class Tagger:
         canvas.addLiteral(f"/{_bdc_tag(elem.role)} <</MCID {mcid}>> BDC EMC")
         self._seq += 1
         self.marks.setdefault(id(elem), []).append((page, mcid, self._seq))
+
+    def box(self, elem: Elem, bbox: tuple[float, float, float, float]) -> None:
+        """Where a figure stands on its page (x0, y0, x1, y1 in points): its /BBox."""
+        self.boxes.setdefault(id(elem), bbox)
 
     # finishing
     def _install(self, canvas: Any) -> None:
@@ -187,7 +192,7 @@ class Tagger:
             raise TaggingError(f"a {e.role} element without a text alternative (/Alt)")
         obj = _Raw()
         name = _name(doc, obj)
-        attrs = _attr_bytes(e)
+        attrs = _attr_bytes(e, self.boxes.get(id(e)))
         p: list[bytes | str] = [b"<< /Type /StructElem /P ", parent, attrs]
         marks = self.marks.get(id(e), [])
         pg = marks[0][0] if marks else None
@@ -250,9 +255,13 @@ class StructTemplate:
     nodes: tuple[tuple[bytes, int, tuple[tuple[int, int], ...]], ...]
 
 
-def _attr_bytes(e: Elem) -> bytes:
-    """An element's own entries: ` /S /Role` and its attributes."""
+def _attr_bytes(e: Elem, bbox: tuple[float, float, float, float] | None = None) -> bytes:
+    """An element's own entries: ` /S /Role` and its attributes (a figure's /BBox, a
+    Layout attribute, where it was drawn)."""
     p = [b" /S /%s" % _pdf_name(e.role)]
+    if bbox is not None:
+        p.append(b" /A << /O /Layout /Placement /Block /BBox [%s] >>"
+                 % " ".join(f"{v:.2f}" for v in bbox).encode())
     for key, val in ((b"Lang", e.lang), (b"Alt", e.alt), (b"ActualText", e.actual_text),
                      (b"T", e.title)):
         if val is not None:
