@@ -76,7 +76,7 @@ def grade_ceiling(band: str) -> int | None:
 def content_warnings(lesson: Lesson) -> list[Problem]:
     """Warnings for content that is valid but probably a mistake."""
     out: list[Problem] = []
-    printed = {(d.id, v.reading_level) for d in lesson.documents
+    printed = {(d.id, v.level_of(d.id)) for d in lesson.documents
                for v in lesson.variants.values() if v.shows_document(d.id)}
     bodies = {(d.id, lvl): normalize_quote("\n".join(b.text for b in body.blocks))
               for d in lesson.documents for lvl, body in d.bodies.items()
@@ -234,15 +234,19 @@ def glyph_problems(lesson: Lesson) -> list[Problem]:
     for q in [*lesson.questions, *([lesson.claim] if lesson.claim else [])]:
         scan(" ".join([plain(q.prompt), *q.choices, *q.look_fors, q.starter or "",
                        q.hint or ""]), q.origin)
+        for w in q.variants:
+            scan(" ".join([plain(w.prompt or ()), *(w.choices or ()), *(w.look_fors or ()),
+                           w.starter or "", w.hint or ""]), w.origin)
     for t in lesson.vocabulary:
         scan(" ".join([t.term, t.definition, *t.translations.values()]), t.origin)
     if lesson.organizer is not None:
         o = lesson.organizer
         for r in o.rows:
             scan(" ".join([r.prompt, *r.answers.values(), *r.given.values(),
-                           *r.translations.values()]), r.origin)
+                           *r.translations.values(), *r.prompts.values()]), r.origin)
         scan(" ".join([o.title, o.instructions or "", o.corner,
                        *(c.heading for c in o.columns),
+                       *(h for c in o.columns for h in c.headings.values()),
                        *(t for c in o.columns for t in c.translations.values()),
                        *(t for tr in o.translations.values() for t in tr.values())]), o.origin)
     for v in lesson.variants.values():  # titles print on the teacher master
@@ -262,7 +266,7 @@ def readability_warnings(lesson: Lesson, scores: list[Readability]) -> list[Prob
         if top is None:
             continue
         for r in scores:
-            if r.level == v.reading_level and v.shows_document(r.document) and \
+            if r.level == v.level_of(r.document) and v.shows_document(r.document) and \
                     r.grade > top + 0.5:
                 out.append(Problem(r.origin, f"document {r.document} ({r.level}) reads at grade "
                                    f"{r.grade:.1f}, above variant '{v.id}' (grades {band})",
@@ -276,7 +280,7 @@ def readability_report(lesson: Lesson, scores: list[Readability]) -> list[Proble
     out = []
     for r in scores:
         users = [v.id for v in lesson.variants.values()
-                 if v.reading_level == r.level and v.shows_document(r.document)]
+                 if v.level_of(r.document) == r.level and v.shows_document(r.document)]
         used = f"used by {', '.join(users)}" if users else "used by no variant"
         out.append(Problem(r.origin, f"document {r.document} ({r.level}): reading grade "
                            f"{r.grade:.1f}, {r.words} words, {used}", "Flesch-Kincaid", "info"))

@@ -358,11 +358,13 @@ LESSON_TEXT_FIELDS: tuple[tuple[str, ...], ...] = (
     ("organizer", "columns", "*", "heading"), ("organizer", "columns", "*", "translations", "*"),
     ("organizer", "rows", "*", "prompt"), ("organizer", "rows", "*", "answers", "*"),
     ("organizer", "rows", "*", "given", "*"), ("organizer", "rows", "*", "translations", "*"),
+    ("organizer", "columns", "*", "variants", "*"), ("organizer", "rows", "*", "variants", "*"),
     ("variants", "*", "title"),
 )
+_QUESTION_FIELDS = (("prompt",), ("choices", "*"), ("look_fors", "*"), ("starter",), ("hint",))
 QUESTION_TEXT_FIELDS: tuple[tuple[str, ...], ...] = tuple(
-    ("questions", "*", *f) for f in (("prompt",), ("choices", "*"), ("look_fors", "*"),
-                                     ("starter",), ("hint",)))
+    p for f in _QUESTION_FIELDS
+    for p in (("questions", "*", *f), ("questions", "*", "variants", "*", *f)))
 VOCABULARY_TEXT_FIELDS: tuple[tuple[str, ...], ...] = (
     ("terms", "*", "definition"), ("terms", "*", "translations", "*"))
 DOCUMENT_TEXT_FIELDS: tuple[tuple[str, ...], ...] = (
