@@ -16,7 +16,7 @@ from worksheets.digital.assessment import assessment
 from worksheets.markup import plain
 from worksheets.select import select
 
-from .pdfutil import ROOT, assert_in_order, body_text, norm, pages_text
+from .pdfutil import ROOT, assert_in_order, body_text, norm
 
 LESSON = ROOT / "tests" / "lessons" / "seneca-falls"
 TITLE = "Seneca Falls, 1848: A Declaration of Sentiments and Its Critics"
@@ -50,9 +50,10 @@ def heading(text: str, label: str) -> str:
 
 def numbers(text: str) -> list[int]:
     """The question numbers printed, in order: a number whose text runs to a skill."""
+    number = r"(?<![\w.])\d{1,2}\. "
     skill = r"\((?:Sourcing|Contextualization|Close reading|Corroboration)"
-    return [int(n) for n in re.findall(r"(?<![\w.])(\d{1,2})\. (?:(?!(?<![\w.])\d{1,2}\. )[^()])*?" + skill,
-                                       norm(text))]
+    found = re.findall(f"({number})(?:(?!{number})[^()])*?{skill}", norm(text))
+    return [int(n.split(".")[0]) for n in found]
 
 
 def test_the_note_after_the_title_follows_the_level_printed(pdfs: dict[str, str]) -> None:
