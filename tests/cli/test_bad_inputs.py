@@ -832,7 +832,7 @@ def test_there_is_no_image_key(lesson_dir: LessonDir) -> None:
              **l_edit("grade_band:", "image: /etc/hostname\ngrade_band:")}
     assert refused(build(lesson_dir(files))) == [
         "lesson/documents/A.md:5:1: unknown key 'image' (expected one of: label, title, "
-        "modified, dateline, source, level)",
+        "modified, adapted, dateline, source, level)",
         "lesson/lesson.yaml:3:1: unknown key 'image' (expected one of: title, central_question, "
         "grade_band, background, documents, organizer, claim, attribution, author, lang, variants)",
     ]
@@ -1100,7 +1100,7 @@ MORE = [
         q_edit("    kind: written", "    1: written"),
         ["lesson/questions.yaml:5:5: questions[0]: unknown key '1' (expected one of: id, "
          "documents, skill, kind, prompt, lines, choices, answer, look_fors, starter, hint, "
-         "placement, evidence)"],
+         "placement, evidence, variants)"],
         id="number-as-key",
     ),
     pytest.param(
@@ -1266,10 +1266,10 @@ MORE = [
         {"questions.yaml": "questions:\n  -\n  - 3\n"},
         ["lesson/questions.yaml:2:4: questions[0]: expected a mapping, got nothing (with keys: "
          "id, documents, skill, kind, prompt, lines, choices, answer, look_fors, starter, hint, "
-         "placement, evidence)",
+         "placement, evidence, variants)",
          "lesson/questions.yaml:3:5: questions[1]: expected a mapping, got a number (with keys: "
          "id, documents, skill, kind, prompt, lines, choices, answer, look_fors, starter, hint, "
-         "placement, evidence)"],
+         "placement, evidence, variants)"],
         id="questions-that-are-not-mappings",
     ),
     pytest.param(

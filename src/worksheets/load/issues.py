@@ -277,7 +277,8 @@ def _answer_problem(
 ) -> Problem:
     """`answer:` text that is not a choice letter: what it should be depends on the kind."""
     question = loaded.data
-    for part in path[:-1]:
+    # a variant's answer (questions[i].variants.<name>.answer) is judged by its question's kind
+    for part in path[:2] if path[:1] == ("questions",) else path[:-1]:
         question = question[part]
     kind = question.get("kind", "written") if isinstance(question, dict) else "written"
     if kind == "true-false":

@@ -113,7 +113,8 @@ def load_lesson_with_problems(path: str | os.PathLike[str]) -> tuple[Lesson | No
                ("term",), fold=True)
     vocabulary = _vocabulary(documents, vocab_y)
     organizer = _organizer(lesson_f, lesson_l, doc_ids, problems)
-    variants = load_variants(lesson_f, lesson_l, documents, questions, problems)
+    variants = load_variants(lesson_f, lesson_l, documents,
+                             questions if questions_y is not None else None, problems)
     check_wordings(variants, questions, questions_y[0] if questions_y else None,
                    questions_y[1] if questions_y else None, lesson_f, lesson_l, problems)
     # A listed document that did not load is reported once; checking quotes

@@ -14,10 +14,11 @@ from .yaml import Loaded
 
 
 def load_variants(
-    lf: shapes.LessonFile, ll: Loaded, docs: list[Document], questions: tuple[Question, ...],
-    problems: list[Problem],
+    lf: shapes.LessonFile, ll: Loaded, docs: list[Document],
+    questions: tuple[Question, ...] | None, problems: list[Problem],
 ) -> dict[str, Variant]:
-    """The lesson's variants, every reference they make checked and located."""
+    """The lesson's variants, every reference they make checked and located (the questions
+    they list only when the bank read correctly: `questions` None when it did not)."""
     out: dict[str, Variant] = {}
     if "standard" not in lf.variants:
         problems.append(Problem(ll.at(("variants",), key=True),
@@ -45,7 +46,8 @@ def load_variants(
                                     "name at least one document, or leave the key out for all"))
         shown = set(v.documents) if v.documents is not None else set(doc_ids)
         _reading_levels(vid, v, ll, docs, shown, lf.documents, problems)
-        _questions(vid, v, ll, questions, shown, problems)
+        if questions is not None:
+            _questions(vid, v, ll, questions, shown, problems)
         _organizer(vid, v, lf, ll, problems)
         org = v.organizer
         out[vid] = Variant(vid, v.title, v.description, v.reading_level, frozenset(v.scaffolds),
