@@ -110,6 +110,14 @@ def test_a_variant_words_prompts_and_choices_its_own_way(pdfs: dict[str, str]) -
         "B. The right to vote"])
 
 
+def test_a_variant_words_the_claim_its_own_way(pdfs: dict[str, str]) -> None:
+    claim = "Why did the people at Seneca Falls ask for the vote, and why did newspapers " \
+        "laugh at them?"
+    assert_in_order(pdfs["supported-letter-student"], ["Your claim", claim])
+    assert claim not in pdfs["standard-letter-student"]
+    assert "own prompt, lines" in norm(pdfs["master-letter"]).split("Claim")[-1]
+
+
 def test_question_numbers_stay_those_of_the_bank(pdfs: dict[str, str]) -> None:
     assert numbers(pdfs["standard-letter-student"]) == [1, 2, 3, 4, 5, 6, 7, 8]
     assert numbers(pdfs["supported-letter-student"]) == [1, 2, 3, 4, 5, 6, 7, 8]

@@ -105,7 +105,8 @@ def select(lesson: Lesson, variant: str = "standard", edition: Edition = "studen
         )
     word_bank = tuple(sorted(set(used_terms), key=str.lower)) if "word_bank" in v.scaffolds else ()
     organizer = organizer_for(lesson.organizer, v) if lesson.organizer is not None else None
-    return Worksheet(lesson, v, edition, tuple(sections), organizer, lesson.claim, word_bank)
+    claim = lesson.claim.worded(v.id) if lesson.claim is not None else None
+    return Worksheet(lesson, v, edition, tuple(sections), organizer, claim, word_bank)
 
 
 def worded(q: Question, v: Variant) -> Question:

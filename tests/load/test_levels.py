@@ -59,18 +59,18 @@ CASES = [
         id="evidence-level-wording"),
     pytest.param(
         ("lesson.yaml", "{editorial: modified}", "{editorail: modified}"),
-        ["seneca-falls/lesson.yaml:108:22: error: variants.mixed.reading_levels: unknown "
+        ["seneca-falls/lesson.yaml:112:22: error: variants.mixed.reading_levels: unknown "
          "document 'editorail' (did you mean 'editorial'?)"],
         id="reading-levels-document"),
     pytest.param(
         ("lesson.yaml", "{editorial: modified}", "{editorial: modifed}"),
-        ["seneca-falls/lesson.yaml:108:33: error: variants.mixed.reading_levels.editorial: "
+        ["seneca-falls/lesson.yaml:112:33: error: variants.mixed.reading_levels.editorial: "
          "document editorial has no 'modifed' text (did you mean 'modified'?)"],
         id="reading-levels-level"),
     pytest.param(
         ("lesson.yaml", "    questions: [decl-sourcing, decl-first, edit-sourcing, edit-joke, "
          "compare-sphere]", "    documents: [declaration]"),
-        ["seneca-falls/lesson.yaml:108:22: error: variants.mixed.reading_levels: document "
+        ["seneca-falls/lesson.yaml:112:22: error: variants.mixed.reading_levels: document "
          "editorial is not printed by this variant (add editorial to its documents, or remove "
          "editorial here)"],
         id="reading-levels-left-out"),
@@ -114,14 +114,14 @@ CASES = [
         id="wording-markup"),
     pytest.param(
         ("lesson.yaml", "columns: [demand, answer]", "columns: [demand, anwser]"),
-        ["seneca-falls/lesson.yaml:113:25: error: variants.mixed.organizer.columns: unknown "
+        ["seneca-falls/lesson.yaml:117:25: error: variants.mixed.organizer.columns: unknown "
          "column 'anwser' (did you mean 'answer'?)"],
         id="organizer-column"),
     pytest.param(
         ("lesson.yaml", "columns: [demand, answer]", "columns: []\n      rows: [vote, vote]"),
-        ["seneca-falls/lesson.yaml:113:16: error: variants.mixed.organizer.columns: the list is "
+        ["seneca-falls/lesson.yaml:117:16: error: variants.mixed.organizer.columns: the list is "
          "empty (name at least one, or leave columns: out for all)",
-         "seneca-falls/lesson.yaml:114:20: error: variants.mixed.organizer.rows: row 'vote' "
+         "seneca-falls/lesson.yaml:118:20: error: variants.mixed.organizer.rows: row 'vote' "
          "appears twice (list it once)"],
         id="organizer-rows"),
     pytest.param(
@@ -129,6 +129,11 @@ CASES = [
         ["seneca-falls/lesson.yaml:34:18: error: organizer.columns[0].variants: unknown "
          "variant 'mixd' (did you mean 'mixed'?)"],
         id="organizer-column-heading-variant"),
+    pytest.param(
+        ("lesson.yaml", "    supported:\n      prompt:", "    suported:\n      prompt:"),
+        ["seneca-falls/lesson.yaml:92:5: error: claim.variants: unknown variant 'suported' "
+         "(did you mean 'supported'?)"],
+        id="claim-variant"),
     pytest.param(
         ("documents/declaration.md", "modified: true\n", "modified: true\nadapted: modified\n"),
         ["seneca-falls/documents/declaration.md:4:11: error: modified: and adapted: both say "
@@ -167,5 +172,5 @@ def test_every_mistake_at_once() -> None:
         ("questions.yaml", '        answer: "D"', '        answer: "E"'),
     )
     assert [p.split(": error")[0] for p in found] == [
-        "seneca-falls/questions.yaml:53:17", "seneca-falls/lesson.yaml:108:22",
-        "seneca-falls/lesson.yaml:113:25"]
+        "seneca-falls/questions.yaml:53:17", "seneca-falls/lesson.yaml:112:22",
+        "seneca-falls/lesson.yaml:117:25"]

@@ -82,7 +82,7 @@ def compose_master(sheets: list[Worksheet], layout: Layout,
         row: list[Flowable] = [para(label, head),
                                Paragraph(break_long_words(prompt, small, prompt_w - 12), small)]
         for ws in sheets:
-            mine = q if q is lesson.claim else next(
+            mine = ws.claim if q is lesson.claim else next(
                 (x for sec in ws.sections for x in (*sec.before, *sec.after) if x.id == q.id),
                 None)
             text = asked_text(ws, q, mine)

@@ -354,6 +354,8 @@ def twice(
 LESSON_TEXT_FIELDS: tuple[tuple[str, ...], ...] = (
     ("title",), ("central_question",), ("attribution",),
     ("claim", "prompt"), ("claim", "look_fors", "*"), ("claim", "starter"), ("claim", "hint"),
+    ("claim", "variants", "*", "prompt"), ("claim", "variants", "*", "look_fors", "*"),
+    ("claim", "variants", "*", "starter"), ("claim", "variants", "*", "hint"),
     ("organizer", "title"), ("organizer", "instructions"), ("organizer", "corner"),
     ("organizer", "translations", "*", "*"),
     ("organizer", "columns", "*", "heading"), ("organizer", "columns", "*", "translations", "*"),

@@ -23,6 +23,7 @@ from ..model import (
     OrganizerColumn,
     OrganizerRow,
     Question,
+    Rewording,
     VocabularyTerm,
 )
 from . import shapes
@@ -107,6 +108,12 @@ def load_lesson_with_problems(path: str | os.PathLike[str]) -> tuple[Lesson | No
             kind="written", prompt=parse_inline(c.prompt)[0], lines=c.lines,
             look_fors=tuple(c.look_fors), starter=c.starter, hint=c.hint,
             origin=lesson_l.at(("claim",)),
+            variants=tuple(Rewording(
+                vid, lesson_l.at(("claim", "variants", vid), key=True),
+                prompt=parse_inline(r.prompt)[0] if r.prompt is not None else None,
+                look_fors=tuple(r.look_fors) if r.look_fors is not None else None,
+                starter=r.starter, hint=r.hint, lines=r.lines)
+                for vid, r in c.variants.items()),
         )
     if vocab_y is not None:
         twice([t.term for t in vocab_y[0].terms], vocab_y[1], ("terms",), "term", problems,

@@ -128,6 +128,16 @@ class QuestionsFile(Strict, frozen=True, kw_only=True):
     questions: Annotated[list[QuestionFile], Meta(min_length=1, max_length=500)]
 
 
+class ClaimRewordingFile(Strict, frozen=True, kw_only=True):
+    """A variant's own wording of the claim: what it sets replaces the lesson's."""
+
+    prompt: Text | None = None
+    look_fors: list[Text] | None = None
+    starter: Text | None = None
+    hint: Text | None = None
+    lines: Lines | None = None
+
+
 class ClaimFile(Strict, frozen=True, kw_only=True):
     """The closing claim question."""
 
@@ -137,6 +147,11 @@ class ClaimFile(Strict, frozen=True, kw_only=True):
     look_fors: list[Text] = field(default_factory=list)
     starter: Text | None = None
     hint: Text | None = None
+    variants: Annotated[
+        dict[Id, ClaimRewordingFile],
+        Meta(description="A variant's own wording, by variant name: prompt, look_fors, "
+             "starter, hint or lines."),
+    ] = field(default_factory=dict)
 
 
 class ColumnFile(Strict, frozen=True, kw_only=True):

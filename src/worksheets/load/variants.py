@@ -178,6 +178,9 @@ def check_wordings(
                         f"questions[{i}].variants.{vid}: variant '{vid}' does not ask "
                         f"question '{qy.id}'", f"add '{qy.id}' to the variant's questions, or "
                         "remove this wording", "warning"))
+    if lf.claim is not None:
+        for vid in lf.claim.variants:
+            unknown(ll, ("claim", "variants"), "claim.variants", vid)
     if lf.organizer is None:
         return
     named = [("columns", k, c.variants) for k, c in enumerate(lf.organizer.columns)]
