@@ -34,7 +34,7 @@ from typing import Any
 from pypdf import PdfReader
 
 from worksheets.compose.strings import STRINGS
-from worksheets.markup import plain
+from worksheets.markup import plain, plain_text
 from worksheets.model import Lesson
 
 CHECKS = ("bookmarks", "stranded", "half-empty", "broken-words", "markup", "line-numbers",
@@ -248,8 +248,8 @@ def section_headings(lesson: Lesson | None) -> list[str]:
     """Headings a section bookmark should open: title, documents, organizer, claim."""
     out: list[str] = []
     if lesson is not None:
-        out.append(lesson.title)
-        out.extend(f"{d.label}: {d.title}" for d in lesson.documents)
+        out.append(plain_text(lesson.title))
+        out.extend(plain_text(f"{d.label}: {d.title}") for d in lesson.documents)
     out.extend(_both("organizer"))
     out.extend(_both("claim"))
     return out
@@ -330,21 +330,27 @@ def check_bookmarks(pdf: bytes, pages: list[Page], lesson: Lesson | None) -> lis
     return out
 
 
-def _subheadings() -> list[str]:
-    return [*_both("before"), *_both("after")]
+def _subheadings(lesson: Lesson | None = None) -> list[str]:
+    """The "Before you read" and "After you read" headings, and the `## ` headings inside
+    documents' texts."""
+    inner = [plain(b.runs) for d in (lesson.documents if lesson else ())
+             for body in d.bodies.values() for b in body.blocks if b.role == "heading"]
+    return [*_both("before"), *_both("after"), *inner]
 
 
 def check_stranded(pages: list[Page], lesson: Lesson | None) -> list[str]:
     """No heading is the last thing on its page; no vocabulary box starts a page alone."""
     out = []
-    headings = [*section_headings(lesson), *_subheadings()]
+    headings = [*section_headings(lesson), *_subheadings(lesson)]
     datelines = {norm(d.dateline) for d in lesson.documents if d.dateline} if lesson else set()
     for p in pages[:-1]:
         for i, line in enumerate(p.lines):
             t = norm(line.text)
             h = next((h for h in headings if t and (t.startswith(norm(h)) or (
                 len(t) >= 8 and norm(h).startswith(t)))), None)
-            if h is None:
+            # every heading is set in bold: a line of text that starts with a short
+            # heading's words ("TO") is not one
+            if h is None or not any("Bold" in s.font for s in line.spans):
                 continue
             rest = p.lines[i + 1:]
             # the heading's own wrapped lines and a document's dateline go with it
@@ -359,7 +365,7 @@ def check_stranded(pages: list[Page], lesson: Lesson | None) -> list[str]:
                            "what it heads is on the next page")
         first = p.lines[0].text if p.lines else ""
         if norm(first).startswith(norm(STRINGS["vocabulary"]["en"])) and p.number > 1:
-            labels = [d.label for d in lesson.documents] if lesson else ["Document"]
+            labels = [plain_text(d.label) for d in lesson.documents] if lesson else ["Document"]
             if not any(lb in first for lb in labels):
                 out.append(f"stranded: page {p.number}: a vocabulary box starts the page without "
                            "its document's name")
@@ -440,7 +446,7 @@ def check_line_numbers(pages: list[Page], lesson: Lesson | None) -> list[str]:
     """Each document's margin numbers go 5, 10, 15, ... five printed lines apart."""
     if any(p.banner == "Teacher Master" for p in pages):  # a table of numbered questions
         return []
-    heads = [f"{d.label}: {d.title}" for d in lesson.documents] if lesson else []
+    heads = [plain_text(f"{d.label}: {d.title}") for d in lesson.documents] if lesson else []
     marks: list[tuple[int, float, str]] = []  # (page, y, document) where documents start
     for h in heads:
         found = _heading_page(pages, h)

@@ -142,8 +142,21 @@ def test_hard_line_break() -> None:
     assert plain(parsed.blocks[0].runs) == "Line one Line two still two Line three"
 
 
-def test_backslash_at_the_end_of_a_paragraph_is_text() -> None:
-    assert runs_of("C:\\") == [("C:\\", False, False)]
+def test_a_break_after_a_paragraphs_last_line_is_dropped_not_printed() -> None:
+    assert runs_of("Washington, D.C. \\") == [("Washington, D.C.", False, False)]
+    assert runs_of("Yours, \\\nN. K. \\") == [("Yours,", False, False), ("\n", False, False),
+                                            ("N. K.", False, False)]
+    assert runs_of("a path: C:\\\\") == [("a path: C:\\\\", False, False)]  # two: as typed
+
+
+def test_a_heading_line_ending_in_a_break_goes_on_to_its_next_line() -> None:
+    parsed = parse_body("## ARTICLE I \\\nOf the Congress\n\nThe text.\n\n## Lone \\\n")
+    assert [(b.text, b.role, b.line) for b in parsed.blocks] == [
+        ("ARTICLE I\nOf the Congress", "heading", 1),
+        ("The text.", "text", 4),
+        ("Lone", "heading", 6),
+    ]
+    assert parsed.problems == ()
 
 
 def test_reportlab_markup_characters_are_literal() -> None:

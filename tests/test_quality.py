@@ -34,11 +34,16 @@ def pdf(*pages: Draw, outline: tuple[tuple[str, int], ...] = (), key: bool = Fal
     return buf.getvalue()
 
 
+HEADINGS = ("Your claim", "Before you read", "Vocabulary")
+
+
 def text(*lines: str, top: float = 700, step: float = 14) -> Draw:
     """Lines of text from `top` down."""
 
     def draw(c: Canvas) -> None:
         for i, line in enumerate(lines):
+            # headings in bold, as the worksheets set them
+            c.setFont("Helvetica-Bold" if line in HEADINGS else "Helvetica", 12)
             c.drawString(LEFT, top - i * step, line)
 
     return draw
@@ -69,6 +74,9 @@ def test_a_heading_last_on_its_page_is_stranded() -> None:
         "stranded: page 1: heading 'Your claim' ends the page; what it heads is on the next page"]
     kept = text(*[f"Line {i}" for i in range(38)], "Your claim", "Write your claim.")
     assert found(pdf(kept, text("More.")), "stranded") == []
+    # a line of text that starts with a heading's words is not a heading
+    prose = text(*[f"Line {i}" for i in range(40)], "Your claim is what the key calls it.")
+    assert found(pdf(prose, text("More.")), "stranded") == []
 
 
 def test_a_heading_followed_by_answer_rules_is_not_stranded() -> None:

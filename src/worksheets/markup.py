@@ -230,6 +230,9 @@ def parse_body(text: str, first_line: int = 1) -> Parsed:
             starts.append((offset, start + i, 1 + len(ln) - len(ln.lstrip())))
             if i < len(para) - 1 and s.endswith("\\"):
                 pieces.append(s[:-1].rstrip() + "\n")
+            elif s.endswith("\\") and not s.endswith("\\\\"):
+                # a break after the last line breaks nothing: it would print as typed
+                pieces.append(s[:-1].rstrip() + " ")
             else:
                 pieces.append(s + " ")
             offset += len(pieces[-1])
@@ -265,15 +268,24 @@ def parse_body(text: str, first_line: int = 1) -> Parsed:
             col = starts[0][2] - (3 if heading else 0)  # a heading starts at its '##'
             blocks.append(Block(tuple(split), role, start, max(col, 1)))
 
+    in_heading = False  # a heading line ending in '\\' goes on on the next line
     for i, ln in enumerate(text.split("\n")):
         stripped = ln.lstrip()
-        if _HEADING.match(stripped):  # a heading is a paragraph of its own
+        if in_heading and ln.strip():
+            para.append(ln)
+            in_heading = ln.rstrip().endswith("\\")
+            if not in_heading:
+                flush(heading=True)
+                para = []
+        elif _HEADING.match(stripped):  # a heading is a paragraph of its own
             flush()
             start = first_line + i
             # the '##' becomes spaces, so columns (of glosses, of problems) stay right
             para = [ln[: len(ln) - len(stripped)] + "   " + stripped[3:]]
-            flush(heading=True)
-            para = []
+            in_heading = ln.rstrip().endswith("\\")
+            if not in_heading:
+                flush(heading=True)
+                para = []
         elif ln.strip():
             if _OTHER_HEADING.match(stripped):
                 hashes = stripped.split(None, 1)[0]
@@ -285,9 +297,9 @@ def parse_body(text: str, first_line: int = 1) -> Parsed:
                 start = first_line + i
             para.append(ln)
         else:
-            flush()
-            para = []
-    flush()
+            flush(heading=in_heading)
+            para, in_heading = [], False
+    flush(heading=in_heading)
     return Parsed(tuple(blocks), tuple(glosses), tuple(problems))
 
 

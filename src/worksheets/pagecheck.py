@@ -23,6 +23,7 @@ from .errors import Location, Problem
 from .load.layout import Layout
 from .markup import normalize_quote, plain, plain_text
 from .model import Lesson
+from .select import BANNERS
 
 # A page whose text area is more than this share blank while the flow goes on is reported.
 BLANK_SHARE = 0.6
@@ -40,6 +41,7 @@ class _Span:
     text: str
     bold: bool
     size: float
+    base: float  # the baseline: bounds differ along a line with its letters' descenders
 
 
 @dataclass
@@ -59,6 +61,10 @@ class _Line:
         return min(s.y0 for s in self.spans)
 
     @property
+    def base(self) -> float:
+        return self.spans[0].base
+
+    @property
     def bold(self) -> bool:
         return all(s.bold for s in self.spans)
 
@@ -67,6 +73,7 @@ class _Line:
 class _Page:
     number: int
     lines: list[_Line]  # the text area's lines, top to bottom
+    bottom: float  # the lowest ink in the text area: text, answer lines or table rules
 
 
 def page_problems(pdf: bytes, lesson: Lesson, layout: Layout,
@@ -83,9 +90,10 @@ def page_problems(pdf: bytes, lesson: Lesson, layout: Layout,
             continue
         last = body[-1]
         text = last.text
-        if len(body) > 1 and body[-2].bold and normalize_quote(f"{body[-2].text} {text}") \
-                in headings:  # a heading set on two lines
-            text = f"{body[-2].text} {text}"
+        for k in (2, 3, 4):  # a heading set on several lines
+            if len(body) >= k and all(ln.bold for ln in body[-k:]) and normalize_quote(
+                    " ".join(ln.text for ln in body[-k:])) in headings:
+                text = " ".join(ln.text for ln in body[-k:])
         key = normalize_quote(text)
         if last.bold and key in headings and i + 1 < len(pages):
             out.append(Problem(headings[key], f"heading '{text}' is the last line of page "
@@ -102,7 +110,7 @@ def page_problems(pdf: bytes, lesson: Lesson, layout: Layout,
                                    "it or use a wider layout", "warning"))
         if i + 1 < len(pages) and not _starts_on_purpose(pages[i + 1], lesson):
             top = layout.page_size[1] - layout.margin_top
-            used = (top - last.y0) / layout.frame_height
+            used = (top - page.bottom) / layout.frame_height
             if 1 - used > blank_share:
                 out.append(Problem(lesson.origin, f"page {page.number} is {1 - used:.0%} blank "
                                    f"(more than {blank_share:.0%}) though the text goes on",
@@ -127,20 +135,27 @@ def _read(pdf: bytes, layout: Layout) -> list[_Page]:
         for n in range(len(doc)):
             page = doc[n]
             try:
-                spans = [s for s in _spans(page) if s.x0 >= left and s.x1 <= right
-                         and s.y0 >= bottom and s.y1 <= top]
+                found, rules = _spans(page)
             finally:
                 page.close()
-            pages.append(_Page(n + 1, _lines(spans)))
+            spans = [s for s in found if s.x0 >= left and s.x1 <= right
+                     and s.y0 >= bottom and s.y1 <= top]
+            # answer lines and rules are content too: a page ending in a question's
+            # lines is full, not blank below the question
+            ink = [s.y0 for s in spans] + [y0 for (_, y0, _, y1) in rules
+                                           if y0 >= bottom - 1 and y1 <= top + 1]
+            pages.append(_Page(n + 1, _lines(spans), min(ink, default=top)))
         return pages
     finally:
         doc.close()
 
 
-def _spans(page: Any) -> list[_Span]:
+def _spans(page: Any) -> tuple[list[_Span], list[tuple[float, float, float, float]]]:
+    """The page's text spans, and the bounds of its paths (rules, boxes)."""
     import pypdfium2.raw as raw
 
     out: list[_Span] = []
+    paths: list[tuple[float, float, float, float]] = []
     box = [ctypes.c_float() for _ in range(4)]
     size = ctypes.c_float()
     matrix = raw.FS_MATRIX()
@@ -149,7 +164,11 @@ def _spans(page: Any) -> list[_Span]:
     try:
         for i in range(raw.FPDFPage_CountObjects(page.raw)):
             obj = raw.FPDFPage_GetObject(page.raw, i)
-            if raw.FPDFPageObj_GetType(obj) != raw.FPDF_PAGEOBJ_TEXT:
+            kind = raw.FPDFPageObj_GetType(obj)
+            if kind == raw.FPDF_PAGEOBJ_PATH:
+                raw.FPDFPageObj_GetBounds(obj, *(ctypes.byref(c) for c in box))
+                paths.append((box[0].value, box[1].value, box[2].value, box[3].value))
+            if kind != raw.FPDF_PAGEOBJ_TEXT:
                 continue
             n = raw.FPDFTextObj_GetText(obj, textpage.raw, None, 0)
             buf = ctypes.create_string_buffer(n * 2)
@@ -170,18 +189,18 @@ def _spans(page: Any) -> list[_Span]:
             raw.FPDFPageObj_GetMatrix(obj, ctypes.byref(matrix))
             x0, y0, x1, y1 = (c.value for c in box)
             out.append(_Span(x0, y0, x1, y1, text, "Bold" in names[key],
-                             size.value * abs(matrix.d)))
+                             size.value * abs(matrix.d), matrix.f))
     finally:
         textpage.close()
-    return out
+    return out, paths
 
 
 def _lines(spans: list[_Span]) -> list[_Line]:
     """Spans on one baseline with no wide gap between them as a line; lines from the top
     of the page (table cells side by side are lines of their own)."""
     rows: list[list[_Span]] = []
-    for s in sorted(spans, key=lambda s: -s.y0):
-        if rows and abs(rows[-1][0].y0 - s.y0) < 1.5:
+    for s in sorted(spans, key=lambda s: -s.base):
+        if rows and abs(rows[-1][0].base - s.base) < 1.5:
             rows[-1].append(s)
         else:
             rows.append([s])
@@ -194,7 +213,7 @@ def _lines(spans: list[_Span]) -> list[_Line]:
             else:
                 line = _Line([s])
                 out.append(line)
-    return sorted(out, key=lambda ln: -ln.y0)
+    return sorted(out, key=lambda ln: -ln.base)
 
 
 def _pairs(lines: list[_Line]) -> list[tuple[_Line, _Line]]:
@@ -280,15 +299,26 @@ def _headings(lesson: Lesson) -> dict[str, Location]:
             out[normalize_quote(f"{title} ({m})")] = d.origin
         out[normalize_quote(f"{title} ({STRINGS['modified']['en']} / "
                             f"{STRINGS['modified']['es']})")] = d.origin
+        for body in d.bodies.values():  # the headings inside its text (`## `)
+            for b in body.blocks:
+                if b.role == "heading":
+                    out.setdefault(normalize_quote(plain(b.runs)),
+                                   Location(body.origin.file, b.line, b.col))
     return out
 
 
 def _starts_on_purpose(page: _Page, lesson: Lesson) -> bool:
     """Whether the page starts where the layout always breaks: the organizer's page."""
-    first = next((ln for ln in page.lines if ln.text), None)
-    return first is not None and lesson.organizer is not None and first.bold and (
-        "organizer" in first.text.casefold() or "organizador" in first.text.casefold()
-        or plain_text(lesson.organizer.title) in first.text)
+    body = [ln for ln in page.lines if ln.text and ln.text not in BANNERS.values()]
+    if not body or lesson.organizer is None:
+        return False
+    # a heading's words on one baseline may come as several lines (spans set apart)
+    first = sorted((ln for ln in body if abs(ln.base - body[0].base) < 1.5),
+                   key=lambda ln: ln.spans[0].x0)
+    text = " ".join(ln.text for ln in first).casefold()
+    return all(ln.bold for ln in first) and (
+        "organizer" in text or "organizador" in text
+        or plain_text(lesson.organizer.title).casefold() in text)
 
 
 def _origin_of(word: str, lesson: Lesson) -> Location:

@@ -6,6 +6,7 @@ import io
 
 from reportlab.lib.pagesizes import letter
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
 from tests.conftest import LessonDir
@@ -66,6 +67,13 @@ def test_a_word_wider_than_its_column_breaks_at_syllables_with_hyphens() -> None
     assert len(pieces) > 1 and "".join(p.rstrip("-") for p in pieces) == "reconnaissance"
     assert all(p.endswith("-") for p in pieces[:-1])
     assert break_word("reconocimiento", font, size, 50, "es")[0].endswith("-")
+    # a word the dictionary cannot cut (a name, another script): after the letters that
+    # fit, still with a hyphen, never left for reportlab to break bare
+    for word in ("Luftbrückendenkmal", "достопримечательность", "Nguyễn-Thị-Minh-Khai"):
+        pieces = break_word(word, font, size, 40)
+        assert len(pieces) > 1 and all(p.endswith("-") for p in pieces[:-1]), pieces
+        assert "".join(p[:-1] for p in pieces[:-1]) + pieces[-1] == word
+        assert all(stringWidth(p, font, size) <= 40 for p in pieces[:-1]), pieces
     # markup: tags untouched, only the long word broken
     out = break_long_words("<b>a reconnaissance</b> flight", cell, 50)
     assert out.startswith("<b>a ") and out.endswith("</b> flight") and "-" in out
@@ -140,3 +148,30 @@ def test_an_organizer_table_never_leaves_one_row_alone() -> None:
     # room for two rows of six: nothing to balance
     first, rest = t.split(200, t._rowHeights[0] + 2 * row_h + 1)
     assert len(first._cellvalues) == 3
+
+
+def test_tall_rows_never_continue_under_a_repeated_header_on_the_same_page() -> None:
+    from reportlab.platypus.doctemplate import _FrameBreak
+
+    from worksheets.compose.flowables import BalancedTable
+
+    def table() -> BalancedTable:
+        rows = [[Paragraph("head", BODY)]] + [[Paragraph("row " * 60, BODY)]
+                                              for _ in range(4)]
+        t = BalancedTable(rows, colWidths=[100], repeatRows=1, splitInRow=1,
+                          elem=Elem("Table"))
+        t.page_height = 300.0
+        t.wrap(100, 10_000)
+        return t
+
+    t = table()
+    head, row = t._rowHeights[0], t._rowHeights[1]
+    # whole rows leave less than a quarter of the page: the rest starts the next page
+    parts = table().split(100, head + row + 0.2 * 300)
+    assert [type(p).__name__ for p in parts] == ["BalancedTable", "_FrameBreak",
+                                                 "BalancedTable"]
+    assert len(parts[0]._cellvalues) == 2 and isinstance(parts[1], _FrameBreak)
+    # they would leave more: the next row is split inside, and the page is full
+    first, rest = table().split(100, head + row + 0.5 * 300)
+    assert len(first._cellvalues) == 3 and len(rest._cellvalues) == 1 + 3
+    assert sum(first._rowHeights) > head + row + 0.4 * 300

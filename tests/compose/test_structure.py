@@ -3,8 +3,13 @@ are printed in their styles, tagged, and numbered (or not) as the key cites them
 
 from __future__ import annotations
 
-from tests.conftest import DOCUMENT_A, LessonDir
-from worksheets import Location, load_lesson
+import subprocess
+from pathlib import Path
+
+from reportlab.platypus import Paragraph
+
+from tests.conftest import DOCUMENT_A, LESSON_YAML, LessonDir
+from worksheets import Location, build, load_lesson
 from worksheets.compose.citations import cite
 from worksheets.compose.flowables import NumberedParagraph
 from worksheets.compose.styles import styles
@@ -90,3 +95,43 @@ def test_cite_counts_without_the_header(lesson_dir: LessonDir) -> None:
     assert c("That the Congress approves") == "Doc A, line 7"
     assert c("TO: COMMANDER IN CHIEF") == "Doc A, header"
     assert c("not in the text") == "Doc A"
+
+
+def test_the_background_takes_a_documents_markup(lesson_dir: LessonDir, tmp_path: Path) -> None:
+    lesson = LESSON_YAML.replace(
+        "  The first paragraph of the background.\n",
+        "  ## The Crisis Begins\n\n  The first paragraph of the background.\n\n"
+        "  As the President said, \"We will not prematurely\n  run the risks.\" {.quote}\n")
+    folder = lesson_dir({"lesson.yaml": lesson})
+    [pdf] = [p for p in build([folder], output=tmp_path / "out", preflight=False)
+             if p.name.endswith("student.pdf")]
+    text = subprocess.run(["pdftotext", "-l", "1", str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    assert "##" not in text and "{.quote}" not in text
+    assert "The Crisis Begins\n\nThe first paragraph" in text
+    tree = subprocess.run(["pdfinfo", "-struct-text", str(pdf)], capture_output=True,
+                          text=True, check=True).stdout
+    sect = tree[tree.index('"Background'):tree.index('"The second paragraph')]
+    roles = [ln.split()[0] for ln in sect.splitlines()[1:]
+             if ln.strip() and not ln.strip().startswith('"')]
+    assert roles == ["H3", "P", "BlockQuote", "P", "P"], sect  # the last P: the second one
+    assert '"The Crisis Begins' in sect and '"As the President said' in sect
+
+
+def test_a_heading_that_ends_a_documents_text_stays_with_its_source(
+        lesson_dir: LessonDir) -> None:
+    from worksheets.compose import compose
+    from worksheets.compose.flowables import NeedRoom
+
+    doc = DOCUMENT_A.rstrip("\n") + "\n\n## NOTES ON THE TEXT\n"
+    ws = select(load_lesson(lesson_dir({"documents/A.md": doc})))
+    story = compose(ws, LETTER)
+    at = next(i for i, f in enumerate(story) if isinstance(f, NumberedParagraph)
+              and f.getPlainText() == "NOTES ON THE TEXT")
+    need = story[at - 1]
+    assert isinstance(need, NeedRoom)
+    caption = story[at + 1]
+    assert isinstance(caption, Paragraph) and caption.getPlainText().startswith("Source:")
+    heading_h = story[at].wrap(LETTER.text_width, 1e9)[1]
+    caption_h = caption.wrap(LETTER.text_width, 1e9)[1]
+    assert need.wrap(LETTER.text_width, 1e9) and need.height >= heading_h + caption_h

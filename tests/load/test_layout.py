@@ -155,6 +155,27 @@ def test_an_extends_cycle_is_named_as_a_cycle(lesson_dir: LessonDir) -> None:
     ]
 
 
+def test_a_project_layout_extends_the_bundled_one_it_overrides(lesson_dir: LessonDir) -> None:
+    from worksheets.load.layout import load_layout
+
+    lesson_dir()
+    Path("layouts").mkdir()
+    Path("layouts/letter.yaml").write_text("extends: letter\nbody_size: 12.5\n",
+                                           encoding="utf-8")
+    mine, bundled = load_layout("letter"), load_layout("letter", dirs=[])
+    assert mine.body_size == 12.5 and bundled.body_size != 12.5
+    assert (mine.paper, mine.margin_left) == (bundled.paper, bundled.margin_left)
+    r = run("build", "lesson", "--layout", "letter", "-o", "out")
+    assert r.exit_code == 0 and Path("out/lesson-standard-letter-student.pdf").is_file()
+    # a file named like no layout further down extends nothing: it extends itself
+    Path("layouts/mine.yaml").write_text("extends: mine\n", encoding="utf-8")
+    assert failed("build", "lesson", "--layout", "mine", "-o", "out2") == [
+        "layouts/mine.yaml:1:10: layout 'mine' extends itself "
+        "(name another layout, or remove 'extends:')",
+        "1 problem found; nothing was written.",
+    ]
+
+
 def test_a_huge_extends_name_is_a_located_problem(lesson_dir: LessonDir) -> None:
     lesson_dir()
     Path("mine.yaml").write_text("extends: " + "x" * 30000 + "\n", encoding="utf-8")

@@ -400,9 +400,11 @@ class BalancedTable(TaggedTable):
     4+2). Rows split inside only when the table was made with splitInRow (a row
     taller than a page)."""
 
+    page_height = 0.0  # the frame's height, for tables whose rows may split inside
+
     def split(self, avail_width: float, avail_height: float) -> list[Any]:
         if self.splitInRow:
-            return super().split(avail_width, avail_height)
+            return self._split_tall(avail_width, avail_height)
         self.wrap(avail_width, avail_height)
         heights = list(self._rowHeights)
         head = self.repeatRows if isinstance(self.repeatRows, int) else len(self.repeatRows)
@@ -419,6 +421,22 @@ class BalancedTable(TaggedTable):
             k -= 1
         return super().split(avail_width,
                              sum(heights[:head + k]) + 0.01)
+
+    def _split_tall(self, avail_width: float, avail_height: float) -> list[Any]:
+        """Rows taller than a third of a page: whole rows where they leave less than a
+        quarter of the page blank, else the next row split inside to fill the page.
+
+        Never as reportlab does: a split between rows, then the rest set under its
+        repeated header in the space left on the same page.
+        """
+        self._calc(avail_width, avail_height)
+        between = self._splitRows(avail_height, doInRowSplit=0)
+        if len(between) == 2:
+            used = sum(self._rowHeights[:len(between[0]._cellvalues)])
+            if avail_height - used < 0.25 * (self.page_height or avail_height):
+                return [between[0], _FrameBreak("frameEnd"), between[1]]
+        inside: list[Any] = self._splitRows(avail_height, doInRowSplit=1)
+        return inside or super().split(avail_width, avail_height)
 
 
 class Bookmark(Flowable):  # type: ignore[misc]

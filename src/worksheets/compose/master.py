@@ -59,8 +59,15 @@ def compose_master(sheets: list[Worksheet], layout: Layout,
     rest = max(rest, min(need, (width * 0.75 - first) / len(sheets)))
     room = rest - 12  # a longer word breaks at a syllable, with a hyphen
     prompt_w = width - first - rest * len(sheets)
-    header: list[Flowable] = [para("No.", head), para("Question", head)]
-    for ws in sheets:
+    # where the variants' columns would squeeze the prompts below 40% of the width (large
+    # print), each variant is a line under the prompt instead: rows a few lines tall, not
+    # twenty, and no row split across pages
+    stacked = prompt_w < width * 0.4
+    if stacked:
+        prompt_w = width - first
+    header: list[Flowable] = [para("No.", head), para(
+        "Question, and what each variant shows" if stacked else "Question", head)]
+    for ws in (() if stacked else sheets):
         v = ws.variant
         extra = variant_notes(ws)
         header.append(Paragraph(break_long_words(
@@ -79,19 +86,27 @@ def compose_master(sheets: list[Worksheet], layout: Layout,
         prompt = f"{runs_markup(q.prompt)} <i>({escape(skill)}; {escape(docs)})</i>"
         # the claim is unnumbered on the worksheets, so it is here too
         label = "Claim" if q is lesson.claim else str(q.number)
+        shows = [asked_text(ws, q) for ws in sheets]
+        if stacked:
+            prompt += "".join(
+                f"<br/><b>{text_markup(ws.variant.title)}</b> "
+                f"({escape(', '.join(variant_notes(ws, glossary=False)))}): {escape(text)}"
+                for ws, text in zip(sheets, shows, strict=True))
         row: list[Flowable] = [para(label, head),
                                Paragraph(break_long_words(prompt, small, prompt_w - 12), small)]
-        for ws in sheets:
-            mine = ws.claim if q is lesson.claim else next(
-                (x for sec in ws.sections for x in (*sec.before, *sec.after) if x.id == q.id),
-                None)
-            text = asked_text(ws, q, mine)
-            row.append(Paragraph(break_long_words(escape(text), small, room), small))
+        if not stacked:
+            row += [Paragraph(break_long_words(escape(text), small, room), small)
+                    for text in shows]
         rows.append(row)
-    widths = [first, prompt_w] + [rest] * len(sheets)
+    widths = [first, prompt_w] + ([] if stacked else [rest] * len(sheets))
     frame_h = layout.frame_height
-    table = TaggedTable(rows, colWidths=widths,
-                        repeatRows=repeat_header(header, widths, 12, frame_h), splitInRow=1,
+    repeat = repeat_header(header, widths, 12, frame_h)
+    head_h = header[1].wrap(prompt_w - 12, frame_h)[1] + 5 if repeat else 0.0
+    tallest = max(r[1].wrap(prompt_w - 12, frame_h)[1] + 5 for r in rows[1:]) \
+        if len(rows) > 1 else 0.0
+    # rows stay whole; only a row taller than a page (with the header) splits inside
+    table = TaggedTable(rows, colWidths=widths, repeatRows=repeat,
+                        splitInRow=1 if tallest > frame_h - head_h - 40 else 0,
                         elem=table_elem, header_rows=1, header_cols=1)
     table.setStyle(TableStyle([
         ("FONTNAME", (0, 0), (-1, -1), SANS),
@@ -110,14 +125,14 @@ def compose_master(sheets: list[Worksheet], layout: Layout,
     ]
 
 
-def variant_notes(ws: Worksheet) -> list[str]:
+def variant_notes(ws: Worksheet, glossary: bool = True) -> list[str]:
     """Under a variant's name: its texts' reading level (and the documents it prints at
     another), its glossary language, the organizer columns it leaves out."""
     v = ws.variant
     extra = [v.reading_level + " texts"]
     extra += [f"{doc_label(ws.lesson.document(d).label)}: {level}"
               for d, level in v.reading_levels.items() if level != v.reading_level]
-    if v.language:
+    if v.language and glossary:
         extra.append(f"glossary: {v.language}")
     o = ws.lesson.organizer
     if o is not None and ws.organizer is not None:
@@ -127,18 +142,19 @@ def variant_notes(ws: Worksheet) -> list[str]:
     return extra
 
 
-def asked_text(ws: Worksheet, q: Question, mine: Question | None) -> str:
-    """What a variant's cell says of a question: "—" when it does not ask it, else "asked",
-    its supports, and what it words its own way."""
+def asked_text(ws: Worksheet, q: Question) -> str:
+    """What a variant does with a question: "—" when it does not ask it, else "asked", its
+    supports ("asked + starter + hint"), and what it words its own way ("; own prompt")."""
+    mine = ws.claim if q is ws.lesson.claim else next(
+        (x for sec in ws.sections for x in (*sec.before, *sec.after) if x.id == q.id), None)
     if mine is None:
         return "\u2014"
     supports = [name for name, on in (
         ("starter", mine.starter and ws.scaffold("starters")),
         ("hint", mine.hint and ws.scaffold("hints"))) if on]
     text = "asked" + (" + " + " + ".join(supports) if supports else "")
-    r = q.rewording(ws.variant.id)
     own = [f for f in ("prompt", "choices", "answer", "lines")
-           if getattr(mine, f) != getattr(q, f)] if r else []
+           if getattr(mine, f) != getattr(q, f)] if q.rewording(ws.variant.id) else []
     if own:
         text += "; own " + ", ".join(own)
     return text

@@ -99,6 +99,7 @@ def compose_organizer(
     table = BalancedTable(rows, colWidths=widths, repeatRows=repeat,
                           splitInRow=1 if 3 * tallest > frame_h - head_h * repeat else 0,
                           elem=sect.add("Table"), header_rows=1, header_cols=1)
+    table.page_height = frame_h
     table.setStyle(TableStyle([
         ("FONTNAME", (0, 0), (-1, -1), SANS),
         ("GRID", (0, 0), (-1, -1), 0.8, INK),

@@ -109,7 +109,8 @@ def _hyphenator(lang: str | None) -> pyphen.Pyphen:
 def break_word(word: str, font: str, size: float, width: float,
                lang: str | None = None) -> list[str]:
     """`word` in pieces that fit `width`, each but the last ending in a hyphen, broken
-    only where the dictionary allows (a piece stays too wide where it allows none)."""
+    where the dictionary allows; where it allows nothing that fits (a name, a word of
+    another language), after the most letters that fit, still with a hyphen."""
     def w(t: str) -> float:
         return float(max(stringWidth(t, f, size)
                          for f in (font, SANS + "-Bold", SERIF + "-Bold")))
@@ -122,6 +123,8 @@ def break_word(word: str, font: str, size: float, width: float,
         lead = len(rest) - len(rest.lstrip("\"'(\u201c\u2018[¿¡"))
         core = re.sub(r"\W+$", "", rest[lead:])  # the dictionary knows letters only
         cuts = [lead + c for c in dic.positions(core) if w(rest[:lead + c] + "-") <= width]
+        if not cuts:  # else reportlab would break it itself, bare, wherever it overflows
+            cuts = [k for k in range(2, len(rest) - 1) if w(rest[:k] + "-") <= width]
         if not cuts:
             break
         pieces.append(rest[:cuts[-1]] + "-")

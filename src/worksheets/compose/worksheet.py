@@ -95,8 +95,15 @@ def compose_header(ws: Worksheet, s: Styles, layout: Layout, root: Elem) -> list
     background = root.add("Sect")
     out.append(tagged(Paragraph(words_markup(ws, "background"), s.subheading), background,
                       "H2"))
-    out.extend(tagged(Paragraph(runs_markup(b.runs), s.body), background)
-               for b in lesson.background)
+    # the background takes a document's markup (headings, quotes, sections), unnumbered
+    paras = [compose_block(b, s) for b in lesson.background]
+    for p in paras:
+        p.numbered = False
+    tag_body(paras, background)
+    for i, p in enumerate(paras):
+        if p.style in (s.salutation, s.header, s.inner_heading):
+            out.append(room_with_next([p], paras[i + 1] if i + 1 < len(paras) else None))
+        out.append(p)
     lang = ws.variant.language
     if lang:
         d = STRINGS["directions"]
@@ -147,19 +154,20 @@ def compose_section(
         out += [*_headed([*head, heading], [compose_question(ws, q, s, layout, lines,
                                                              parent=before)
                                             for q in sec.before]), Spacer(1, 6)]
-    else:  # the heading needs room for the text's first lines, not for all of it
-        lead = body[:2] if body and body[0].style in (s.salutation, s.header) else body[:1]
+    short = (s.salutation, s.header, s.inner_heading)
+    if not sec.before:  # the heading needs room for the text's first lines, not all of it
+        lead = body[:2] if body and body[0].style in short else body[:1]
         out += [room_with_next([*head, *lead[:-1]], lead[-1] if lead else None),
                 KeepTogether(head)]
     tag_body(body, sect.add("Div"))  # the document's own words
     # a salutation, header lines or a heading inside the text stay with the start of
-    # the paragraph after them (which may split)
-    short = (s.salutation, s.header, s.inner_heading)
+    # the paragraph after them (which may split); the first one too after questions
+    caption = tagged(Paragraph(runs_markup(d.source), s.caption), sect)
     for i, p in enumerate(body):
-        if i and p.style in short:
-            out.append(room_with_next([p], body[i + 1] if i + 1 < len(body) else None))
+        if (i or sec.before) and p.style in short:
+            out.append(room_with_next([p], body[i + 1] if i + 1 < len(body) else caption))
         out.append(p)
-    out.append(tagged(Paragraph(runs_markup(d.source), s.caption), sect))
+    out.append(caption)
     if sec.vocabulary:
         out.extend(compose_vocabulary_box(ws, sec.vocabulary, s, layout, sect, d.label))
     if sec.after:

@@ -265,7 +265,6 @@ def _find(name_or_path: str, dirs: Sequence[Path]) -> Path | None:
 def _load(name_or_path: str, problems: list[Problem], chain: tuple[str, ...],
           dirs: Sequence[Path], origins: dict[str, Location] | None = None) -> Layout | None:
     from .files import display_path
-    from .issues import translate
 
     path = _find(name_or_path, dirs)
     if path is None:
@@ -299,6 +298,8 @@ def _load(name_or_path: str, problems: list[Problem], chain: tuple[str, ...],
                                     "name a layout of the layouts folders, such as letter"))
             return None
         here = (*chain, path.stem)
+        if parent == path.stem:  # its own name: the layout it overrides, further down
+            return _load_overridden(path, data, loaded, problems, chain, dirs, origins)
         if parent in here:
             cycle = " -> ".join((*here[here.index(parent):], parent))
             if len(here) - here.index(parent) == 1:
@@ -317,6 +318,40 @@ def _load(name_or_path: str, problems: list[Problem], chain: tuple[str, ...],
         if parent_layout is None:
             return None
         base = asdict(parent_layout)
+    return _finish(path, data, loaded, base, problems, origins)
+
+
+def _load_overridden(path: Path, data: dict[str, Any], loaded: Loaded,
+                     problems: list[Problem], chain: tuple[str, ...], dirs: Sequence[Path],
+                     origins: dict[str, Location] | None) -> Layout | None:
+    """A layout that extends its own name (a project's letter.yaml with `extends: letter`):
+    it builds on the layout of that name in the folders after its own, the bundled last."""
+    lower = list(dirs)
+    for i, d in enumerate(dirs):
+        try:
+            if (d / path.name).resolve() == path.resolve():
+                lower = list(dirs[i + 1:])
+                break
+        except (OSError, RuntimeError):
+            continue
+    below = _find(path.stem, lower)
+    if below is None or below.resolve() == path.resolve():
+        problems.append(Problem(loaded.at(("extends",)), f"layout '{path.stem}' extends itself",
+                                "name another layout, or remove 'extends:'"))
+        return None
+    parent_layout = _load(path.stem, problems, chain, lower, origins)
+    if parent_layout is None:
+        return None
+    return _finish(path, data, loaded, asdict(parent_layout), problems, origins)
+
+
+def _finish(path: Path, data: dict[str, Any], loaded: Loaded, base: dict[str, Any],
+            problems: list[Problem], origins: dict[str, Location] | None) -> Layout | None:
+    """The layout of a file's `data` over its parent's values `base`."""
+    from .files import display_path
+    from .issues import translate
+
+    shown = display_path(path)
     if "name" not in data and not re.match(NAME_PATTERN, path.stem):
         problems.append(Problem(Location(shown, 1, 1), f"the file name '{shorten(path.stem)}' "
                                 "cannot name the PDF files made with this layout",
