@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -166,3 +167,20 @@ def test_the_digital_editions_use_the_variants_wording() -> None:
     assert [i.label for g in mixed.groups for i in g.items] == ["1", "3", "5", "7", "8", "Claim"]
     assert mixed.groups[0].stimulus is not None
     assert mixed.groups[0].stimulus.heading.endswith("(Simplified / Simplificado)")
+
+
+def test_select_leaves_out_the_rows_and_columns_a_variant_does_not_show() -> None:
+    lesson = load_lesson(LESSON)
+    mixed = replace(lesson.variants["mixed"], rows=("sphere", "vote"))
+    ws = select(replace(lesson, variants={**lesson.variants, "mixed": mixed}), "mixed", "key")
+    assert ws.organizer is not None
+    assert [r.id for r in ws.organizer.rows] == ["vote", "sphere"]  # the organizer's order
+    assert [(c.id, c.heading) for c in ws.organizer.columns] == [
+        ("demand", "What the Declaration demands (Doc A)"),
+        ("answer", "What the newspaper answers (Document B)")]
+    # the standard variant shows the organizer as written
+    standard = select(lesson, "standard").organizer
+    assert standard is not None and lesson.organizer is not None
+    assert [(c.id, c.heading) for c in standard.columns] == [
+        (c.id, c.heading) for c in lesson.organizer.columns]
+    assert [r.prompt for r in standard.rows] == [r.prompt for r in lesson.organizer.rows]
