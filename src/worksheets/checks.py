@@ -78,7 +78,7 @@ def grade_ceiling(band: str) -> int | None:
 def content_warnings(lesson: Lesson) -> list[Problem]:
     """Warnings for content that is valid but probably a mistake."""
     out: list[Problem] = []
-    printed = {(d.id, d.body_for(v.reading_level).level) for d in lesson.documents
+    printed = {(d.id, d.body_for(v.level_of(d.id)).level) for d in lesson.documents
                for v in lesson.variants.values() if v.shows_document(d.id)}
     bodies = {(d.id, lvl): normalize_quote("\n".join(b.text for b in body.blocks))
               for d in lesson.documents for lvl, body in d.bodies.items()
@@ -237,15 +237,19 @@ def glyph_problems(lesson: Lesson) -> list[Problem]:
     for q in [*lesson.questions, *([lesson.claim] if lesson.claim else [])]:
         scan(" ".join([plain(q.prompt), *q.choices, *q.look_fors, q.starter or "",
                        q.hint or ""]), q.origin)
+        for w in q.variants:
+            scan(" ".join([plain(w.prompt or ()), *(w.choices or ()), *(w.look_fors or ()),
+                           w.starter or "", w.hint or ""]), w.origin)
     for t in lesson.vocabulary:
         scan(" ".join([t.term, t.definition, *t.translations.values()]), t.origin)
     if lesson.organizer is not None:
         o = lesson.organizer
         for r in o.rows:
             scan(" ".join([r.prompt, *r.answers.values(), *r.given.values(),
-                           *r.translations.values()]), r.origin)
+                           *r.translations.values(), *r.prompts.values()]), r.origin)
         scan(" ".join([o.title, o.instructions or "", o.corner,
                        *(c.heading for c in o.columns),
+                       *(h for c in o.columns for h in c.headings.values()),
                        *(t for c in o.columns for t in c.translations.values()),
                        *(t for tr in o.translations.values() for t in tr.values())]), o.origin)
     for v in lesson.variants.values():  # titles print on the teacher master
@@ -277,7 +281,7 @@ def readability_warnings(lesson: Lesson, scores: list[Readability]) -> list[Prob
 def _prints(lesson: Lesson, v: Variant, r: Readability) -> bool:
     """Whether variant `v` prints the text `r` was measured on."""
     return v.shows_document(r.document) and \
-        lesson.document(r.document).body_for(v.reading_level).level == r.level
+        lesson.document(r.document).body_for(v.level_of(r.document)).level == r.level
 
 
 def readability_report(lesson: Lesson, scores: list[Readability]) -> list[Problem]:

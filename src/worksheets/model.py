@@ -5,7 +5,7 @@ Nothing here imports YAML, reportlab or Click.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal, get_args
 
 from .errors import Location, Problem
@@ -22,6 +22,7 @@ class Body:
     level: str
     blocks: tuple[Block, ...]
     origin: Location
+    note: str | None = None  # printed after the title: "modified" -> "(Modified)"
 
 
 @dataclass(frozen=True)
@@ -81,12 +82,50 @@ class Document:
 
 
 @dataclass(frozen=True)
+class Wording:
+    """A quote's words at one reading level of its document, where the author wrote them."""
+
+    level: str
+    quote: str
+    origin: Location
+
+
+@dataclass(frozen=True)
 class Evidence:
-    """A phrase quoted from a document, where the author wrote it."""
+    """A phrase quoted from a document, where the author wrote it; other words for the
+    reading levels whose text words it differently."""
 
     doc: str
     quote: str
     origin: Location
+    levels: tuple[Wording, ...] = ()
+
+    def at_level(self, level: str) -> Evidence:
+        """The quote as the text of this reading level has it."""
+        for w in self.levels:
+            if w.level == level:
+                return Evidence(self.doc, w.quote, w.origin)
+        return Evidence(self.doc, self.quote, self.origin) if self.levels else self
+
+
+@dataclass(frozen=True)
+class Rewording:
+    """A variant's own wording of a question: each field it sets replaces the bank's."""
+
+    variant: str
+    origin: Location
+    prompt: tuple[Run, ...] | None = None
+    choices: tuple[str, ...] | None = None
+    answer: str | bool | None = None  # derived from the bank's answer when choices change
+    look_fors: tuple[str, ...] | None = None
+    starter: str | None = None
+    hint: str | None = None
+    lines: int | None = None
+
+    def changes(self) -> tuple[str, ...]:
+        """The names of the fields it sets."""
+        return tuple(f for f in ("prompt", "choices", "answer", "look_fors", "starter", "hint",
+                                 "lines") if getattr(self, f) is not None)
 
 
 @dataclass(frozen=True)
@@ -108,6 +147,18 @@ class Question:
     placement: str = "after"
     origin: Location = Location("")
     evidence: tuple[Evidence, ...] = ()
+    variants: tuple[Rewording, ...] = ()  # per-variant wording
+
+    def rewording(self, variant: str) -> Rewording | None:
+        """The variant's own wording of this question, if it has one."""
+        return next((r for r in self.variants if r.variant == variant), None)
+
+    def worded(self, variant: str) -> Question:
+        """The question as this variant asks it: its own wording over the bank's."""
+        r = self.rewording(variant)
+        if r is None:
+            return self
+        return replace(self, **{f: getattr(r, f) for f in r.changes()}, variants=())
 
 
 @dataclass(frozen=True)
@@ -119,6 +170,7 @@ class OrganizerColumn:
     documents: tuple[str, ...]
     translations: dict[str, str]
     origin: Location = Location("")
+    headings: dict[str, str] = field(default_factory=dict)  # a variant's own heading
 
 
 @dataclass(frozen=True)
@@ -133,6 +185,7 @@ class OrganizerRow:
     translations: dict[str, str]
     origin: Location
     evidence: tuple[Evidence, ...] = ()
+    prompts: dict[str, str] = field(default_factory=dict)  # a variant's own prompt
 
 
 @dataclass(frozen=True)
@@ -162,10 +215,21 @@ class Variant:
     origin: Location
     grade_band: str | None = None
     documents: tuple[str, ...] | None = None  # None: every document
+    reading_levels: dict[str, str] = field(default_factory=dict)  # per document, over the above
+    columns: tuple[str, ...] | None = None  # the organizer columns it shows; None: all
+    rows: tuple[str, ...] | None = None  # the organizer rows it shows; None: all
+
+    def level_of(self, doc_id: str) -> str:
+        """The reading level this variant prints the document at."""
+        return self.reading_levels.get(doc_id, self.reading_level)
 
     def shows_document(self, doc_id: str) -> bool:
         """Whether this variant prints the document."""
         return self.documents is None or doc_id in self.documents
+
+    def shows_row(self, row_id: str) -> bool:
+        """Whether this variant's organizer has the row."""
+        return self.rows is None or row_id in self.rows
 
     def shows(self, q: Question) -> bool:
         """Whether this variant asks the question: chosen, and on documents it prints."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal, cast
 
 from .errors import Location, WorksheetError
@@ -50,6 +50,7 @@ class Section:
     vocabulary: tuple[VocabularyTerm, ...]
     before: tuple[Question, ...]
     after: tuple[Question, ...]
+    note: str | None = None  # after the title: "modified" prints "(Modified)"
 
 
 @dataclass(frozen=True)
@@ -82,13 +83,13 @@ def select(lesson: Lesson, variant: str = "standard", edition: Edition = "studen
             f"(choose one of: {', '.join(lesson.variants)})"
         )
     v = lesson.variants[variant]
-    chosen = [q for q in lesson.questions if v.shows(q)]
+    chosen = [worded(q, v) for q in lesson.questions if v.shows(q)]
     sections = []
     used_terms: list[str] = []
     for doc in lesson.documents:
         if not v.shows_document(doc.id):
             continue
-        body = doc.body_for(v.reading_level)
+        body = doc.body_for(v.level_of(doc.id))
         terms = terms_in(lesson.vocabulary, body.blocks)
         used_terms.extend(t.term for t in terms)
         mine = [q for q in chosen if q.documents and _last_doc(lesson, q) == doc.id]
@@ -99,10 +100,33 @@ def select(lesson: Lesson, variant: str = "standard", edition: Edition = "studen
                 vocabulary=terms,
                 before=tuple(q for q in mine if q.placement == "before"),
                 after=tuple(q for q in mine if q.placement == "after"),
+                note=body.note,
             )
         )
     word_bank = tuple(sorted(set(used_terms), key=str.lower)) if "word_bank" in v.scaffolds else ()
-    return Worksheet(lesson, v, edition, tuple(sections), lesson.organizer, lesson.claim, word_bank)
+    organizer = organizer_for(lesson.organizer, v) if lesson.organizer is not None else None
+    claim = lesson.claim.worded(v.id) if lesson.claim is not None else None
+    return Worksheet(lesson, v, edition, tuple(sections), organizer, claim, word_bank)
+
+
+def worded(q: Question, v: Variant) -> Question:
+    """A question as the variant asks it: its own wording, and each quote in the words of
+    the reading level the variant prints its document at. The number stays the bank's."""
+    q = q.worded(v.id)
+    return replace(q, evidence=tuple(e.at_level(v.level_of(e.doc)) for e in q.evidence))
+
+
+def organizer_for(o: Organizer, v: Variant) -> Organizer:
+    """The organizer as the variant shows it: its columns and rows, their own headings and
+    prompts, each quote in the words of the level the variant prints."""
+    columns = tuple(replace(c, heading=c.headings.get(v.id, c.heading), headings={})
+                    for c in o.columns if v.columns is None or c.id in v.columns)
+    rows = tuple(replace(r, prompt=r.prompts.get(v.id, r.prompt), prompts={},
+                         evidence=tuple(e.at_level(v.level_of(e.doc)) for e in r.evidence))
+                 for r in o.rows if v.shows_row(r.id))
+    if columns == o.columns and rows == o.rows:
+        return o
+    return replace(o, columns=columns, rows=rows)
 
 
 def _last_doc(lesson: Lesson, q: Question) -> str:

@@ -1113,7 +1113,7 @@ MORE = [
         q_edit("    kind: written", "    1: written"),
         ["lesson/questions.yaml:5:5: questions[0]: unknown key '1' (expected one of: id, "
          "documents, skill, kind, prompt, lines, choices, answer, look_fors, starter, hint, "
-         "placement, evidence)"],
+         "placement, evidence, variants)"],
         id="number-as-key",
     ),
     pytest.param(
@@ -1279,10 +1279,10 @@ MORE = [
         {"questions.yaml": "questions:\n  -\n  - 3\n"},
         ["lesson/questions.yaml:2:4: questions[0]: expected a mapping, got nothing (with keys: "
          "id, documents, skill, kind, prompt, lines, choices, answer, look_fors, starter, hint, "
-         "placement, evidence)",
+         "placement, evidence, variants)",
          "lesson/questions.yaml:3:5: questions[1]: expected a mapping, got a number (with keys: "
          "id, documents, skill, kind, prompt, lines, choices, answer, look_fors, starter, hint, "
-         "placement, evidence)"],
+         "placement, evidence, variants)"],
         id="questions-that-are-not-mappings",
     ),
     pytest.param(

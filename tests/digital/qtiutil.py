@@ -17,10 +17,11 @@ def meta(el: etree._Element) -> dict[str, str]:
 
 
 def asked(lesson: Lesson, variant: str) -> list[Question]:
-    """The questions a variant prints, in the PDF's order, then the claim."""
+    """The questions a variant prints, in the PDF's order, then the claim, each in the
+    variant's own wording."""
     v = lesson.variants[variant]
     qs = sorted((q for q in lesson.questions if v.shows(q)), key=lambda q: q.number)
-    return [*qs, *([lesson.claim] if lesson.claim else [])]
+    return [q.worded(variant) for q in [*qs, *([lesson.claim] if lesson.claim else [])]]
 
 
 def check_items(root: etree._Element, lesson: Lesson, variant: str,
@@ -37,7 +38,8 @@ def check_items(root: etree._Element, lesson: Lesson, variant: str,
     assert len(items) == len(questions)
     for item, q in zip(items, questions, strict=True):
         assert item.get("ident") == f"q-{q.id}"
-        title = "Claim" if q is lesson.claim else f"Question {q.number}"
+        claim = lesson.claim is not None and q.id == lesson.claim.id
+        title = "Claim" if claim else f"Question {q.number}"
         assert item.get("title") == title
         assert meta(item)[type_key] == types[q.kind]
         labels = [lb.get("ident") for lb in item.iter(f"{QTI}response_label")]

@@ -28,8 +28,9 @@ def compose_master(sheets: list[Worksheet], layout: Layout,
                    root: Elem | None = None) -> list[Flowable]:
     """The teacher master: every question number, its wording, and what each variant shows.
 
-    A variant never rewords or renumbers a question, so the wording is printed
-    once and each variant's column says whether it asks it and with which supports.
+    A variant never renumbers a question, so the bank's wording is printed once and
+    each variant's column says whether it asks it, with which supports, and what it
+    words its own way ("own prompt, choices").
     Questions are named as the keys name them: skills by their printed names,
     documents by their labels ("Doc A"). A lesson with many questions or variants
     takes more than one page, the header row repeated on each.
@@ -52,7 +53,7 @@ def compose_master(sheets: list[Worksheet], layout: Layout,
     # room for the words a variant's cell prints ("asked", "starter"), taken from the
     # prompts (down to 25% of the width) when the columns are too narrow (large print)
     heads = [w for ws in sheets for w in (plain_text(ws.variant.title).split()
-                                         + [ws.variant.reading_level, "texts", "glossary:"])]
+                                         + " ".join(variant_notes(ws)).split())]
     need = max(widest_word(["asked", "starter", "hint"], small.fontName, small.fontSize),
                widest_word(heads, head.fontName, head.fontSize)) + 12.5
     rest = max(rest, min(need, (width * 0.75 - first) / len(sheets)))
@@ -68,9 +69,7 @@ def compose_master(sheets: list[Worksheet], layout: Layout,
         "Question, and what each variant shows" if stacked else "Question", head)]
     for ws in (() if stacked else sheets):
         v = ws.variant
-        extra = [v.reading_level + " texts"]
-        if v.language:
-            extra.append(f"glossary: {v.language}")
+        extra = variant_notes(ws)
         header.append(Paragraph(break_long_words(
             f"{text_markup(v.title)}<br/><font size={note}>{escape(', '.join(extra))}</font>",
             head, room), head))
@@ -87,11 +86,11 @@ def compose_master(sheets: list[Worksheet], layout: Layout,
         prompt = f"{runs_markup(q.prompt)} <i>({escape(skill)}; {escape(docs)})</i>"
         # the claim is unnumbered on the worksheets, so it is here too
         label = "Claim" if q is lesson.claim else str(q.number)
-        shows = [_shows(ws, q) for ws in sheets]
+        shows = [asked_text(ws, q) for ws in sheets]
         if stacked:
             prompt += "".join(
                 f"<br/><b>{text_markup(ws.variant.title)}</b> "
-                f"({escape(ws.variant.reading_level)} texts): {escape(text)}"
+                f"({escape(', '.join(variant_notes(ws, glossary=False)))}): {escape(text)}"
                 for ws, text in zip(sheets, shows, strict=True))
         row: list[Flowable] = [para(label, head),
                                Paragraph(break_long_words(prompt, small, prompt_w - 12), small)]
@@ -126,14 +125,39 @@ def compose_master(sheets: list[Worksheet], layout: Layout,
     ]
 
 
-def _shows(ws: Worksheet, q: Question) -> str:
-    """What a variant does with a question: "asked", "asked + starter + hint", or "—"."""
-    asked = q is ws.lesson.claim or any(
-        x.id == q.id for sec in ws.sections for x in (*sec.before, *sec.after))
+def variant_notes(ws: Worksheet, glossary: bool = True) -> list[str]:
+    """Under a variant's name: its texts' reading level (and the documents it prints at
+    another), its glossary language, the organizer columns it leaves out."""
+    v = ws.variant
+    extra = [v.reading_level + " texts"]
+    extra += [f"{doc_label(ws.lesson.document(d).label)}: {level}"
+              for d, level in v.reading_levels.items() if level != v.reading_level]
+    if v.language and glossary:
+        extra.append(f"glossary: {v.language}")
+    o = ws.lesson.organizer
+    if o is not None and ws.organizer is not None:
+        hidden = [c.id for c in o.columns if all(x.id != c.id for x in ws.organizer.columns)]
+        if hidden:
+            extra.append("chart without: " + ", ".join(hidden))
+    return extra
+
+
+def asked_text(ws: Worksheet, q: Question) -> str:
+    """What a variant does with a question: "—" when it does not ask it, else "asked", its
+    supports ("asked + starter + hint"), and what it words its own way ("; own prompt")."""
+    mine = ws.claim if q is ws.lesson.claim else next(
+        (x for sec in ws.sections for x in (*sec.before, *sec.after) if x.id == q.id), None)
+    if mine is None:
+        return "\u2014"
     supports = [name for name, on in (
-        ("starter", q.starter and ws.scaffold("starters")),
-        ("hint", q.hint and ws.scaffold("hints"))) if on]
-    return ("asked" + (" + " + " + ".join(supports) if supports else "")) if asked else "\u2014"
+        ("starter", mine.starter and ws.scaffold("starters")),
+        ("hint", mine.hint and ws.scaffold("hints"))) if on]
+    text = "asked" + (" + " + " + ".join(supports) if supports else "")
+    own = [f for f in ("prompt", "choices", "answer", "lines")
+           if getattr(mine, f) != getattr(q, f)] if q.rewording(ws.variant.id) else []
+    if own:
+        text += "; own " + ", ".join(own)
+    return text
 
 
 def doc_label(label: str) -> str:

@@ -33,6 +33,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "hint": {"en": "Hint", "es": "Pista"},
     "look_for": {"en": "Look for", "es": "Buscar"},
     "modified": {"en": "Modified", "es": "Modificado"},
+    "simplified": {"en": "Simplified", "es": "Simplificado"},
+    "excerpt": {"en": "Excerpt", "es": "Fragmento"},
     "grade": {"en": "Grades", "es": "Grados"},
     "true": {"en": "TRUE", "es": "VERDADERO"},
     "false": {"en": "FALSE", "es": "FALSO"},

@@ -140,7 +140,7 @@ def compose_section(
     sect = Elem("Sect") if sect is None else sect
     d = sec.document
     title = f"{text_markup(d.label)}: {text_markup(d.title)}"
-    mod = f" ({words_markup(ws, 'modified')})" if d.modified else ""
+    mod = f" ({words_markup(ws, sec.note)})" if sec.note else ""
     head: list[Flowable] = [Bookmark(f"doc-{d.id}", plain_text(f"{d.label}: {d.title}")),
                             tagged(Paragraph(f"{title}{mod}", s.heading), sect,
                                    "H2")]

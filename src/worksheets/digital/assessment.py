@@ -15,7 +15,7 @@ from ..compose.citations import cite
 from ..compose.strings import words
 from ..markup import Block, Run, parse_inline, plain, plain_text
 from ..model import Document, Question
-from ..select import Worksheet
+from ..select import Section, Worksheet
 
 Kind = Literal["choice", "true-false", "written"]
 
@@ -138,9 +138,10 @@ def blocks_html(blocks: tuple[Block, ...]) -> str:
     return "".join(out)
 
 
-def heading(ws: Worksheet, doc: Document) -> str:
-    """"Document A: Title (Modified)", as the PDF heads a document."""
-    mod = f" ({words(ws, 'modified')})" if doc.modified else ""
+def heading(ws: Worksheet, sec: Section) -> str:
+    """"Document A: Title (Modified)", as the PDF heads a document at the level printed."""
+    doc = sec.document
+    mod = f" ({words(ws, sec.note)})" if sec.note else ""
     return f"{doc.label}: {doc.title}{mod}"
 
 
@@ -203,7 +204,7 @@ def assessment(ws: Worksheet, pages: dict[str, int] | None = None) -> Assessment
     groups = []
     for sec in ws.sections:
         d = sec.document
-        stim = Stimulus(f"doc-{d.id}", heading(ws, d), d, sec.blocks, (pages or {}).get(d.id))
+        stim = Stimulus(f"doc-{d.id}", heading(ws, sec), d, sec.blocks, (pages or {}).get(d.id))
         items = tuple(item(ws, q, str(q.number)) for q in (*sec.before, *sec.after))
         groups.append(Group(stim, items))
     if ws.claim is not None:

@@ -289,7 +289,7 @@ def _text(p: Paragraph, text: str, bold: bool = False, italic: bool = False) -> 
 def _section(doc: DocxDocument, ws: Worksheet, sec: Section) -> None:
     """One document: heading, dateline, questions before, text, caption, vocabulary, after."""
     d = sec.document
-    _text(_p(doc, "Heading1"), heading(ws, d))
+    _text(_p(doc, "Heading1"), heading(ws, sec))
     if d.dateline:
         _text(_p(doc, TEXT_STYLE), d.dateline, italic=True)
     if sec.before:

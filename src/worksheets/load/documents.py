@@ -88,10 +88,16 @@ def load_document(
         return None
     fm = v[0]
     markup_problems(loaded, DOCUMENT_TEXT_FIELDS, problems)
+    if fm.adapted is not None and loaded.marks.get(("modified",)) is not None:
+        problems.append(Problem(loaded.at(("modified",)), "modified: and adapted: both say "
+                                "what is printed after the title",
+                                f"keep adapted: {fm.adapted} and remove modified:"))
+    # what the main file says is printed for every level whose file does not say
+    note = _note(fm.adapted or ("modified" if fm.modified else None))
     picture = load_picture(fm, loaded, path, folder, problems)
     glossed: dict[str, VocabularyTerm] = {}  # by the term in lower case
     # an image document's text is the transcript under the image, which it may do without
-    bodies = {fm.level: _body(fm.level, body_text, body_line, shown, problems, glossed,
+    bodies = {fm.level: _body(fm.level, body_text, body_line, shown, problems, glossed, note,
                               required=fm.image is None)}
     for extra in sorted(path.parent.glob(f"{doc_id}.*.md")):
         level = extra.name[len(doc_id) + 1 : -3]
@@ -105,6 +111,7 @@ def load_document(
         if etext is None:
             continue
         efm, ebody, eline = split_front_matter(etext)
+        enote = note
         if efm:
             el = load_yaml(efm, eshown, problems)
             if el is not None:
@@ -113,7 +120,9 @@ def load_document(
                     problems.append(Problem(el.at(("level",)),
                                             f"level '{ev[0].level}' does not match the file name",
                                             f"the file name says '{level}'"))
-        bodies[level] = _body(level, ebody, eline, eshown, problems, glossed,
+                if ev is not None and ev[0].adapted is not None:
+                    enote = _note(ev[0].adapted)
+        bodies[level] = _body(level, ebody, eline, eshown, problems, glossed, enote,
                               required=fm.image is None)
     return Document(
         id=doc_id,
@@ -130,8 +139,13 @@ def load_document(
     )
 
 
+def _note(adapted: str | None) -> str | None:
+    """The word printed after the title for a text adapted so (None: nothing)."""
+    return None if adapted in (None, "original") else adapted
+
+
 def _body(level: str, text: str, first: int, shown: str, problems: list[Problem],
-          glossed: dict[str, VocabularyTerm], required: bool = True) -> Body:
+          glossed: dict[str, VocabularyTerm], note: str | None, required: bool = True) -> Body:
     """One reading level's text; the terms it glosses inline are added to `glossed`.
 
     Not `required` (an image's transcript), it may be empty."""
@@ -156,4 +170,4 @@ def _body(level: str, text: str, first: int, shown: str, problems: list[Problem]
                                 f"the document has {len(parsed.blocks)} paragraphs, more than "
                                 f"{MAX_PARAGRAPHS}", "a worksheet document is a few pages; "
                                 "use a shorter excerpt"))
-    return Body(level, parsed.blocks, Location(shown, first, 1))
+    return Body(level, parsed.blocks, Location(shown, first, 1), note)

@@ -277,7 +277,8 @@ def _answer_problem(
 ) -> Problem:
     """`answer:` text that is not a choice letter: what it should be depends on the kind."""
     question = loaded.data
-    for part in path[:-1]:
+    # a variant's answer (questions[i].variants.<name>.answer) is judged by its question's kind
+    for part in path[:2] if path[:1] == ("questions",) else path[:-1]:
         question = question[part]
     kind = question.get("kind", "written") if isinstance(question, dict) else "written"
     if kind == "true-false":
@@ -353,16 +354,20 @@ def twice(
 LESSON_TEXT_FIELDS: tuple[tuple[str, ...], ...] = (
     ("title",), ("central_question",), ("attribution",),
     ("claim", "prompt"), ("claim", "look_fors", "*"), ("claim", "starter"), ("claim", "hint"),
+    ("claim", "variants", "*", "prompt"), ("claim", "variants", "*", "look_fors", "*"),
+    ("claim", "variants", "*", "starter"), ("claim", "variants", "*", "hint"),
     ("organizer", "title"), ("organizer", "instructions"), ("organizer", "corner"),
     ("organizer", "translations", "*", "*"),
     ("organizer", "columns", "*", "heading"), ("organizer", "columns", "*", "translations", "*"),
     ("organizer", "rows", "*", "prompt"), ("organizer", "rows", "*", "answers", "*"),
     ("organizer", "rows", "*", "given", "*"), ("organizer", "rows", "*", "translations", "*"),
+    ("organizer", "columns", "*", "variants", "*"), ("organizer", "rows", "*", "variants", "*"),
     ("variants", "*", "title"),
 )
+_QUESTION_FIELDS = (("prompt",), ("choices", "*"), ("look_fors", "*"), ("starter",), ("hint",))
 QUESTION_TEXT_FIELDS: tuple[tuple[str, ...], ...] = tuple(
-    ("questions", "*", *f) for f in (("prompt",), ("choices", "*"), ("look_fors", "*"),
-                                     ("starter",), ("hint",)))
+    p for f in _QUESTION_FIELDS
+    for p in (("questions", "*", *f), ("questions", "*", "variants", "*", *f)))
 VOCABULARY_TEXT_FIELDS: tuple[tuple[str, ...], ...] = (
     ("terms", "*", "definition"), ("terms", "*", "translations", "*"))
 DOCUMENT_TEXT_FIELDS: tuple[tuple[str, ...], ...] = (

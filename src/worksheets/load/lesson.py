@@ -6,7 +6,6 @@ and reported at once as a `ContentError`.
 
 from __future__ import annotations
 
-import difflib
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -14,31 +13,23 @@ from typing import Any, TypeVar
 
 import msgspec
 
-from ..errors import Location, Problem, raise_if_errors, shorten
-from ..markup import (
-    INVISIBLE,
-    Block,
-    first_difference,
-    normalize_quote,
-    parse_body,
-    parse_inline,
-    plain_text,
-)
+from ..errors import Location, Problem, raise_if_errors
+from ..markup import Block, parse_body, parse_inline, plain_text
 from ..measure import footer_fit
 from ..model import (
     Document,
-    Evidence,
     Lesson,
     NonText,
     Organizer,
     OrganizerColumn,
     OrganizerRow,
     Question,
-    Variant,
+    Rewording,
     VocabularyTerm,
 )
 from . import shapes
 from .documents import load_document, load_documents
+from .evidence import check_evidence
 from .files import NOT_IN_NAMES, display_path, present, read_lesson_file
 from .issues import (
     LESSON_TEXT_FIELDS,
@@ -51,6 +42,7 @@ from .issues import (
     validate_file,
 )
 from .questions import evidence_of, load_questions
+from .variants import check_wordings, load_variants
 from .yaml import Loaded, load_yaml
 
 
@@ -117,17 +109,26 @@ def load_lesson_with_problems(path: str | os.PathLike[str]) -> tuple[Lesson | No
             kind="written", prompt=parse_inline(c.prompt)[0], lines=c.lines,
             look_fors=tuple(c.look_fors), starter=c.starter, hint=c.hint,
             origin=lesson_l.at(("claim",)),
+            variants=tuple(Rewording(
+                vid, lesson_l.at(("claim", "variants", vid), key=True),
+                prompt=parse_inline(r.prompt)[0] if r.prompt is not None else None,
+                look_fors=tuple(r.look_fors) if r.look_fors is not None else None,
+                starter=r.starter, hint=r.hint, lines=r.lines)
+                for vid, r in c.variants.items()),
         )
     if vocab_y is not None:
         twice([t.term for t in vocab_y[0].terms], vocab_y[1], ("terms",), "term", problems,
                ("term",), fold=True)
     vocabulary = _vocabulary(documents, vocab_y)
     organizer = _organizer(lesson_f, lesson_l, doc_ids, problems)
-    variants = _variants(lesson_f, lesson_l, documents, questions, problems)
+    variants = load_variants(lesson_f, lesson_l, documents,
+                             questions if questions_y is not None else None, problems)
+    check_wordings(variants, questions, questions_y[0] if questions_y else None,
+                   questions_y[1] if questions_y else None, lesson_f, lesson_l, problems)
     # A listed document that did not load is reported once; checking quotes
     # against it would only repeat that at every citation.
     if {d.id for d in documents} >= set(lesson_f.documents):
-        _check_evidence(documents, questions, organizer, variants, problems)
+        check_evidence(documents, questions, organizer, variants, problems)
 
     background = _background(lesson_f.background, lesson_l, problems)
     for field, text in (("title", lesson_f.title), ("attribution", lesson_f.attribution)):
@@ -270,127 +271,14 @@ def _organizer(
                                             hint))
         rows.append(OrganizerRow(r.id, r.prompt, r.lines, dict(r.answers), dict(r.given),
                                  _texts(r.translations), ll.at(("organizer", "rows", ri)),
-                                 evidence_of(r.evidence, ll, ("organizer", "rows", ri))))
+                                 evidence_of(r.evidence, ll, ("organizer", "rows", ri)),
+                                 dict(r.variants)))
     return Organizer(
         title=o.title, instructions=o.instructions, corner=o.corner,
         columns=tuple(OrganizerColumn(c.id, c.heading, tuple(c.documents), _texts(c.translations),
-                                      ll.at(("organizer", "columns", ci)))
+                                      ll.at(("organizer", "columns", ci)), dict(c.variants))
                       for ci, c in enumerate(o.columns)),
         rows=tuple(rows),
         translations={k: _texts(v) for k, v in o.translations.items()},
         origin=ll.at(("organizer",)),
     )
-
-
-def _variants(
-    lf: shapes.LessonFile, ll: Loaded, docs: list[Document], questions: tuple[Question, ...],
-    problems: list[Problem],
-) -> dict[str, Variant]:
-    out: dict[str, Variant] = {}
-    qids = [q.id for q in questions]
-    if "standard" not in lf.variants:
-        problems.append(Problem(ll.at(("variants",), key=True),
-                                "variants: there is no 'standard' variant",
-                                "add 'standard:'; it is the variant built by default"))
-    folded: dict[str, str] = {}
-    for vid in lf.variants:
-        if folded.setdefault(vid.casefold(), vid) != vid:
-            problems.append(Problem(ll.at(("variants", vid), key=True),
-                                    f"variants: '{vid}' and '{folded[vid.casefold()]}' differ "
-                                    "only in case", "their PDF files would have the same name "
-                                    "on many disks: rename one"))
-    doc_ids = [d.id for d in docs]
-    for vid, v in lf.variants.items():
-        base = ("variants", vid)
-        for j, d_id in enumerate(v.documents or ()):
-            if d_id not in lf.documents:
-                problems.append(Problem(ll.at((*base, "documents", j)),
-                                        f"variants.{vid}.documents: unknown document '{d_id}'",
-                                        choice_hint(d_id, lf.documents)))
-        twice(v.documents or [], ll, (*base, "documents"), "document", problems)
-        if v.documents == []:
-            problems.append(Problem(ll.at((*base, "documents")),
-                                    f"variants.{vid}.documents: the list is empty",
-                                    "name at least one document, or leave the key out for all"))
-        shown = set(v.documents) if v.documents is not None else set(doc_ids)
-        for d in docs:
-            if d.id not in shown:
-                continue
-            if v.reading_level not in d.bodies and d.image_file is None:  # images: own text
-                problems.append(Problem(
-                    ll.at((*base, "reading_level")),
-                    f"variants.{vid}.reading_level: "
-                    f"document {d.id} has no '{v.reading_level}' text",
-                    f"write documents/{d.id}.{v.reading_level}.md, or use one of: "
-                    + ", ".join(sorted(d.bodies))))
-        twice(v.questions or [], ll, (*base, "questions"), "question", problems)
-        by_id = {q.id: q for q in questions}
-        for j, q in enumerate(v.questions or ()):
-            if q not in qids:
-                close = did_you_mean(q, qids)
-                hint = f"did you mean '{close}'?" if close else "see questions.yaml for ids"
-                problems.append(Problem(ll.at((*base, "questions", j)),
-                                        f"variants.{vid}.questions: unknown question '{q}'", hint))
-                continue
-            left_out = [d for d in by_id[q].documents if d not in shown]
-            if left_out:
-                problems.append(Problem(
-                    ll.at((*base, "questions", j)),
-                    f"variants.{vid}.questions: question '{q}' is about document "
-                    f"{' and '.join(left_out)}, which the variant leaves out",
-                    f"add {' and '.join(left_out)} to its documents, or take '{q}' out"))
-        out[vid] = Variant(vid, v.title, v.description, v.reading_level, frozenset(v.scaffolds),
-                           v.language, tuple(v.questions) if v.questions is not None else None,
-                           ll.at(base, key=True), v.grade_band,
-                           tuple(d for d in lf.documents if d in shown)
-                           if v.documents is not None else None)
-    return out
-
-
-# Characters that print as nothing: a quote copied from a web page may carry them.
-def _check_evidence(
-    documents: list[Document], questions: tuple[Question, ...], organizer: Organizer | None,
-    variants: dict[str, Variant], problems: list[Problem],
-) -> None:
-    """Each quoted phrase must stand in every reading level a variant that shows it uses."""
-    docs = {d.id: d for d in documents}
-    texts = {(d.id, level): normalize_quote(" ".join(b.text for b in body.blocks))
-             for d in documents for level, body in d.bodies.items()}
-    cited: list[tuple[Evidence, list[Variant]]] = []
-    for q in questions:
-        shown = [v for v in variants.values() if v.shows(q)]
-        cited.extend((e, shown) for e in q.evidence)
-    if organizer is not None:
-        for r in organizer.rows:
-            cited.extend((e, [v for v in variants.values() if v.shows_document(e.doc)])
-                         for e in r.evidence)
-    for e, shown in cited:
-        if e.doc not in docs:
-            close = difflib.get_close_matches(e.doc, list(docs), n=1)
-            hint = f"did you mean '{close[0]}'?" if close else "expected one of: " + ", ".join(docs)
-            problems.append(Problem(e.origin, f"evidence names unknown document '{e.doc}'", hint))
-            continue
-        doc = docs[e.doc]
-        # the level each variant prints (an image document's own text when it has no other)
-        printed = {v.id: doc.body_for(v.reading_level).level for v in shown
-                   if (e.doc, v.reading_level) in texts or doc.image is not None}
-        levels = sorted(set(printed.values()))
-        hidden = next((i for i, ch in enumerate(e.quote) if ch in INVISIBLE), None)
-        if hidden is not None and levels:
-            # matched as a reader sees it, so not an error; but say what came with the copy
-            ch = e.quote[hidden]
-            problems.append(Problem(e.origin, f"evidence quote has an invisible character, "
-                                    f"U+{ord(ch):04X} ({INVISIBLE[ch]}), "
-                                    f"after \"{shorten(e.quote[:hidden], 40)}\"",
-                                    "delete it: it came with the copied text", "warning"))
-        for level in levels:
-            if normalize_quote(e.quote) not in texts[(e.doc, level)]:
-                users = ", ".join(v.id for v in shown if printed.get(v.id) == level)
-                body = docs[e.doc].bodies[level]
-                differs = first_difference(e.quote, texts[(e.doc, level)])
-                problems.append(Problem(
-                    e.origin,
-                    f"evidence quote \"{shorten(e.quote, 200)}\" is not in {body.origin.file} "
-                    f"({level} text, used by {users})",
-                    f"{differs}: copy the words exactly from that text" if differs else
-                    "copy the words exactly from that text, or keep them in it"))

@@ -7,6 +7,8 @@ from ..markup import parse_inline
 from ..model import (
     Evidence,
     Question,
+    Rewording,
+    Wording,
 )
 from . import shapes
 from .issues import choice_hint, twice
@@ -57,8 +59,60 @@ def load_questions(
             choices=tuple(q.choices or ()), answer=q.answer, look_fors=tuple(q.look_fors),
             starter=q.starter, hint=q.hint, placement="before" if before == 0 else "after",
             origin=here, evidence=evidence_of(q.evidence, ql, ("questions", _i)),
+            variants=tuple(_rewording(q, _i, vid, r, ql, problems)
+                           for vid, r in q.variants.items()),
         ))
     return tuple(out)
+
+
+def _rewording(q: shapes.QuestionFile, i: int, vid: str, r: shapes.RewordingFile,
+               ql: Loaded, problems: list[Problem]) -> Rewording:
+    """A variant's wording of question `q`, its choices and answer checked against its kind.
+
+    When the variant changes the choices but not the answer, the answer follows the
+    correct choice's text to its new letter.
+    """
+    base = ("questions", i, "variants", vid)
+    name = f"questions[{i}].variants.{vid}"
+    answer = r.answer
+    if r.choices:
+        twice(r.choices, ql, (*base, "choices"), "choice", problems)
+    if q.kind != "choice" and r.choices is not None:
+        problems.append(Problem(ql.at((*base, "choices")), f"{name}.choices: only a choice "
+                                "question has choices", "remove choices from this variant"))
+    if q.kind == "written" and r.answer is not None:
+        problems.append(Problem(ql.at((*base, "answer")), f"{name}.answer: a written question "
+                                "has look_fors, not an answer", "remove answer from this variant"))
+    if q.kind == "true-false" and r.answer is not None and not isinstance(r.answer, bool):
+        problems.append(Problem(ql.at((*base, "answer")), f"{name}.answer: expected true or "
+                                f"false, got text '{r.answer}'",
+                                "write true or false, without quotes"))
+    if q.kind == "choice" and r.answer is not None:
+        choices = r.choices or q.choices or []
+        if isinstance(r.answer, bool):
+            problems.append(Problem(ql.at((*base, "answer")), f"{name}.answer: expected a "
+                                    "choice letter, got a yes/no value",
+                                    "write the letter in quotes, such as \"B\""))
+        elif ord(r.answer) - ord("A") >= len(choices):
+            problems.append(Problem(ql.at((*base, "answer")),
+                                    f"{name}.answer: '{r.answer}' names no choice",
+                                    f"this variant has {len(choices)} choices"))
+    elif q.kind == "choice" and r.choices is not None and isinstance(q.answer, str) \
+            and q.choices and ord(q.answer) - ord("A") < len(q.choices):
+        correct = q.choices[ord(q.answer) - ord("A")]
+        if correct in r.choices:
+            answer = chr(ord("A") + r.choices.index(correct))
+        else:
+            problems.append(Problem(ql.at((*base, "choices")), f"{name}.choices: the correct "
+                                    f"choice '{correct}' (answer {q.answer}) is not among them",
+                                    "keep it among this variant's choices, or give the variant "
+                                    "its own answer:"))
+    return Rewording(
+        variant=vid, origin=ql.at(base, key=True),
+        prompt=parse_inline(r.prompt)[0] if r.prompt is not None else None,
+        choices=tuple(r.choices) if r.choices is not None else None, answer=answer,
+        look_fors=tuple(r.look_fors) if r.look_fors is not None else None,
+        starter=r.starter, hint=r.hint, lines=r.lines)
 
 
 def _check_kind(q: shapes.QuestionFile, i: int, ql: Loaded, problems: list[Problem]) -> None:
@@ -102,5 +156,9 @@ def _check_kind(q: shapes.QuestionFile, i: int, ql: Loaded, problems: list[Probl
 def evidence_of(
     items: list[shapes.EvidenceFile], loaded: Loaded, base: tuple[str | int, ...]
 ) -> tuple[Evidence, ...]:
-    return tuple(Evidence(e.doc, e.quote, loaded.at((*base, "evidence", j, "quote")))
+    """The quotes of a question or row, each wording where the author wrote it."""
+    return tuple(Evidence(e.doc, e.quote, loaded.at((*base, "evidence", j, "quote")),
+                          tuple(Wording(level, quote,
+                                        loaded.at((*base, "evidence", j, "levels", level)))
+                                for level, quote in e.levels.items()))
                  for j, e in enumerate(items))

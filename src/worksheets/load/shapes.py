@@ -38,6 +38,11 @@ LangTag = Annotated[
                      "readers speak the text in it."),
 ]
 Translations = dict[Language, ShortText]
+# How a text was adapted from its source, printed after the document's title: "(Modified)",
+# "(Simplified)", "(Excerpt)"; an original text prints nothing.
+Adapted = Literal["modified", "simplified", "excerpt", "original"]
+ADAPTED_HELP = ('How this text was adapted: modified, simplified or excerpt print "(Modified)", '
+                '"(Simplified)" or "(Excerpt)" after the title; original prints nothing.')
 
 
 class Strict(Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
@@ -49,6 +54,31 @@ class EvidenceFile(Strict, frozen=True, kw_only=True):
 
     doc: Annotated[Id, Meta(description="The document's id, e.g. C.")]
     quote: Annotated[ShortText, Meta(description="Words copied exactly from the document's text.")]
+    levels: Annotated[
+        dict[Id, ShortText],
+        Meta(description="The words as a reading level's text has them, where it words them "
+             "differently: {simplified: \"...\"}. The key cites the words of the level a "
+             "variant prints."),
+    ] = field(default_factory=dict)
+
+
+class RewordingFile(Strict, frozen=True, kw_only=True):
+    """A variant's own wording of a question: what it sets replaces the bank's."""
+
+    prompt: Text | None = None
+    choices: Annotated[
+        Annotated[list[ShortText], Meta(min_length=2, max_length=6)] | None,
+        Meta(description="This variant's choices. Without answer:, the correct choice's text "
+             "must be among them."),
+    ] = None
+    answer: Annotated[
+        Annotated[str, Meta(pattern=r"^[A-F](?!\n)$")] | bool | None,
+        Meta(description="The correct letter among this variant's choices, or true/false."),
+    ] = None
+    look_fors: list[Text] | None = None
+    starter: Text | None = None
+    hint: Text | None = None
+    lines: Lines | None = None
 
 
 class QuestionFile(Strict, frozen=True, kw_only=True):
@@ -85,12 +115,27 @@ class QuestionFile(Strict, frozen=True, kw_only=True):
         list[EvidenceFile],
         Meta(description="Quoted phrases the answer rests on (key cites lines)."),
     ] = field(default_factory=list)
+    variants: Annotated[
+        dict[Id, RewordingFile],
+        Meta(description="A variant's own wording, by variant name: prompt, choices, answer, "
+             "look_fors, starter, hint or lines. The number stays the bank's."),
+    ] = field(default_factory=dict)
 
 
 class QuestionsFile(Strict, frozen=True, kw_only=True):
     """questions.yaml"""
 
     questions: Annotated[list[QuestionFile], Meta(min_length=1, max_length=500)]
+
+
+class ClaimRewordingFile(Strict, frozen=True, kw_only=True):
+    """A variant's own wording of the claim: what it sets replaces the lesson's."""
+
+    prompt: Text | None = None
+    look_fors: list[Text] | None = None
+    starter: Text | None = None
+    hint: Text | None = None
+    lines: Lines | None = None
 
 
 class ClaimFile(Strict, frozen=True, kw_only=True):
@@ -102,6 +147,11 @@ class ClaimFile(Strict, frozen=True, kw_only=True):
     look_fors: list[Text] = field(default_factory=list)
     starter: Text | None = None
     hint: Text | None = None
+    variants: Annotated[
+        dict[Id, ClaimRewordingFile],
+        Meta(description="A variant's own wording, by variant name: prompt, look_fors, "
+             "starter, hint or lines."),
+    ] = field(default_factory=dict)
 
 
 class ColumnFile(Strict, frozen=True, kw_only=True):
@@ -111,6 +161,9 @@ class ColumnFile(Strict, frozen=True, kw_only=True):
     heading: ShortText
     documents: list[Id] = field(default_factory=list)
     translations: Translations = field(default_factory=dict)
+    variants: Annotated[
+        dict[Id, ShortText], Meta(description="A variant's own heading, by variant name.")
+    ] = field(default_factory=dict)
 
 
 class RowFile(Strict, frozen=True, kw_only=True):
@@ -129,6 +182,9 @@ class RowFile(Strict, frozen=True, kw_only=True):
     evidence: Annotated[
         list[EvidenceFile], Meta(description="Quoted phrases the row's answers rest on.")
     ] = field(default_factory=list)
+    variants: Annotated[
+        dict[Id, ShortText], Meta(description="A variant's own prompt, by variant name.")
+    ] = field(default_factory=dict)
 
 
 class OrganizerFile(Strict, frozen=True, kw_only=True):
@@ -144,12 +200,30 @@ class OrganizerFile(Strict, frozen=True, kw_only=True):
     )
 
 
+class VariantOrganizerFile(Strict, frozen=True, kw_only=True):
+    """Which parts of the organizer a variant shows."""
+
+    columns: Annotated[
+        list[Id] | None, Meta(description="Column ids to show, in the organizer's order "
+                              "(default all).")
+    ] = None
+    rows: Annotated[
+        list[Id] | None, Meta(description="Row ids to show, in the organizer's order "
+                              "(default all).")
+    ] = None
+
+
 class VariantFile(Strict, frozen=True, kw_only=True):
     """A differentiated version of the lesson: it picks content, never the page."""
 
     title: ShortText
     description: Text | None = None
     reading_level: Id = "modified"
+    reading_levels: Annotated[
+        dict[Id, Id],
+        Meta(description="The reading level of some documents, by document id, over "
+             "reading_level: {C: modified}."),
+    ] = field(default_factory=dict)
     scaffolds: list[Scaffold] = field(default_factory=list)
     language: Language | None = None
     documents: Annotated[
@@ -163,6 +237,10 @@ class VariantFile(Strict, frozen=True, kw_only=True):
     grade_band: Annotated[
         ShortText | None,
         Meta(description="Grades this variant is written for (default: the lesson's)."),
+    ] = None
+    organizer: Annotated[
+        VariantOrganizerFile | None,
+        Meta(description="The organizer columns and rows this variant shows (default all)."),
     ] = None
 
 
@@ -198,7 +276,12 @@ class DocumentFrontMatter(Strict, frozen=True, kw_only=True):
 
     label: Annotated[ShortText, Meta(description='For instance "Document A".')]
     title: ShortText
-    modified: Annotated[bool, Meta(description='Print "(Modified)" after the title.')] = False
+    modified: Annotated[bool, Meta(description='Print "(Modified)" after the title (the same '
+                                   'as adapted: modified).')] = False
+    adapted: Annotated[
+        Adapted | None,
+        Meta(description=ADAPTED_HELP + " Other levels print the same unless their file says."),
+    ] = None
     dateline: ShortText | None = None
     source: Annotated[Text, Meta(description="The source caption printed under the text.")]
     level: Id = "modified"
@@ -224,6 +307,10 @@ class LevelFrontMatter(Strict, frozen=True, kw_only=True):
     """The front matter of documents/<id>.<level>.md (optional)."""
 
     level: Id | None = None
+    adapted: Annotated[
+        Adapted | None,
+        Meta(description=ADAPTED_HELP + " Default: as the document's main file."),
+    ] = None
 
 
 class TermFile(Strict, frozen=True, kw_only=True):
