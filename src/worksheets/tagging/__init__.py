@@ -30,13 +30,14 @@ from .canvas import content as content
 from .canvas import lang_callback as lang_callback
 from .canvas import lang_span as lang_span
 from .canvas import tagger_of as tagger_of
+from .compact import CompactWriter as CompactWriter
+from .compact import RawObject as RawObject
 from .elements import TAG_ATTR as TAG_ATTR
 from .elements import Elem as Elem
 from .elements import TaggingError as TaggingError
 from .elements import tag as tag
 from .flowables import TaggedFrame as TaggedFrame
 from .flowables import TaggedTable as TaggedTable
-from .packets import CompactWriter as CompactWriter
 from .packets import PacketTree as PacketTree
 from .tagger import StructTemplate as StructTemplate
 from .tagger import Tagger as Tagger
