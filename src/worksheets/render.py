@@ -89,7 +89,8 @@ def render_parts(parts: Sequence[Part], meta: Meta,
     The PDF is tagged (PDF/UA-1): each part's structure tree becomes a `Part` of one
     Document (a single part is the Document); page furniture is an artifact.
     `structure`, if given, receives each part's structure (None for a part with no
-    content) for packets made of copies of its pages.
+    content) for packets made of copies of its pages; the PDF is then only for
+    copying from: its pages are marked but it has no structure tree of its own.
     """
     register_fonts()
     buf = io.BytesIO()
@@ -112,7 +113,8 @@ def render_parts(parts: Sequence[Part], meta: Meta,
             story += [NextPageTemplate(f"part{i}"), PageBreak()]
         story += part.flowables
     doc.addPageTemplates(templates)
-    tagger = Tagger(_tree(parts), lang=meta.lang, title=meta.title, role_map=ROLE_MAP)
+    tagger = Tagger(_tree(parts), lang=meta.lang, title=meta.title, role_map=ROLE_MAP,
+                    write_tree=structure is None)
     with _flate_only():
         try:
             doc.build(story, canvasmaker=tagger.canvasmaker(_parts_canvas_class(parts)))
