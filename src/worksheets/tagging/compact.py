@@ -12,7 +12,8 @@ from typing import Any, cast
 from pypdf import PdfWriter
 from pypdf.generic import IndirectObject, PdfObject
 
-LEVEL = 3  # zlib level of object streams: level 6 makes them 4 % smaller, 40 % slower
+_ROW = struct.Struct(">BIH")  # a cross-reference stream's row: /W [1 4 2]
+LEVEL = 1  # zlib level of object streams: level 3 makes packets 2 % smaller, 6 % 7 %, and cost more
 
 
 class RawObject(PdfObject):
@@ -117,8 +118,7 @@ class CompactWriter(PdfWriter):
                 types[n], fields[n], index[n] = 2, number, k
         xref = self.next_number
         types[xref], fields[xref] = 1, stream.tell()
-        rows = zlib.compress(b"".join(struct.pack(">BIH", t, f, i) for t, f, i in
-                                      zip(types, fields, index, strict=True)), 1)
+        rows = zlib.compress(b"".join(map(_ROW.pack, types, fields, index)), 1)
         tail = io.BytesIO()
         root = cast(IndirectObject, self.root_object.indirect_reference)
         tail.write(b" /Root %d 0 R" % root.idnum)
