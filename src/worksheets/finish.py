@@ -19,7 +19,9 @@ from pypdf.generic import (
     TextStringObject,
 )
 
-from .tagging import CompactWriter, PacketTree, RawObject, StructTemplate
+from .tagging import StructTemplate
+from .tagging.compact import CompactWriter, RawObject
+from .tagging.packets import PacketTree
 
 STAMP = "/WSStamp"  # the name of a page's stamp (a student's name) among its XObjects
 
@@ -51,6 +53,7 @@ class PacketWriter:
         # per base page: its /Contents array, its /MediaBox as bytes, and its resources
         self._bases: dict[int, tuple[int, bytes, DictionaryObject]] = {}
         self._resources: dict[tuple[int, int], int] = {}
+        self._stamp_resources: IndirectObject | None = None
 
     def _indirect(self, obj: PdfObject) -> IndirectObject:
         # pypdf has no public call for a new indirect object. Shared objects must be
@@ -90,13 +93,19 @@ class PacketWriter:
         new = page.clone(self.w, False, ("/Parent", "/StructParents", "/Annots"))
         return self.pages, self._append(cast(DictionaryObject, new.get_object()))
 
-    def stamp(self, page: PageObject) -> IndirectObject:
-        """A Form XObject drawing a stamp page's content, with that page's resources."""
-        form = page.raw_get("/Contents").get_object().clone(self.w)
+    def stamp(self, code: bytes, fonts_of: PageObject, box: ArrayObject) -> IndirectObject:
+        """A Form XObject drawing `code` (operators in page coordinates, `box` the page)
+        with the fonts of `fonts_of`, a page of the same render."""
+        if self._stamp_resources is None:
+            res = cast(DictionaryObject, fonts_of["/Resources"])
+            self._stamp_resources = self._indirect(DictionaryObject(
+                {NameObject("/Font"): res.raw_get("/Font").clone(self.w)}))
+        form = DecodedStreamObject()
+        form.set_data(code)
         form[NameObject("/Type")] = NameObject("/XObject")
         form[NameObject("/Subtype")] = NameObject("/Form")
-        form[NameObject("/BBox")] = ArrayObject(FloatObject(float(x)) for x in page.mediabox)
-        form[NameObject("/Resources")] = page.raw_get("/Resources").clone(self.w)
+        form[NameObject("/BBox")] = ArrayObject(FloatObject(float(x)) for x in box)
+        form[NameObject("/Resources")] = self._stamp_resources
         return self._indirect(form)
 
     def stamped(self, index: int, page: PageObject,

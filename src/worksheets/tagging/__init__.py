@@ -13,11 +13,12 @@ Three layers:
   serialised (no second parse): the structure tree, ParentTree, MarkInfo, Lang, XMP
   metadata, /StructParents and /Tabs on pages, and clean ToUnicode CMaps.
 
-Class packets copy a worksheet's structure once per student (`PacketTree`).
+Class packets copy a worksheet's structure once per student (`packets.PacketTree`).
 
 elements (the tree), tagger (marking and writing), canvas (helpers while drawing),
-flowables (tagged frame and tables), catalog (XMP, catalog, ToUnicode), packets
-(per-student copies).
+flowables (tagged frame and tables), catalog (XMP, ToUnicode), and for packets, which
+alone use pypdf (imported from their modules, so `build` never loads pypdf): packets
+(per-student copies, the catalog entries) and compact (the writer of object streams).
 """
 
 from __future__ import annotations
@@ -30,14 +31,11 @@ from .canvas import content as content
 from .canvas import lang_callback as lang_callback
 from .canvas import lang_span as lang_span
 from .canvas import tagger_of as tagger_of
-from .compact import CompactWriter as CompactWriter
-from .compact import RawObject as RawObject
 from .elements import TAG_ATTR as TAG_ATTR
 from .elements import Elem as Elem
 from .elements import TaggingError as TaggingError
 from .elements import tag as tag
 from .flowables import TaggedFrame as TaggedFrame
 from .flowables import TaggedTable as TaggedTable
-from .packets import PacketTree as PacketTree
 from .tagger import StructTemplate as StructTemplate
 from .tagger import Tagger as Tagger

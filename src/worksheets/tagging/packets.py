@@ -5,10 +5,21 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import cast
 
-from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, NumberObject
+from pypdf import PdfWriter
+from pypdf.generic import (
+    ArrayObject,
+    BooleanObject,
+    DecodedStreamObject,
+    DictionaryObject,
+    IndirectObject,
+    NameObject,
+    NumberObject,
+    TextStringObject,
+)
 
-from .catalog import mark_catalog
+from .catalog import pdf_date_to_xmp, xmp
 from .compact import CompactWriter, RawObject
 from .tagger import StructTemplate
 
@@ -167,6 +178,29 @@ class PacketTree:
                          % (self.root_ref.idnum, b" ".join(kids)))
         self.parent_tree.data = b"<< /Nums [%s] >>" % b" ".join(_pairs(nums))
         return set(nums)
+
+
+def mark_catalog(w: PdfWriter, lang: str, title: str) -> None:
+    """The catalog entries of a tagged PDF in a pypdf writer: MarkInfo, Lang,
+    DisplayDocTitle, XMP metadata (dates from the document information) and Title."""
+    cat = w.root_object
+    cat[NameObject("/MarkInfo")] = DictionaryObject({NameObject("/Marked"): BooleanObject(True)})
+    cat[NameObject("/Lang")] = TextStringObject(lang)
+    vp = cast(DictionaryObject, cat.get("/ViewerPreferences", DictionaryObject()))
+    vp = DictionaryObject(dict(vp.items()))
+    vp[NameObject("/DisplayDocTitle")] = BooleanObject(True)
+    cat[NameObject("/ViewerPreferences")] = vp
+    info = w._info.get_object() if w._info is not None else None
+    date_src = str(info.get("/CreationDate", "")) if isinstance(info, DictionaryObject) else ""
+    producer = str(info.get("/Producer", "")) if isinstance(info, DictionaryObject) else ""
+    creator = str(info.get("/Creator", "")) if isinstance(info, DictionaryObject) else ""
+    if isinstance(info, DictionaryObject):
+        info[NameObject("/Title")] = TextStringObject(title)
+    meta = DecodedStreamObject()
+    meta.set_data(xmp(title, lang, pdf_date_to_xmp(date_src), producer, creator))
+    meta[NameObject("/Type")] = NameObject("/Metadata")
+    meta[NameObject("/Subtype")] = NameObject("/XML")
+    cat[NameObject("/Metadata")] = w._add_object(meta)
 
 
 def _pairs(nums: dict[int, int]) -> Iterator[bytes]:
