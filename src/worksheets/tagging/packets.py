@@ -32,16 +32,18 @@ class _Compiled:
 
     The copy's objects are its nodes, then one ParentTree array per source page with
     marked content (`pages`, in order). Each slot holds a number of `width` digits,
-    padded with spaces, so every offset in the stream is known in advance. What fills
-    slot i is `spec[i]`: k >= 0, the copy's object k; -1, the Document; -2 - p, the
-    copy of source page p.
+    padded with spaces, so every offset in the stream is known in advance. Slot i is
+    filled with item `at[i]` of [the copy's objects..., the Document, the copy of each
+    source page from `low`].
     """
 
     count: int
     pages: tuple[int, ...]
     fmt: bytes
     first: int  # the stream's /First: the length of its "number offset" table
-    spec: tuple[int, ...]
+    at: tuple[int, ...]
+    low: int  # the first source page any slot names
+    span: int  # how many source pages from `low`
 
 
 def _compile(tpl: StructTemplate, width: int) -> _Compiled:
@@ -90,8 +92,13 @@ def _compile(tpl: StructTemplate, width: int) -> _Compiled:
     head_fmt = b" ".join(head) + b"\n"
     count = len(objects)
     body = b"\n".join(f for f, _ in objects) + b"\n"
-    slots = tuple(range(count)) + tuple(a for _, sp in objects for a in sp)
-    return _Compiled(count, pages, head_fmt + body, len(head_fmt % ((dummy,) * count)), slots)
+    spec = tuple(range(count)) + tuple(a for _, sp in objects for a in sp)
+    used = [-2 - a for a in spec if a < -1]
+    low = min(used, default=0)
+    # each slot as an index into [the copy's objects..., the Document, pages low...]
+    at = tuple(a if a >= 0 else count if a == -1 else count + 1 + (-2 - a - low) for a in spec)
+    return _Compiled(count, pages, head_fmt + body, len(head_fmt % ((dummy,) * count)), at,
+                     low, max(used, default=-1) + 1 - low)
 
 
 _CACHE: dict[int, tuple[StructTemplate, dict[int, _Compiled]]] = {}
@@ -166,9 +173,9 @@ class PacketTree:
             first = w.next_number
             w.next_number += c.count
             kids.append(b"%d 0 R" % first)
-            ids = {k: page for k, (_, page) in pmap.items()}
-            data = c.fmt % tuple([first + a if a >= 0 else doc if a == -1 else ids[-2 - a]
-                                  for a in c.spec])
+            fill = [*range(first, first + c.count), doc,
+                    *[pmap[p][1] for p in range(c.low, c.low + c.span)]]
+            data = c.fmt % tuple(map(fill.__getitem__, c.at))
             w.add_stream(range(first, first + c.count), data, c.first)
             base = first + c.count - len(c.pages)
             for k, p in enumerate(c.pages):
