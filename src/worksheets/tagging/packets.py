@@ -92,12 +92,13 @@ def _compile(tpl: StructTemplate, width: int) -> _Compiled:
     head_fmt = b" ".join(head) + b"\n"
     count = len(objects)
     body = b"\n".join(f for f, _ in objects) + b"\n"
-    spec = tuple(range(count)) + tuple(a for _, sp in objects for a in sp)
-    used = [-2 - a for a in spec if a < -1]
+    fills = tuple(range(count)) + tuple(a for _, sp in objects for a in sp)
+    used = [-2 - a for a in fills if a < -1]
     low = min(used, default=0)
     # each slot as an index into [the copy's objects..., the Document, pages low...]
-    at = tuple(a if a >= 0 else count if a == -1 else count + 1 + (-2 - a - low) for a in spec)
-    return _Compiled(count, pages, head_fmt + body, len(head_fmt % ((dummy,) * count)), at,
+    index = tuple(a if a >= 0 else count if a == -1 else count + 1 + (-2 - a - low)
+                  for a in fills)
+    return _Compiled(count, pages, head_fmt + body, len(head_fmt % ((dummy,) * count)), index,
                      low, max(used, default=-1) + 1 - low)
 
 
