@@ -86,6 +86,7 @@ def main() -> None:
     lesson = os.path.relpath(LESSON, a.out.resolve())
     (a.out / "district.yaml").write_text(f"""\
 lesson: {lesson}
+allow_outside_paths: true  # the lesson is the repository's, outside OUT_DIR
 school: Synthetic Unified School District
 date: "2025-10-27"
 roster:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reportlab import rl_config
+from reportlab.pdfbase.pdfdoc import pdfdocEnc
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
@@ -89,7 +90,8 @@ def render_parts(parts: Sequence[Part], meta: Meta,
     The PDF is tagged (PDF/UA-1): each part's structure tree becomes a `Part` of one
     Document (a single part is the Document); page furniture is an artifact.
     `structure`, if given, receives each part's structure (None for a part with no
-    content) for packets made of copies of its pages.
+    content) for packets made of copies of its pages; the PDF is then only for
+    copying from: its pages are marked but it has no structure tree of its own.
     """
     register_fonts()
     buf = io.BytesIO()
@@ -112,7 +114,8 @@ def render_parts(parts: Sequence[Part], meta: Meta,
             story += [NextPageTemplate(f"part{i}"), PageBreak()]
         story += part.flowables
     doc.addPageTemplates(templates)
-    tagger = Tagger(_tree(parts), lang=meta.lang, title=meta.title, role_map=ROLE_MAP)
+    tagger = Tagger(_tree(parts), lang=meta.lang, title=meta.title, role_map=ROLE_MAP,
+                    write_tree=structure is None)
     with _flate_only():
         try:
             doc.build(story, canvasmaker=tagger.canvasmaker(_parts_canvas_class(parts)))
@@ -236,6 +239,33 @@ def _parts_canvas_class(parts: Sequence[Part]) -> Callable[..., Canvas]:
             Canvas.save(self)
 
     return _PartsCanvas
+
+
+class StampCodes(Flowable):  # type: ignore[misc]
+    """Draws nothing where it stands. As it is drawn it writes each stamp (a layout and
+    the text of `PageDecor.stamp`, as a worksheet page would carry it) with the
+    document's fonts, and keeps the drawing operators in `codes`, each in page
+    coordinates, for Form XObjects whose resources are the render's fonts: a class
+    packet's name stamps come with its cover, with no page each."""
+
+    def __init__(self, stamps: Sequence[tuple[Layout, str]]) -> None:
+        super().__init__()
+        self.stamps = list(stamps)
+        self.codes: list[bytes] = []
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        """No room taken."""
+        return 0.0, 0.0
+
+    def draw(self) -> None:
+        """Each stamp's operators, taken back out of the page."""
+        c = self.canv
+        self.codes = []
+        for layout, text in self.stamps:
+            start = len(c._code)
+            _banner(c, layout, PageDecor(footer_left="", stamp=text))
+            self.codes.append(bytes(pdfdocEnc("\n".join(c._code[start:]))))
+            del c._code[start:]
 
 
 def _banner(c: Canvas, layout: Layout, decor: PageDecor) -> None:

@@ -3,12 +3,13 @@
 Worksheets are not rendered per student. Each (variant, layout) worksheet and
 each key is rendered once per batch into one shared "base" PDF (`render_base`),
 so every packet reuses the same page content streams and font subsets. Per
-class, one small PDF holds the cover and one stamp page per student (their
-name at the top right, in the header position of `render.PageDecor.stamp`).
+class, one small PDF holds the cover, and the drawing of each student's stamp (their
+name at the top right, in the header position of `render.PageDecor.stamp`) made
+with the cover's fonts (`render.StampCodes`).
 `assemble` then builds the packet with pypdf at the object level: each
 student page is a new page object whose /Contents is [a tiny "draw the stamp"
-stream, the shared base stream] and whose stamp is a Form XObject made from
-that student's stamp page, so fonts are written once per packet.
+stream, the shared base stream] and whose stamp is a Form XObject drawing
+that student's stamp, so fonts are written once per packet.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import msgspec
 from pypdf import PdfReader
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
@@ -32,7 +32,7 @@ from ..load.layout import Layout
 from ..markup import escape, plain_text
 from ..model import Lesson
 from ..pipeline import worksheet_part
-from ..render import Meta, PageDecor, Part, render_parts
+from ..render import Meta, PageDecor, Part, StampCodes, render_parts
 from ..tagging import Elem, StructTemplate, TaggedTable, tag
 from .plan import PacketPlan, Seat
 from .roster import ClassSection
@@ -196,14 +196,11 @@ def layout_pages(plan: PacketPlan, base: Base, cover_pages: int) -> tuple[list[i
 
 
 def render_class_doc(plan: PacketPlan, lesson: Lesson,
-                     base: Base) -> tuple[bytes, int, StructTemplate | None]:
-    """The cover followed by one stamp page per student; returns the PDF, the cover's
-    length and its structure."""
+                     base: Base) -> tuple[bytes, int, StructTemplate | None, list[bytes]]:
+    """The cover; returns its PDF, its length, its structure and each student's stamp
+    (drawing operators with the cover's fonts)."""
     cover_layout = plan.key_layout
     w = cover_layout.text_width
-    stamps = [Part([Spacer(1, 1)], msgspec.structs.replace(seat.layout, footer=False),
-                   PageDecor(footer_left="", stamp=stamp_text(seat, plan.cls)))
-              for seat in plan.seats]
     meta = Meta(title=plain_text(lesson.title), author=lesson.author, subject="", lang=lesson.lang)
     # The cover's own length moves the page numbers printed on it. Start from the
     # length of the last cover of this shape: usually right, so rendered once. The
@@ -214,15 +211,16 @@ def render_class_doc(plan: PacketPlan, lesson: Lesson,
         firsts, keys, total = layout_pages(plan, base, guess)
         tree = Elem("Document")
         cover = compose_cover(plan, lesson, firsts, keys, total, w, tree)
+        stamps = StampCodes([(seat.layout, stamp_text(seat, plan.cls)) for seat in plan.seats])
         decor = PageDecor(footer_left=f"{plain_text(lesson.title)}: {plan.cls.name}")
         structure: list[StructTemplate | None] = []
-        pdf, ranges = render_parts([Part(cover, cover_layout, decor, tree), *stamps], meta,
+        pdf, ranges = render_parts([Part([*cover, stamps], cover_layout, decor, tree)], meta,
                                    structure)
         _COVER_PAGES[shape] = len(ranges[0])
         if _even(len(ranges[0])) == _even(guess):
             break
         guess = len(ranges[0])
-    return pdf, len(ranges[0]), structure[0]
+    return pdf, len(ranges[0]), structure[0], stamps.codes
 
 
 _COVER_PAGES: dict[tuple[int, int, int, str], int] = {}
@@ -231,7 +229,7 @@ _COVER_PAGES: dict[tuple[int, int, int, str], int] = {}
 def assemble(plan: PacketPlan, lesson: Lesson, base: Base, base_reader: PdfReader,
              doc_id: bytes, pdf_date: str) -> tuple[bytes, int]:
     """The packet PDF and its page count."""
-    class_pdf, cover_len, cover_tree = render_class_doc(plan, lesson, base)
+    class_pdf, cover_len, cover_tree, stamps = render_class_doc(plan, lesson, base)
     cr = PdfReader(io.BytesIO(class_pdf))
     pk = PacketWriter()
     cover = [cr.pages[i] for i in range(cover_len)]
@@ -239,9 +237,9 @@ def assemble(plan: PacketPlan, lesson: Lesson, base: Base, base_reader: PdfReade
     if cover_len % 2:
         pk.blank(cover[-1].mediabox)
     bpages = base_reader.pages
-    for k, seat in enumerate(plan.seats):
-        stamp = pk.stamp(cr.pages[cover_len + k])
+    for seat, code in zip(plan.seats, stamps, strict=True):
         rng = base.ranges["student", seat.variant, seat.layout.name]
+        stamp = pk.stamp(code, cover[0], bpages[rng[0]].mediabox)
         part = base.structure["student", seat.variant, seat.layout.name]
         pk.tag_part(part, {i: pk.stamped(i, bpages[i], stamp) for i in rng})
         if len(rng) % 2:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from dataclasses import dataclass
@@ -106,14 +107,19 @@ def _hyphenator(lang: str | None) -> pyphen.Pyphen:
     return pyphen.Pyphen(lang=code)
 
 
+@functools.lru_cache(maxsize=8192)
+def _widest(text: str, font: str, size: float) -> float:
+    # cached: the same words come back in every variant and layout of a lesson
+    return float(max(stringWidth(text, f, size) for f in (font, SANS + "-Bold", SERIF + "-Bold")))
+
+
 def break_word(word: str, font: str, size: float, width: float,
                lang: str | None = None) -> list[str]:
     """`word` in pieces that fit `width`, each but the last ending in a hyphen, broken
     where the dictionary allows; where it allows nothing that fits (a name, a word of
     another language), after the most letters that fit, still with a hyphen."""
     def w(t: str) -> float:
-        return float(max(stringWidth(t, f, size)
-                         for f in (font, SANS + "-Bold", SERIF + "-Bold")))
+        return _widest(t, font, size)
 
     if w(word) <= width:
         return [word]

@@ -13,11 +13,12 @@ Three layers:
   serialised (no second parse): the structure tree, ParentTree, MarkInfo, Lang, XMP
   metadata, /StructParents and /Tabs on pages, and clean ToUnicode CMaps.
 
-Class packets copy a worksheet's structure once per student (`PacketTree`).
+Class packets copy a worksheet's structure once per student (`packets.PacketTree`).
 
 elements (the tree), tagger (marking and writing), canvas (helpers while drawing),
-flowables (tagged frame and tables), catalog (XMP, catalog, ToUnicode), packets
-(per-student copies).
+flowables (tagged frame and tables), catalog (XMP, ToUnicode), and for packets, which
+alone use pypdf (imported from their modules, so `build` never loads pypdf): packets
+(per-student copies, the catalog entries) and compact (the writer of object streams).
 """
 
 from __future__ import annotations
@@ -37,7 +38,5 @@ from .elements import TaggingError as TaggingError
 from .elements import tag as tag
 from .flowables import TaggedFrame as TaggedFrame
 from .flowables import TaggedTable as TaggedTable
-from .packets import CompactWriter as CompactWriter
-from .packets import PacketTree as PacketTree
 from .tagger import StructTemplate as StructTemplate
 from .tagger import Tagger as Tagger

@@ -1,26 +1,23 @@
-"""Catalog entries, XMP metadata and ToUnicode clean-up for a tagged PDF written by pypdf."""
+"""XMP metadata and ToUnicode clean-up for tagged PDFs (no pypdf: `build` never imports it)."""
 
 from __future__ import annotations
 
 import re
-from typing import cast
-from xml.sax.saxutils import escape as xml_escape
+from html import escape
 
-from pypdf import PdfWriter
-from pypdf.generic import (
-    BooleanObject,
-    DecodedStreamObject,
-    DictionaryObject,
-    NameObject,
-    TextStringObject,
-)
+
+def xml_escape(text: str) -> str:
+    """&, < and > as XML entities (html.escape: xml.sax.saxutils pulls in urllib and email,
+    which every start-up would pay for)."""
+    return escape(text, quote=False)
 
 # --- finishing ------------------------------------------------------------------------------
 
 
 
 
-def _pdf_date_to_xmp(d: str) -> str:
+def pdf_date_to_xmp(d: str) -> str:
+    """A PDF date (D:YYYYMMDDHHmmSS) as an XMP date."""
     m = re.match(r"D:(\d{4})(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)", d)
     if not m:
         return "2000-01-01T00:00:00Z"
@@ -51,29 +48,6 @@ def xmp(title: str, lang: str, date: str, producer: str, creator: str) -> bytes:
 <?xpacket end="w"?>""".encode()
 
 
-
-
-def mark_catalog(w: PdfWriter, lang: str, title: str) -> None:
-    """The catalog entries of a tagged PDF in a pypdf writer: MarkInfo, Lang,
-    DisplayDocTitle, XMP metadata (dates from the document information) and Title."""
-    cat = w.root_object
-    cat[NameObject("/MarkInfo")] = DictionaryObject({NameObject("/Marked"): BooleanObject(True)})
-    cat[NameObject("/Lang")] = TextStringObject(lang)
-    vp = cast(DictionaryObject, cat.get("/ViewerPreferences", DictionaryObject()))
-    vp = DictionaryObject(dict(vp.items()))
-    vp[NameObject("/DisplayDocTitle")] = BooleanObject(True)
-    cat[NameObject("/ViewerPreferences")] = vp
-    info = w._info.get_object() if w._info is not None else None
-    date_src = str(info.get("/CreationDate", "")) if isinstance(info, DictionaryObject) else ""
-    producer = str(info.get("/Producer", "")) if isinstance(info, DictionaryObject) else ""
-    creator = str(info.get("/Creator", "")) if isinstance(info, DictionaryObject) else ""
-    if isinstance(info, DictionaryObject):
-        info[NameObject("/Title")] = TextStringObject(title)
-    meta = DecodedStreamObject()
-    meta.set_data(xmp(title, lang, _pdf_date_to_xmp(date_src), producer, creator))
-    meta[NameObject("/Type")] = NameObject("/Metadata")
-    meta[NameObject("/Subtype")] = NameObject("/XML")
-    cat[NameObject("/Metadata")] = w._add_object(meta)
 
 
 _BFCHAR = re.compile(r"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>")

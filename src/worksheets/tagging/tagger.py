@@ -29,8 +29,11 @@ class Tagger:
     """Per-render state: MCIDs per page and which element each one belongs to."""
 
     def __init__(self, root: Elem, *, lang: str, title: str,
-                 role_map: dict[str, str] | None = None) -> None:
+                 role_map: dict[str, str] | None = None, write_tree: bool = True) -> None:
         self.root, self.lang, self.title = root, lang, title
+        # False: the PDF is only copied from into packets, which get their structure
+        # from `templates()`: its pages keep their marked content but no tree is written
+        self.write_tree = write_tree
         self.role_map = dict(role_map or {})
         self.pages: dict[int, list[Elem]] = {}  # page index -> element of each MCID
         self.marks: dict[int, list[tuple[int, int, int]]] = {}  # id(elem) -> (page, mcid, seq)
@@ -132,6 +135,14 @@ class Tagger:
         pages = doc.Pages.pages
         page_names = [p.__InternalName__ for p in pages]
         parent_tree: dict[int, list[str | None]] = {i: [] for i in range(len(pages))}
+        for name, obj in doc.idToObject.items():
+            if isinstance(name, str) and name.startswith("toUnicodeCMap:"):
+                obj.content = clean_cmap(obj.content)
+        if not self.write_tree:
+            first_seen: dict[int, float] = {}
+            kept = _prune(self.root, self.marks, first_seen)
+            self._build(_Unwritten(), self.root, "", page_names, parent_tree, kept, first_seen)
+            return
         root = _Raw()
         root_name = _name(doc, root)
         first: dict[int, float] = {}
@@ -179,9 +190,6 @@ class Tagger:
             pdfdoc.PDFDictionary({"Type": pdfdoc.PDFName("Metadata"),
                                   "Subtype": pdfdoc.PDFName("XML")}),
             xmp(self.title, self.lang, date, str(info.producer), str(info.creator)))
-        for name, obj in doc.idToObject.items():
-            if isinstance(name, str) and name.startswith("toUnicodeCMap:"):
-                obj.content = clean_cmap(obj.content)
 
     def _build(self, doc: Any, e: Elem, parent: str, page_names: list[str],
                parent_tree: dict[int, list[str | None]], kept: set[int],
@@ -290,6 +298,23 @@ class _Raw(pdfdoc.PDFObject):  # type: ignore[misc]
         nums = document.idToObjectNumberAndVersion
         return b"".join(x if isinstance(x, bytes) else b"%d 0 R" % nums[x][0]
                         for x in self.parts)
+
+
+class _Unwritten:
+    """Stands in for reportlab's document when the tree is collected, not written."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def Reference(self, obj: Any) -> Any:  # noqa: N802 - reportlab's name
+        """A name for the object, which is not added to any document."""
+        self.count += 1
+        return _Named(f"unwritten{self.count}")
+
+
+@dataclass(frozen=True)
+class _Named:
+    name: str
 
 
 def _name(doc: Any, obj: Any) -> str:
