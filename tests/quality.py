@@ -344,13 +344,16 @@ def check_stranded(pages: list[Page], lesson: Lesson | None) -> list[str]:
     headings = [*section_headings(lesson), *_subheadings(lesson)]
     datelines = {norm(d.dateline) for d in lesson.documents if d.dateline} if lesson else set()
     for p in pages[:-1]:
+        left = min((ln.x0 for ln in p.lines), default=0.0)
         for i, line in enumerate(p.lines):
             t = norm(line.text)
             h = next((h for h in headings if t and (t.startswith(norm(h)) or (
                 len(t) >= 8 and norm(h).startswith(t)))), None)
-            # every heading is set in bold: a line of text that starts with a short
-            # heading's words ("TO") is not one
-            if h is None or not any("Bold" in s.font for s in line.spans):
+            # every heading is set in bold at the text's left edge: a line of text that
+            # starts with a short heading's words ("TO"), or a bold term in a table cell
+            # that starts one ("president"), is not a heading
+            if h is None or not any("Bold" in s.font for s in line.spans) or \
+                    line.x0 > left + 2:
                 continue
             rest = p.lines[i + 1:]
             # the heading's own wrapped lines and a document's dateline go with it

@@ -78,6 +78,13 @@ def test_a_heading_last_on_its_page_is_stranded() -> None:
     prose = text(*[f"Line {i}" for i in range(40)], "Your claim is what the key calls it.")
     assert found(pdf(prose, text("More.")), "stranded") == []
 
+    def in_a_cell(c: Canvas) -> None:  # a bold word in a table cell, not at the left edge
+        text(*[f"Line {i}" for i in range(40)])(c)
+        c.setFont("Helvetica-Bold", 12)
+        c.drawString(LEFT + 6, 700 - 40 * 14, "Your claim")
+
+    assert found(pdf(in_a_cell, text("More.")), "stranded") == []
+
 
 def test_a_heading_followed_by_answer_rules_is_not_stranded() -> None:
     def with_rules(c: Canvas) -> None:
