@@ -209,6 +209,10 @@ def read_pages(pdf: bytes) -> list[Page]:
         footer = [s for s in spans if _PAGE_OF.fullmatch(s.text.strip())]
         p.footer_top = max((s.y1 for s in footer), default=0.0) + 2
         content = []
+        # margin numbers stand left of all the page's text (a page of a wide table has
+        # most of its lines in the columns, and a number in a cell is text)
+        edge = min([left, *(s.x0 for s in spans if not s.text.strip().isdigit()
+                            and s.y1 > p.footer_top)])
         for s in spans:
             t = s.text.strip()
             if s.y1 <= p.footer_top:
@@ -216,7 +220,7 @@ def read_pages(pdf: bytes) -> list[Page]:
             if t in BANNERS and s.y0 > height * 0.85:
                 p.banner = t
                 continue
-            if t.isdigit() and s.x1 < left - 2:
+            if t.isdigit() and s.x1 < edge - 2:
                 p.numbers.append(s)
                 continue
             content.append(s)
