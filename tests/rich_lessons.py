@@ -9,10 +9,12 @@ eight rows; a claim; a vocabulary; a supported variant with every scaffold.
 
 from __future__ import annotations
 
+import io
 import random
 from typing import Any
 
 import yaml
+from PIL import Image, ImageDraw
 
 # Words of historical prose, with a few that test the page: long ones, accents, italics.
 WORDS = (
@@ -90,8 +92,12 @@ def _question(r: random.Random, i: int, ids: list[str]) -> dict[str, Any]:
     return q
 
 
-def rich_lesson(seed: int) -> dict[str, str]:
-    """The files of a valid lesson of a random shape (the same for the same seed)."""
+def rich_lesson(seed: int, more: bool = False) -> dict[str, str | bytes]:
+    """The files of a valid lesson of a random shape (the same for the same seed).
+
+    `more`: also an image document (a picture of random proportions, maybe in colour, a
+    transcript of zero to three paragraphs) and simplified texts, which the supported
+    variant reads, one document maybe at the modified level."""
     r = random.Random(seed)
     ids = [f"d{i}" for i in range(r.randint(1, 4))]
     files = {f"documents/{d}.md": _document(r, f"Document {'ABCD'[i]}")
@@ -119,8 +125,45 @@ def rich_lesson(seed: int) -> dict[str, str]:
     text = " ".join(files.values()).casefold()
     terms = sorted({w.strip(".,;:\"*[]").casefold() for w in r.sample(WORDS, 12)})
     terms = [t for t in terms if t.isalpha() and len(t) > 3 and t in text]
-    files["lesson.yaml"] = _dump(lesson)
-    files["questions.yaml"] = _dump({"questions": questions})
-    files["vocabulary.yaml"] = _dump({"terms": [{"term": t, "definition": _words(r, 2, 20)}
-                                                for t in terms]})
-    return files
+    out: dict[str, str | bytes] = dict(files)
+    if more:
+        _picture_and_levels(r, out, lesson, questions, ids)
+    out["lesson.yaml"] = _dump(lesson)
+    out["questions.yaml"] = _dump({"questions": questions})
+    out["vocabulary.yaml"] = _dump({"terms": [{"term": t, "definition": _words(r, 2, 20)}
+                                              for t in terms]})
+    return out
+
+
+def _picture_and_levels(r: random.Random, files: dict[str, str | bytes], lesson: dict[str, Any],
+                        questions: list[dict[str, Any]], ids: list[str]) -> None:
+    for d in ids:
+        paras = "\n\n".join(_words(r, 5, 60) for _ in range(r.randint(1, 4)))
+        files[f"documents/{d}.simplified.md"] = \
+            f"---\nlevel: simplified\nadapted: simplified\n---\n{paras}\n"
+    variant = lesson["variants"]["supported"]
+    variant["reading_level"] = "simplified"
+    if len(ids) > 1 and r.random() < .5:
+        variant["reading_levels"] = {ids[0]: "modified"}
+    w, h = r.choice([(400, 300), (1200, 900), (800, 2400), (2400, 600), (300, 300)])
+    picture = Image.new("RGB" if r.random() < .5 else "L", (w, h), "white")
+    draw = ImageDraw.Draw(picture)
+    for _ in range(20):
+        x, y = r.randrange(w), r.randrange(h)
+        draw.rectangle([x, y, x + r.randrange(1, w // 3 + 2), y + r.randrange(1, h // 3 + 2)],
+                       outline="black")
+    png = io.BytesIO()
+    picture.save(png, "PNG")
+    files["documents/pic.png"] = png.getvalue()
+    front = {"label": f"Document {'ABCDE'[len(ids)]}", "title": _words(r, 2, 8),
+             "source": "Source: " + _words(r, 3, 20), "image": "pic.png",
+             "alt": _words(r, 5, 30)}
+    if r.random() < .5:
+        front["credit"] = _words(r, 2, 10)
+    body = "\n\n".join(_words(r, 5, 80) for _ in range(r.randint(0, 3)))
+    files["documents/img.md"] = "---\n" + _dump(front) + "---\n" + body + "\n"
+    lesson["documents"] = [*ids, "img"]
+    questions.append({"id": "qimg", "documents": ["img"], "skill": "sourcing",
+                      "kind": "written", "prompt": _words(r, 4, 30), "lines": r.randint(1, 8),
+                      "look_fors": [_words(r, 2, 10)],
+                      **({"placement": "before"} if r.random() < .5 else {})})

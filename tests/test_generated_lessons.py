@@ -1,7 +1,8 @@
 """Page quality on lessons of shapes nobody wrote (tests/rich_lessons.py), every variant,
 layout and edition: both judges (tests/quality.py and `check --all`'s pagecheck.py) find
 nothing. The seeds include the shapes that once failed: a heading ending a document's
-text, two headings in a row, an italic title, a word no dictionary can cut."""
+text, two headings in a row, an italic title, a word no dictionary can cut; two add an
+image document and simplified texts."""
 
 from __future__ import annotations
 
@@ -17,15 +18,19 @@ from worksheets.pipeline import Job, render_job
 from .quality import judge
 from .rich_lessons import rich_lesson
 
-SEEDS = [3, 11, 36, 44, 49, 52]
+SEEDS = [(3, False), (11, False), (36, False), (44, False), (49, False), (52, False),
+         (5, True), (27, True)]  # True: with an image document and simplified texts
 
 
-@pytest.mark.parametrize("seed", SEEDS)
-def test_a_generated_lesson_is_typeset_well(seed: int, tmp_path: Path) -> None:
+@pytest.mark.parametrize(("seed", "more"), SEEDS)
+def test_a_generated_lesson_is_typeset_well(seed: int, more: bool, tmp_path: Path) -> None:
     folder = tmp_path / "lesson"
-    for rel, text in rich_lesson(seed).items():
+    for rel, data in rich_lesson(seed, more).items():
         (folder / rel).parent.mkdir(parents=True, exist_ok=True)
-        (folder / rel).write_text(text, encoding="utf-8")
+        if isinstance(data, bytes):
+            (folder / rel).write_bytes(data)
+        else:
+            (folder / rel).write_text(data, encoding="utf-8")
     lesson, problems = load_lesson_with_problems(folder)
     assert [p.format() for p in problems if p.severity == "error"] == []
     assert lesson is not None
