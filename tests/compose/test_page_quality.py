@@ -175,3 +175,30 @@ def test_tall_rows_never_continue_under_a_repeated_header_on_the_same_page() -> 
     first, rest = table().split(100, head + row + 0.5 * 300)
     assert len(first._cellvalues) == 3 and len(rest._cellvalues) == 1 + 3
     assert sum(first._rowHeights) > head + row + 0.4 * 300
+
+
+def test_a_tall_row_splits_only_below_its_whole_prompt() -> None:
+    from worksheets.compose.flowables import BalancedTable
+
+    prompt = "What does each side give or promise in public and in secret? " * 2
+    rows = [[Paragraph("head", BODY), Paragraph("col", BODY)]] + [
+        [Paragraph(prompt, BODY), Spacer(10, 350)] for _ in range(4)]  # rows of 356 pt
+
+    def table() -> BalancedTable:
+        t = BalancedTable(rows, colWidths=[60, 200], repeatRows=1, splitInRow=1,
+                          elem=Elem("Table"))
+        t.page_height = 800.0
+        t.wrap(260, 10_000)
+        return t
+
+    t = table()
+    head, row = t._rowHeights[0], t._rowHeights[1]
+    tall = Paragraph(prompt, BODY).wrap(60 - 12, 1e9)[1] + 10
+    assert 0.25 * 800 < tall  # the prompt is taller than a quarter of the page
+    # room below the first row for less than the next prompt: the next row moves on whole
+    parts = table().split(260, head + row + tall - 5)
+    assert [type(p).__name__ for p in parts] == ["BalancedTable", "_FrameBreak",
+                                                 "BalancedTable"]
+    # room for the whole prompt and lines beside it: the next row is split below it
+    first, rest = table().split(260, head + row + tall + 40)
+    assert len(first._cellvalues) == 3

@@ -434,12 +434,27 @@ class BalancedTable(TaggedTable):
         """
         self._calc(avail_width, avail_height)
         between = self._splitRows(avail_height, doInRowSplit=0)
-        if len(between) == 2:
-            used = sum(self._rowHeights[:len(between[0]._cellvalues)])
-            if avail_height - used < 0.25 * (self.page_height or avail_height):
-                return [between[0], _FrameBreak("frameEnd"), between[1]]
+        page = self.page_height or avail_height
+        head = self.repeatRows if isinstance(self.repeatRows, int) else len(self.repeatRows)
+        n = len(between[0]._cellvalues) if len(between) == 2 else head  # the next row
+        rest = avail_height - sum(self._rowHeights[:n])
+        # the next row splits inside only where its prompt (first cell) stands whole above
+        # the cut, with room to write beside it; not on a page the table starts fresh on
+        short = n < len(self._cellvalues) and rest < self._prompt_height(n) + 24 \
+            and avail_height < 0.9 * page
+        if len(between) == 2 and (rest < 0.25 * page or short):
+            return [between[0], _FrameBreak("frameEnd"), between[1]]
+        if short:
+            return []
         inside: list[Any] = self._splitRows(avail_height, doInRowSplit=1)
         return inside or super().split(avail_width, avail_height)
+
+    def _prompt_height(self, row: int) -> float:
+        """The height of a row's first cell (its prompt), padding included."""
+        cell = self._cellvalues[row][0]
+        parts = cell if isinstance(cell, (list, tuple)) else [cell]  # reportlab wraps cells
+        return sum(float(f.wrap(self._colWidths[0] - 12, 1e9)[1]) for f in parts
+                   if isinstance(f, Flowable)) + 10
 
 
 class Bookmark(Flowable):  # type: ignore[misc]
