@@ -316,3 +316,18 @@ def test_structure_markup_errors_are_located() -> None:
 def test_hashes_inside_a_line_are_text() -> None:
     assert runs_of("Room ## 5 and #hashtag") == [("Room ## 5 and #hashtag", False, False)]
     assert runs_of("##no space") == [("##no space", False, False)]
+
+
+def test_bold_and_italics_nest() -> None:
+    assert runs_of("***Both*** at once") == [("Both", True, True), (" at once", False, False)]
+    assert runs_of("**The *Maddox* Incident**") == [
+        ("The ", True, False), ("Maddox", True, True), (" Incident", True, False)]
+    assert runs_of("**USS *Maddox***") == [("USS ", True, False), ("Maddox", True, True)]
+    assert runs_of("*the USS **Maddox** at sea*") == [
+        ("the USS ", False, True), ("Maddox", True, True), (" at sea", False, True)]
+    assert runs_of("*USS **Maddox***") == [("USS ", False, True), ("Maddox", True, True)]
+    # a gloss's term is its words, without the italics' stars
+    parsed = parse_body("**the *Maddox* affair** (a naval clash)")
+    assert [(g.term, g.gloss) for g in parsed.glosses] == [("the Maddox affair", "a naval clash")]
+    # stars that stand apart are still text
+    assert runs_of("2 ** 3 and 5*3*2 and * * *") == [("2 ** 3 and 5*3*2 and * * *", False, False)]

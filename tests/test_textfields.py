@@ -116,6 +116,23 @@ def test_every_text_field_prints_its_markup_styled(lesson_dir: LessonDir) -> Non
     assert "A Small Test Lesson" in text and "Written for Suite." in text
 
 
+def test_nested_bold_and_italics_print_without_stars(lesson_dir: LessonDir) -> None:
+    files = _files()
+    files["documents/A.md"] = DOC_A.replace(
+        "He asks for a treaty.", "He asks for *a treaty with **the USS Maddox*** and ***both***.")
+    files["lesson.yaml"] = edit(str(files["lesson.yaml"]), 'title: "Two *Chart* Sides"',
+                                'title: "Two **Sides of the *Chart***"')
+    lesson = load_lesson(lesson_dir(files))
+    pdf = render_job(Job(lesson, "standard", load_layout("letter"), "student"))
+    text = _text(pdf)
+    assert "a treaty with the USS Maddox and both." in " ".join(text.split())
+    assert "*" not in text
+    spans = _spans(pdf)
+    for words in ("the USS Maddox", "both", "Chart"):
+        assert _styled(spans, words, "BoldItalic"), words
+    assert _styled(spans, "a treaty with", "Italic")
+
+
 def test_a_bold_gloss_in_a_text_field_adds_no_vocabulary(lesson_dir: LessonDir) -> None:
     files = _files()
     files["lesson.yaml"] = edit(str(files["lesson.yaml"]), 'title: "Two *Chart* Sides"',

@@ -33,10 +33,14 @@ _SECTION = re.compile(
     r"(?:(?:SECTION|Section|SEC\.|Sec\.|ARTICLE|Article|ART\.|Art\.|§)[ \t\u00a0]*)?"
     r"(?:(?:\d+[A-Za-z]?|[IVXLCDM]+|[A-Za-z])[.)]|\((?:\d+|[A-Za-z]|[ivxlcdm]+)\))(?=\s|$)"
 )
-# **term** optionally followed by " (gloss)"; *emphasis*.
+# **term** optionally followed by " (gloss)"; *emphasis*. Each may hold the other
+# (`**The *Maddox* Incident**`, `*USS **Maddox***`, `***both***`): a bold term ends at
+# the first `**` not followed by a third star, and emphasis may hold `**bold**`.
+_BOLD_IN = r"\*\*[^*\n]+?\*\*"
 _INLINE = re.compile(
-    r"\*\*(?P<term>[^*\n]+?)\*\*(?P<gloss>[ \t]*\((?P<gtext>[^()\n]+)\))?"
-    r"|(?<![*\w])\*(?P<em>[^*\s](?:[^*\n]*?[^*\s])?)\*(?![*\w])"
+    r"\*\*(?P<term>[^\n]+?)\*\*(?!\*)(?P<gloss>[ \t]*\((?P<gtext>[^()\n]+)\))?"
+    rf"|(?<![*\w])\*(?P<em>[^*\s](?:(?:[^*\n]|{_BOLD_IN})*?(?:[^*\s]|{_BOLD_IN}))?)"
+    r"\*(?![*\w])"
 )
 
 
@@ -120,14 +124,15 @@ def _inline(text: str) -> tuple[tuple[Run, ...], list[tuple[str, str, int]]]:
         if m.start() > pos:
             runs.append(Run(text[pos : m.start()]))
         if m.group("term") is not None:
-            term = m.group("term")
-            runs.append(Run(term, bold=True))
+            inner = _inline(m.group("term"))[0]  # italics inside bold
+            runs.extend(Run(r.text, True, r.italic) for r in inner)
+            term = plain(inner)
             if m.group("gloss"):
                 runs.append(Run(m.group("gloss")))
                 if not _is_label(text, m.start(), m.end(), term):
                     glosses.append((term.strip(), m.group("gtext").strip(), m.start()))
         else:
-            runs.append(Run(m.group("em"), italic=True))
+            runs.extend(Run(r.text, r.bold, True) for r in _inline(m.group("em"))[0])
         pos = m.end()
     if pos < len(text):
         runs.append(Run(text[pos:]))
@@ -151,9 +156,7 @@ def _unclosed_bold(text: str) -> int | None:
     word with no partner after it is a half-written gloss.
     """
     pos = 0
-    for m in _INLINE.finditer(text):
-        if m.group("term") is None:
-            continue
+    for m in _INLINE.finditer(text):  # bold, or italics (which may hold whole bold text)
         hit = _OPEN_BOLD.search(text, pos, m.start())
         if hit:
             return hit.start()
