@@ -158,6 +158,26 @@ def test_an_unclosed_bold_in_a_text_field_is_a_located_error(lesson_dir: LessonD
     assert hint == f"lesson/questions.yaml:{line + 1}:24: questions[0].hint: {msg}"
 
 
+def test_a_documents_paragraph_markup_in_a_text_field_is_a_located_error(
+        lesson_dir: LessonDir, in_tmp: Path) -> None:
+    files = _files()
+    files["questions.yaml"] = edit(str(files["questions.yaml"]), 'hint: "Look at the *dateline*."',
+                                   'hint: "## Look at the dateline. {.quote}"')
+    files["documents/A.md"] = DOC_A.replace('source: "From', 'source: "{.header} From')
+    lesson, problems = load_lesson_with_problems(lesson_dir(files).relative_to(in_tmp))
+    assert lesson is None
+    line = str(files["questions.yaml"]).split("\n").index(
+        '    hint: "## Look at the dateline. {.quote}"') + 1
+    assert sorted(p.format() for p in problems) == [
+        "lesson/documents/A.md:5:10: source: '{.header}' marks a paragraph of a document's "
+        "text; in this field it would print as typed (remove it)",
+        f"lesson/questions.yaml:{line}:12: questions[0].hint: '##' starts a heading only in "
+        "a document's text; in this field it would print as typed (remove it)",
+        f"lesson/questions.yaml:{line}:37: questions[0].hint: '{{.quote}}' marks a paragraph "
+        "of a document's text; in this field it would print as typed (remove it)",
+    ]
+
+
 def test_the_digital_editions_render_the_markup(lesson_dir: LessonDir, tmp_path: Path) -> None:
     folder = lesson_dir(_files())
     written = export([folder], tmp_path / "out", ["docx", "qti", "gift"], ["standard"])

@@ -322,13 +322,27 @@ def plain_text(text: str) -> str:
     return plain(parse_inline(text)[0])
 
 
+_ANY_ROLE = re.compile(r"\{\.([A-Za-z-]+)\}")
+
+
 def inline_problems(text: str) -> list[tuple[int, str, str]]:
-    """The markup mistakes of one text field, as (offset, message, hint): an unclosed `**`."""
+    """The markup mistakes of one text field, as (offset, message, hint): an unclosed `**`,
+    and a document's paragraph markup (`{.quote}`, `## `), which would print as typed."""
+    out = []
     at = _unclosed_bold(text)
-    if at is None:
-        return []
-    return [(at, "'**' is not closed: bold text needs '**' on both sides",
-             "write **term** (gloss), or remove the stars")]
+    if at is not None:
+        out.append((at, "'**' is not closed: bold text needs '**' on both sides",
+                     "write **term** (gloss), or remove the stars"))
+    for m in _ANY_ROLE.finditer(text):
+        out.append((m.start(), f"'{m.group()}' marks a paragraph of a document's text; in "
+                    "this field it would print as typed", "remove it"))
+    stripped = text.lstrip()
+    if _HEADING.match(stripped) or _OTHER_HEADING.match(stripped):
+        hashes = stripped.split(None, 1)[0]
+        out.append((len(text) - len(stripped), f"'{hashes}' starts a heading only in a "
+                    "document's text; in this field it would print as typed",
+                    "remove it"))
+    return sorted(out)
 
 
 # Characters that print as nothing (or as a box): named in messages, dropped in print.
