@@ -16,6 +16,7 @@ from pypdf import PdfReader
 
 from tests.conftest import LESSON_YAML, QUESTIONS_YAML, VOCABULARY_YAML, LessonDir, edit
 from worksheets.digital import export
+from worksheets.errors import Problem
 from worksheets.load import load_lesson, load_lesson_with_problems
 from worksheets.load.layout import load_layout
 from worksheets.markup import plain_text
@@ -141,14 +142,23 @@ def test_a_bold_gloss_in_a_text_field_adds_no_vocabulary(lesson_dir: LessonDir) 
     assert "accord" not in [t.term for t in lesson.vocabulary]
 
 
-def test_an_unclosed_bold_in_a_text_field_is_a_located_error(lesson_dir: LessonDir,
-                                                             in_tmp: Path) -> None:
+def _refused(lesson_dir: LessonDir, in_tmp: Path, hint: str,
+             doc_edit: tuple[str, str]) -> tuple[dict[str, str | bytes | None], list[Problem]]:
+    """The files with question 1's hint and document A edited, and the problems that
+    refuse the lesson."""
     files = _files()
     files["questions.yaml"] = edit(str(files["questions.yaml"]), 'hint: "Look at the *dateline*."',
-                                   'hint: "Look at the **dateline."')
-    files["documents/A.md"] = DOC_A.replace('dateline: "Aboard', 'dateline: "**Aboard')
+                                   hint)
+    files["documents/A.md"] = DOC_A.replace(*doc_edit)
     lesson, problems = load_lesson_with_problems(lesson_dir(files).relative_to(in_tmp))
     assert lesson is None
+    return files, problems
+
+
+def test_an_unclosed_bold_in_a_text_field_is_a_located_error(lesson_dir: LessonDir,
+                                                             in_tmp: Path) -> None:
+    files, problems = _refused(lesson_dir, in_tmp, 'hint: "Look at the **dateline."',
+                               ('dateline: "Aboard', 'dateline: "**Aboard'))
     msg = "'**' is not closed: bold text needs '**' on both sides (write **term** (gloss), " \
           "or remove the stars)"
     found = [p.format() for p in problems]
@@ -160,12 +170,8 @@ def test_an_unclosed_bold_in_a_text_field_is_a_located_error(lesson_dir: LessonD
 
 def test_a_documents_paragraph_markup_in_a_text_field_is_a_located_error(
         lesson_dir: LessonDir, in_tmp: Path) -> None:
-    files = _files()
-    files["questions.yaml"] = edit(str(files["questions.yaml"]), 'hint: "Look at the *dateline*."',
-                                   'hint: "## Look at the dateline. {.quote}"')
-    files["documents/A.md"] = DOC_A.replace('source: "From', 'source: "{.header} From')
-    lesson, problems = load_lesson_with_problems(lesson_dir(files).relative_to(in_tmp))
-    assert lesson is None
+    files, problems = _refused(lesson_dir, in_tmp, 'hint: "## Look at the dateline. {.quote}"',
+                               ('source: "From', 'source: "{.header} From'))
     line = str(files["questions.yaml"]).split("\n").index(
         '    hint: "## Look at the dateline. {.quote}"') + 1
     assert sorted(p.format() for p in problems) == [

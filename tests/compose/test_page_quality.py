@@ -7,11 +7,11 @@ import io
 from reportlab.lib.pagesizes import letter
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer
 
 from tests.conftest import LessonDir
 from worksheets import load_lesson
-from worksheets.compose.flowables import Choices, NeedRoom, room_with_next
+from worksheets.compose.flowables import BalancedTable, Choices, NeedRoom, room_with_next
 from worksheets.compose.styles import break_long_words, break_word, styles
 from worksheets.compose.worksheet import compose_vocabulary_box, true_false
 from worksheets.load.layout import Layout
@@ -134,8 +134,6 @@ def test_a_question_flows_on_rather_than_leave_half_a_page_blank() -> None:
 
 
 def test_an_organizer_table_never_leaves_one_row_alone() -> None:
-    from worksheets.compose.flowables import BalancedTable
-
     rows = [[Paragraph("head", BODY)]] + [[Spacer(10, 90)] for _ in range(6)]
     t = BalancedTable(rows, colWidths=[200], repeatRows=1, splitInRow=0, elem=Elem("Table"))
     t.wrap(200, 1000)
@@ -150,19 +148,23 @@ def test_an_organizer_table_never_leaves_one_row_alone() -> None:
     assert len(first._cellvalues) == 3
 
 
+def _tall_table(rows: list[list[Flowable]], widths: list[float],
+                page: float) -> BalancedTable:
+    """A table whose rows split inside (as the organizer's in large print), wrapped."""
+    t = BalancedTable(rows, colWidths=widths, repeatRows=1, splitInRow=1, elem=Elem("Table"))
+    t.page_height = page
+    t.wrap(sum(widths), 10_000)
+    return t
+
+
 def test_tall_rows_never_continue_under_a_repeated_header_on_the_same_page() -> None:
     from reportlab.platypus.doctemplate import _FrameBreak
 
-    from worksheets.compose.flowables import BalancedTable
+    rows: list[list[Flowable]] = [[Paragraph("head", BODY)]] + [
+        [Paragraph("row " * 60, BODY)] for _ in range(4)]
 
     def table() -> BalancedTable:
-        rows = [[Paragraph("head", BODY)]] + [[Paragraph("row " * 60, BODY)]
-                                              for _ in range(4)]
-        t = BalancedTable(rows, colWidths=[100], repeatRows=1, splitInRow=1,
-                          elem=Elem("Table"))
-        t.page_height = 300.0
-        t.wrap(100, 10_000)
-        return t
+        return _tall_table(rows, [100], 300.0)
 
     t = table()
     head, row = t._rowHeights[0], t._rowHeights[1]
@@ -178,18 +180,12 @@ def test_tall_rows_never_continue_under_a_repeated_header_on_the_same_page() -> 
 
 
 def test_a_tall_row_splits_only_below_its_whole_prompt() -> None:
-    from worksheets.compose.flowables import BalancedTable
-
     prompt = "What does each side give or promise in public and in secret? " * 2
-    rows = [[Paragraph("head", BODY), Paragraph("col", BODY)]] + [
+    rows: list[list[Flowable]] = [[Paragraph("head", BODY), Paragraph("col", BODY)]] + [
         [Paragraph(prompt, BODY), Spacer(10, 350)] for _ in range(4)]  # rows of 356 pt
 
     def table() -> BalancedTable:
-        t = BalancedTable(rows, colWidths=[60, 200], repeatRows=1, splitInRow=1,
-                          elem=Elem("Table"))
-        t.page_height = 800.0
-        t.wrap(260, 10_000)
-        return t
+        return _tall_table(rows, [60, 200], 800.0)
 
     t = table()
     head, row = t._rowHeights[0], t._rowHeights[1]
