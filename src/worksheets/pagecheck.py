@@ -24,6 +24,7 @@ from .errors import Location, Problem
 from .load.layout import Layout
 from .markup import plain, plain_text
 from .model import Lesson
+from .preflight import font_name, object_text
 from .select import BANNERS
 
 # A page whose text area is more than this share blank while the flow goes on is reported.
@@ -138,8 +139,7 @@ def _read(pdf: bytes, layout: Layout) -> list[_Page]:
         for n in range(len(doc)):
             page = doc[n]
             try:
-                found, rules = _spans(page)
-                floor = _image_floor(page)
+                found, rules, floor = _spans(page)
             finally:
                 page.close()
             spans = [s for s in found if s.x0 >= left and s.x1 <= right
@@ -155,12 +155,15 @@ def _read(pdf: bytes, layout: Layout) -> list[_Page]:
         doc.close()
 
 
-def _spans(page: Any) -> tuple[list[_Span], list[tuple[float, float, float, float]]]:
-    """The page's text spans, and the bounds of its paths (rules, boxes)."""
+def _spans(page: Any) -> tuple[list[_Span], list[tuple[float, float, float, float]],
+                               float | None]:
+    """The page's text spans, the bounds of its paths (rules, boxes), and the lowest
+    bottom edge of its images (None: it has none), in one pass over its objects."""
     import pypdfium2.raw as raw
 
     out: list[_Span] = []
     paths: list[tuple[float, float, float, float]] = []
+    floor: float | None = None
     box = [ctypes.c_float() for _ in range(4)]
     size = ctypes.c_float()
     matrix = raw.FS_MATRIX()
@@ -170,48 +173,31 @@ def _spans(page: Any) -> tuple[list[_Span], list[tuple[float, float, float, floa
         for i in range(raw.FPDFPage_CountObjects(page.raw)):
             obj = raw.FPDFPage_GetObject(page.raw, i)
             kind = raw.FPDFPageObj_GetType(obj)
-            if kind == raw.FPDF_PAGEOBJ_PATH:
-                raw.FPDFPageObj_GetBounds(obj, *(ctypes.byref(c) for c in box))
-                paths.append((box[0].value, box[1].value, box[2].value, box[3].value))
-            if kind != raw.FPDF_PAGEOBJ_TEXT:
+            if kind not in (raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_IMAGE,
+                            raw.FPDF_PAGEOBJ_TEXT):
                 continue
-            n = raw.FPDFTextObj_GetText(obj, textpage.raw, None, 0)
-            buf = ctypes.create_string_buffer(n * 2)
-            raw.FPDFTextObj_GetText(obj, textpage.raw,
-                                    ctypes.cast(buf, ctypes.POINTER(ctypes.c_ushort)), n)
-            text = buf.raw.decode("utf-16-le", errors="replace").split("\x00")[0]
+            raw.FPDFPageObj_GetBounds(obj, *(ctypes.byref(c) for c in box))
+            x0, y0, x1, y1 = (c.value for c in box)
+            if kind == raw.FPDF_PAGEOBJ_PATH:
+                paths.append((x0, y0, x1, y1))
+                continue
+            if kind == raw.FPDF_PAGEOBJ_IMAGE:
+                floor = y0 if floor is None else min(floor, y0)
+                continue
+            text = object_text(raw, obj, textpage)
             if not text.strip():
                 continue
             font = raw.FPDFTextObj_GetFont(obj)
             key = ctypes.cast(font, ctypes.c_void_p).value
             if key not in names:
-                k = raw.FPDFFont_GetBaseFontName(font, None, 0)
-                nbuf = ctypes.create_string_buffer(k)
-                raw.FPDFFont_GetBaseFontName(font, nbuf, k)
-                names[key] = nbuf.value.decode("latin-1")
-            raw.FPDFPageObj_GetBounds(obj, *(ctypes.byref(c) for c in box))
+                names[key] = font_name(raw, font)
             raw.FPDFTextObj_GetFontSize(obj, ctypes.byref(size))
             raw.FPDFPageObj_GetMatrix(obj, ctypes.byref(matrix))
-            x0, y0, x1, y1 = (c.value for c in box)
             out.append(_Span(x0, y0, x1, y1, text, "Bold" in names[key],
                              size.value * abs(matrix.d), matrix.f))
     finally:
         textpage.close()
-    return out, paths
-
-
-def _image_floor(page: Any) -> float | None:
-    """The lowest bottom edge of the page's images, if it has any."""
-    import pypdfium2.raw as raw
-
-    box = [ctypes.c_float() for _ in range(4)]
-    floor = None
-    for i in range(raw.FPDFPage_CountObjects(page.raw)):
-        obj = raw.FPDFPage_GetObject(page.raw, i)
-        if raw.FPDFPageObj_GetType(obj) == raw.FPDF_PAGEOBJ_IMAGE:
-            raw.FPDFPageObj_GetBounds(obj, *(ctypes.byref(c) for c in box))
-            floor = box[1].value if floor is None else min(floor, box[1].value)
-    return floor
+    return out, paths, floor
 
 
 def _lines(spans: list[_Span]) -> list[_Line]:

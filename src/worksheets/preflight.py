@@ -139,10 +139,10 @@ class _PageScan:
                 font = raw.FPDFTextObj_GetFont(obj)
                 key = ctypes.cast(font, ctypes.c_void_p).value
                 if key not in known:
-                    known[key] = _font_name(raw, font)
+                    known[key] = font_name(raw, font)
                     scan.fonts[known[key]] = bool(raw.FPDFFont_GetIsEmbedded(font))
                 if "Bold" in known[key]:  # question numbers are bold
-                    m = _QUESTION.match(_obj_text(raw, obj, textpage))
+                    m = _QUESTION.match(object_text(raw, obj, textpage))
                     if m:
                         scan.labels.append((bottom, m.group(1)))
             elif kind == raw.FPDF_PAGEOBJ_PATH and top - bottom < 2 and right > left:
@@ -158,7 +158,8 @@ class _PageScan:
         return scan
 
 
-def _obj_text(raw: Any, obj: Any, textpage: Any) -> str:
+def object_text(raw: Any, obj: Any, textpage: Any) -> str:
+    """The text a pdfium text object draws."""
     n = raw.FPDFTextObj_GetText(obj, textpage.raw, None, 0)
     buf = ctypes.create_string_buffer(n)
     out = ctypes.cast(buf, ctypes.POINTER(ctypes.c_ushort))
@@ -166,7 +167,8 @@ def _obj_text(raw: Any, obj: Any, textpage: Any) -> str:
     return buf.raw.decode("utf-16-le", errors="replace").rstrip("\x00")
 
 
-def _font_name(raw: Any, font: Any) -> str:
+def font_name(raw: Any, font: Any) -> str:
+    """A pdfium font's base name ("NotoSans-Bold", with its subset prefix)."""
     n = raw.FPDFFont_GetBaseFontName(font, None, 0)
     buf = ctypes.create_string_buffer(n)
     raw.FPDFFont_GetBaseFontName(font, buf, n)
