@@ -16,6 +16,7 @@ import html
 import re
 import unicodedata
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
 
 ROLES = ("text", "salutation", "closing", "signature", "header", "quote", "section", "heading")
@@ -85,6 +86,24 @@ class Parsed:
     blocks: tuple[Block, ...]
     glosses: tuple[Gloss, ...]
     problems: tuple[tuple[int, int, str, str], ...]
+
+
+def runs_tagged(runs: tuple[Run, ...], escape_text: Callable[[str], str], bold: str,
+                italic: str) -> str:
+    """Runs as tag markup (reportlab's or HTML's): each run's text through `escape_text`,
+    inside `<bold>` and then `<italic>` tags as styled; a hard break as `<br/>`."""
+    out = []
+    for r in runs:
+        if r.text == "\n":
+            out.append("<br/>")
+            continue
+        t = escape_text(r.text)
+        if r.bold:
+            t = f"<{bold}>{t}</{bold}>"
+        if r.italic:
+            t = f"<{italic}>{t}</{italic}>"
+        out.append(t)
+    return "".join(out)
 
 
 def escape(text: str) -> str:

@@ -20,7 +20,7 @@ from reportlab.platypus import (
 from ..fonts import SANS, SERIF, register_fonts
 from ..ink import INK
 from ..load.layout import Layout
-from ..markup import Run, escape, parse_inline
+from ..markup import Run, escape, parse_inline, runs_tagged
 from ..tagging import Elem, tag
 
 
@@ -162,18 +162,7 @@ def break_long_words(markup: str, style: ParagraphStyle, width: float,
 
 def runs_markup(runs: tuple[Run, ...]) -> str:
     """Reportlab paragraph markup for runs; the author's text is always escaped."""
-    out = []
-    for r in runs:
-        if r.text == "\n":
-            out.append("<br/>")
-            continue
-        s = escape(r.text)
-        if r.bold:
-            s = f"<b>{s}</b>"
-        if r.italic:
-            s = f"<i>{s}</i>"
-        out.append(s)
-    return "".join(out)
+    return runs_tagged(runs, escape, "b", "i")
 
 
 def text_markup(text: str) -> str:

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
+from functools import partial
 from typing import Literal
 
 from ..compose.citations import cite
 from ..compose.strings import words
-from ..markup import Block, Run, parse_inline, plain, plain_text
+from ..markup import Block, Run, parse_inline, plain, plain_text, runs_tagged
 from ..model import Document, Question
 from ..select import Section, Worksheet
 
@@ -98,18 +99,7 @@ class Assessment:
 
 def runs_html(runs: tuple[Run, ...]) -> str:
     """HTML for styled runs; the author's text is always escaped."""
-    out = []
-    for r in runs:
-        if r.text == "\n":
-            out.append("<br/>")
-            continue
-        s = html.escape(r.text, quote=False)
-        if r.bold:
-            s = f"<strong>{s}</strong>"
-        if r.italic:
-            s = f"<em>{s}</em>"
-        out.append(s)
-    return "".join(out)
+    return runs_tagged(runs, partial(html.escape, quote=False), "strong", "em")
 
 
 def text_html(text: str) -> str:
