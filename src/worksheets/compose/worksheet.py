@@ -101,10 +101,7 @@ def compose_header(ws: Worksheet, s: Styles, layout: Layout, root: Elem) -> list
     for p in paras:
         p.numbered = False
     tag_body(paras, background)
-    for i, p in enumerate(paras):
-        if p.style in (s.salutation, s.header, s.inner_heading):
-            out.append(room_with_next([p], paras[i + 1] if i + 1 < len(paras) else None))
-        out.append(p)
+    out += kept_with_text(paras, s, None)
     lang = ws.variant.language
     if lang:
         d = STRINGS["directions"]
@@ -155,21 +152,11 @@ def compose_section(
         out += [*_headed([*head, heading], [compose_question(ws, q, s, layout, lines,
                                                              parent=before)
                                             for q in sec.before]), Spacer(1, 6)]
-    short = (s.salutation, s.header, s.inner_heading)
     caption = Paragraph(runs_markup(d.source), s.caption)  # tagged after the text
     picture = compose_picture(d.image, s, layout, sect, body[0] if body else caption) \
         if d.image is not None else []
-
-    def kept(i: int) -> tuple[list[Flowable], Flowable]:
-        """The short paragraphs from body[i] on (two headings in a row, a salutation after
-        header lines) and what they must not be parted from: the text after them."""
-        j = i
-        while j < len(body) and body[j].style in short:
-            j += 1
-        return list(body[i:j]), body[j] if j < len(body) else caption
-
     if not sec.before:  # the heading needs room for the text's first lines, not all of it
-        run, nxt = kept(0)
+        run, nxt = _short_run(body, 0, s, caption)
         lead = [*run, nxt]
         if picture:  # or for the picture, which its size lets fit with it
             lead = picture[:2]
@@ -177,12 +164,8 @@ def compose_section(
     out += picture
     tag_body(body, sect.add("Div"))  # the document's own words (an image's transcript)
     tagged(caption, sect)
-    # a salutation, header lines or a heading inside the text stay with the start of
-    # the paragraph after them (which may split); the first one too after questions
-    for i, p in enumerate(body):
-        if (i or sec.before) and p.style in short:
-            out.append(room_with_next(*kept(i)))
-        out.append(p)
+    # the first paragraph is kept with the heading above, unless questions came between
+    out += kept_with_text(body, s, caption, first=bool(sec.before))
     out.append(caption)
     if sec.vocabulary:
         out.extend(compose_vocabulary_box(ws, sec.vocabulary, s, layout, sect, d.label))
@@ -192,6 +175,36 @@ def compose_section(
         out.extend(_headed([heading], [compose_question(ws, q, s, layout, lines, parent=after)
                                      for q in sec.after]))
     return out
+
+
+def kept_with_text(paras: list[NumberedParagraph], s: Styles, after: Flowable | None,
+                   first: bool = True) -> list[Flowable]:
+    """The paragraphs, each short one (a heading, a salutation, header lines) after a break
+    unless there is room for it, the short ones after it and the first lines of the text
+    that follows (which may split); `after` follows the last paragraph. `first`: the
+    first paragraph too (else the caller keeps it with what stands above)."""
+    out: list[Flowable] = []
+    for i, p in enumerate(paras):
+        if (i or first) and _short(paras[i], s):
+            out.append(room_with_next(*_short_run(paras, i, s, after)))
+        out.append(p)
+    return out
+
+
+def _short(p: NumberedParagraph, s: Styles) -> bool:
+    """A heading inside a text, a salutation or header lines: never left alone at a foot."""
+    return p.style in (s.salutation, s.header, s.inner_heading)
+
+
+def _short_run(paras: list[NumberedParagraph], i: int, s: Styles,
+               after: Flowable | None) -> tuple[list[Flowable], Flowable | None]:
+    """The short paragraphs from paras[i] on (two headings in a row, a salutation after
+    header lines), and what they must not be parted from: the paragraph after them, or
+    `after` at the end."""
+    j = i
+    while j < len(paras) and _short(paras[j], s):
+        j += 1
+    return list(paras[i:j]), paras[j] if j < len(paras) else after
 
 
 def _headed(heading: list[Flowable], questions: list[Keep]) -> list[Flowable]:
