@@ -410,8 +410,7 @@ class BalancedTable(TaggedTable):
             return self._split_tall(avail_width, avail_height)
         self.wrap(avail_width, avail_height)
         heights = list(self._rowHeights)
-        head = self.repeatRows if isinstance(self.repeatRows, int) else len(self.repeatRows)
-        head = max(head, 1 if len(self._pdfua_rowmap) and self._pdfua_rowmap[0] == 0 else 0)
+        head = self._head_rows()
         used, k = sum(heights[:head]), 0
         for h in heights[head:]:
             if used + h > avail_height:
@@ -425,6 +424,11 @@ class BalancedTable(TaggedTable):
         return super().split(avail_width,
                              sum(heights[:head + k]) + 0.01)
 
+    def _head_rows(self) -> int:
+        """How many rows head this part: those repeated, or the table's own header row."""
+        head = self.repeatRows if isinstance(self.repeatRows, int) else len(self.repeatRows)
+        return max(head, 1 if len(self._pdfua_rowmap) and self._pdfua_rowmap[0] == 0 else 0)
+
     def _split_tall(self, avail_width: float, avail_height: float) -> list[Any]:
         """Rows taller than a third of a page: whole rows where they leave less than a
         quarter of the page blank, else the next row split inside to fill the page.
@@ -435,8 +439,7 @@ class BalancedTable(TaggedTable):
         self._calc(avail_width, avail_height)
         between = self._splitRows(avail_height, doInRowSplit=0)
         page = self.page_height or avail_height
-        head = self.repeatRows if isinstance(self.repeatRows, int) else len(self.repeatRows)
-        n = len(between[0]._cellvalues) if len(between) == 2 else head  # the next row
+        n = len(between[0]._cellvalues) if len(between) == 2 else self._head_rows()
         rest = avail_height - sum(self._rowHeights[:n])
         # the next row splits inside only where its prompt (first cell) stands whole above
         # the cut, with room to write beside it; not on a page the table starts fresh on
